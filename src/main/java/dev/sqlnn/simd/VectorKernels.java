@@ -1,0 +1,353 @@
+package dev.sqlnn.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the JDK Vector API ({@code FloatVector.SPECIES_PREFERRED}).
+ *
+ * <p>The matrix product follows the GotoBLAS/BLIS scheme: op(A) and op(B) are copied ("packed")
+ * into contiguous panels, so that transposed and plain operands take the same fast path, and a
+ * register-blocked micro-kernel computes an {@code MR × NR} tile of C with all of its
+ * accumulators in vector registers: {@code 6 × 4} vectors (6 × 64 floats) on 512-bit hardware,
+ * whose 32 registers hold 24 accumulators, 4 B vectors and one broadcast A element;
+ * {@code 6 × 2} vectors on narrower hardware with 16 registers.
+ *
+ * <p>Loaded by name from {@link KernelProvider} only when the module is readable.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of C per micro-tile. */
+    private static final int MR = 6;
+    /** Vectors of C per micro-tile row: 4 when there are 32 vector registers (AVX-512), else 2. */
+    private static final int NV = S.vectorBitSize() >= 512 ? 4 : 2;
+    /** Columns of C per micro-tile. */
+    private static final int NR = NV * L;
+    /**
+     * Depth of one packed block: a {@code KC × NR} panel of B (64 KiB at 512 bits) stays in L1/L2
+     * while the micro-kernel sweeps the rows of A.
+     */
+    private static final int KC = Integer.getInteger("sqlnn.gemm.kc", 256);
+    /** Rows of A packed at once: an {@code MC × KC} block (256 KiB) stays in L2. */
+    private static final int MC = Integer.getInteger("sqlnn.gemm.mc", 240);
+
+    /** Per-thread packing buffers, grown on demand and reused: no allocation per product. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) packedA = new float[size];
+            return packedA;
+        }
+
+        float[] packedB(int size) {
+            if (packedB.length < size) packedB = new float[size];
+            return packedB;
+        }
+    }
+
+    @Override
+    public String description() {
+        return "Vector API, " + S.vectorBitSize() + "-bit";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n0, int n1, int k,
+                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+        if (m <= 0 || n1 <= n0) return;
+        if (k == 0) {
+            if (!accumulate) clear(c, ldc, m, n0, n1);
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        int mcMax = Math.min(MC, roundUp(m, MR));
+        float[] pa = scratch.packedA(mcMax * Math.min(KC, k));
+        float[] pb = scratch.packedB(Math.min(KC, k) * NR);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean add = accumulate || p0 > 0;
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                int mc = Math.min(MC, m - i0);
+                packA(transA, a, lda, i0, mc, p0, kc, pa);
+                for (int j0 = n0; j0 < n1; j0 += NR) {
+                    int nr = Math.min(NR, n1 - j0);
+                    packB(transB, b, ldb, j0, nr, p0, kc, pb);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        int paOff = ir * kc;
+                        int cOff = (i0 + ir) * ldc + j0;
+                        // The micro-kernel writes a whole tile to scratch and a second loop merges it
+                        // into C: keeping C's edge cases and the add/store choice out of the
+                        // micro-kernel keeps it small enough for C2 to inline every vector operation.
+                        microKernel(pa, paOff, pb, kc, scratch.tile);
+                        mergeTile(scratch.tile, mr, nr, c, cOff, ldc, add);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    private static void clear(float[] c, int ldc, int m, int n0, int n1) {
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(c, i * ldc + n0, i * ldc + n1, 0f);
+        }
+    }
+
+    /**
+     * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into MR-row slivers:
+     * {@code pa[sliver*MR*kc + p*MR + r] = opA(i0 + sliver*MR + r, p0 + p)}, zero-padded past m.
+     */
+    private static void packA(boolean transA, float[] a, int lda, int i0, int mc, int p0, int kc, float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int base = ir * kc;
+            int rows = Math.min(MR, mc - ir);
+            if (transA) {
+                // opA(i, p) = a[p*lda + i]: the MR elements of one depth are contiguous.
+                for (int p = 0; p < kc; p++) {
+                    int src = (p0 + p) * lda + i0 + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < rows; r++) pa[dst + r] = a[src + r];
+                    for (int r = rows; r < MR; r++) pa[dst + r] = 0f;
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r < rows) {
+                        int src = (i0 + ir + r) * lda + p0;
+                        for (int p = 0; p < kc; p++) pa[base + p * MR + r] = a[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) pa[base + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs columns {@code [j0, j0+nr)} and depths {@code [p0, p0+kc)} of op(B) into one panel:
+     * {@code pb[p*NR + j] = opB(p0 + p, j0 + j)}, zero-padded past nr.
+     */
+    private static void packB(boolean transB, float[] b, int ldb, int j0, int nr, int p0, int kc, float[] pb) {
+        if (transB) {
+            // opB(p, j) = b[j*ldb + p]: read each source row contiguously, scatter with stride NR.
+            for (int j = 0; j < nr; j++) {
+                int src = (j0 + j) * ldb + p0;
+                for (int p = 0; p < kc; p++) pb[p * NR + j] = b[src + p];
+            }
+            if (nr < NR) {
+                for (int p = 0; p < kc; p++) java.util.Arrays.fill(pb, p * NR + nr, p * NR + NR, 0f);
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int src = (p0 + p) * ldb + j0;
+                System.arraycopy(b, src, pb, p * NR, nr);
+                if (nr < NR) java.util.Arrays.fill(pb, p * NR + nr, p * NR + NR, 0f);
+            }
+        }
+    }
+
+    /** Copies (or adds) the valid {@code mr × nr} part of a tile into C. */
+    private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+        int full = nr - nr % L;
+        for (int r = 0; r < mr; r++) {
+            int dst = cOff + r * ldc;
+            int src = r * NR;
+            if (!add) {
+                System.arraycopy(tile, src, c, dst, nr);
+                continue;
+            }
+            int j = 0;
+            for (; j < full; j += L) {
+                FloatVector.fromArray(S, tile, src + j).add(FloatVector.fromArray(S, c, dst + j)).intoArray(c, dst + j);
+            }
+            for (; j < nr; j++) c[dst + j] += tile[src + j];
+        }
+    }
+
+    private static void microKernel(float[] pa, int paOff, float[] pb, int kc, float[] tile) {
+        if (NV == 4) {
+            microKernel6x4(pa, paOff, pb, kc, tile);
+        } else {
+            microKernel6x2(pa, paOff, pb, kc, tile);
+        }
+    }
+
+    /** tile[6 × 4L] = packed A sliver (6 × kc) · packed B panel (kc × 4L); 24 accumulators. */
+    private static void microKernel6x4(float[] pa, int paOff, float[] pb, int kc, float[] t) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        int ao = paOff;
+        int bo = 0;
+        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * L);
+            FloatVector a = FloatVector.broadcast(S, pa[ao]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, pa[ao + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, pa[ao + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, pa[ao + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+            a = FloatVector.broadcast(S, pa[ao + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
+            a = FloatVector.broadcast(S, pa[ao + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
+        c10.intoArray(t, NR); c11.intoArray(t, NR + L); c12.intoArray(t, NR + 2 * L); c13.intoArray(t, NR + 3 * L);
+        c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L); c22.intoArray(t, 2 * NR + 2 * L); c23.intoArray(t, 2 * NR + 3 * L);
+        c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L); c32.intoArray(t, 3 * NR + 2 * L); c33.intoArray(t, 3 * NR + 3 * L);
+        c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L); c42.intoArray(t, 4 * NR + 2 * L); c43.intoArray(t, 4 * NR + 3 * L);
+        c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L); c52.intoArray(t, 5 * NR + 2 * L); c53.intoArray(t, 5 * NR + 3 * L);
+    }
+
+    /** tile[6 × 2L] = packed A sliver (6 × kc) · packed B panel (kc × 2L); 12 accumulators. */
+    private static void microKernel6x2(float[] pa, int paOff, float[] pb, int kc, float[] t) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int ao = paOff;
+        int bo = 0;
+        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector a = FloatVector.broadcast(S, pa[ao]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, pa[ao + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, pa[ao + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, pa[ao + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, pa[ao + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, pa[ao + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L);
+        c10.intoArray(t, NR); c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector vy = FloatVector.fromArray(S, y, yOff + i);
+            va.fma(FloatVector.fromArray(S, x, xOff + i), vy).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (n >= 4 * L) {
+            int bound = n - n % (4 * L);
+            sum = dotBody(x, xOff, y, yOff, bound);
+            i = bound;
+        }
+        for (; i < n; i++) {
+            sum += x[xOff + i] * y[yOff + i];
+        }
+        return sum;
+    }
+
+    /** Four independent accumulators hide the FMA latency. */
+    private static float dotBody(float[] x, int xOff, float[] y, int yOff, int bound) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < bound; i += 4 * L) {
+            s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
+            s1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), s1);
+            s2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), s3);
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void adam(float[] w, float[] g, float[] m, float[] v, int n,
+                     float stepSize, float beta1, float beta2, float epsilonHat, float l2) {
+        FloatVector vb1 = FloatVector.broadcast(S, beta1), vb1c = FloatVector.broadcast(S, 1f - beta1);
+        FloatVector vb2 = FloatVector.broadcast(S, beta2), vb2c = FloatVector.broadcast(S, 1f - beta2);
+        FloatVector vStep = FloatVector.broadcast(S, stepSize), vEps = FloatVector.broadcast(S, epsilonHat);
+        FloatVector vL2 = FloatVector.broadcast(S, l2), zero = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector wi = FloatVector.fromArray(S, w, i);
+            FloatVector grad = vL2.fma(wi, FloatVector.fromArray(S, g, i));
+            FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vb1c.mul(grad));
+            FloatVector vi = vb2.mul(FloatVector.fromArray(S, v, i)).add(vb2c.mul(grad).mul(grad));
+            VectorMask<Float> tinyM = mi.abs().compare(VectorOperators.LT, MOMENT_FLOOR);
+            VectorMask<Float> tinyV = vi.compare(VectorOperators.LT, MOMENT_FLOOR);
+            mi = mi.blend(zero, tinyM);
+            vi = vi.blend(zero, tinyV);
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            wi.sub(vStep.mul(mi).div(vi.sqrt().add(vEps))).intoArray(w, i);
+        }
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        for (; i < n; i++) {
+            float grad = g[i] + l2 * w[i];
+            float mi = beta1 * m[i] + oneMinusBeta1 * grad;
+            float vi = beta2 * v[i] + oneMinusBeta2 * grad * grad;
+            mi = Math.abs(mi) < MOMENT_FLOOR ? 0f : mi;
+            vi = vi < MOMENT_FLOOR ? 0f : vi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= stepSize * mi / ((float) Math.sqrt(vi) + epsilonHat);
+        }
+    }
+
+    @Override
+    public void momentum(float[] w, float[] g, float[] vel, int n,
+                         float learningRate, float mu, boolean nesterov, float l2) {
+        FloatVector vMu = FloatVector.broadcast(S, mu), vLr = FloatVector.broadcast(S, learningRate);
+        FloatVector vL2 = FloatVector.broadcast(S, l2), zero = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector wi = FloatVector.fromArray(S, w, i);
+            FloatVector grad = vL2.fma(wi, FloatVector.fromArray(S, g, i));
+            FloatVector vi = vMu.mul(FloatVector.fromArray(S, vel, i)).sub(vLr.mul(grad));
+            vi = vi.blend(zero, vi.abs().compare(VectorOperators.LT, MOMENT_FLOOR));
+            vi.intoArray(vel, i);
+            FloatVector step = nesterov ? vMu.mul(vi).sub(vLr.mul(grad)) : vi;
+            wi.add(step).intoArray(w, i);
+        }
+        for (; i < n; i++) {
+            float grad = g[i] + l2 * w[i];
+            float vi = mu * vel[i] - learningRate * grad;
+            vi = Math.abs(vi) < MOMENT_FLOOR ? 0f : vi;
+            vel[i] = vi;
+            w[i] += nesterov ? mu * vi - learningRate * grad : vi;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.sqlnn.simd;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs the Vector API kernels against the scalar reference on awkward sizes (edges of every
+ * micro-tile and cache block), with a tolerance that grows with the summed length.
+ */
+class KernelsTest {
+
+    private static final int[] AWKWARD = {1, 3, 7, 15, 16, 17, 31, 33, 64, 65, 127, 257};
+
+    private static Kernels vector() {
+        Kernels v = KernelProvider.vectorOrNull();
+        assumeTrue(v != null, "jdk.incubator.vector is not readable in this JVM");
+        return v;
+    }
+
+    static Stream<Arguments> gemmShapes() {
+        Stream.Builder<Arguments> shapes = Stream.builder();
+        int[] ms = {1, 5, 6, 7, 13, 64, 241};
+        int[] ns = {1, 10, 16, 17, 63, 64, 65, 130};
+        int[] ks = {1, 7, 33, 255, 256, 257, 600};
+        Random r = new Random(7);
+        for (int m : ms) {
+            for (int n : ns) {
+                int k = ks[r.nextInt(ks.length)];
+                shapes.add(Arguments.of(m, n, k, r.nextBoolean(), r.nextBoolean()));
+            }
+        }
+        shapes.add(Arguments.of(64, 1024, 784, false, false));
+        shapes.add(Arguments.of(784, 1024, 64, true, false));
+        shapes.add(Arguments.of(64, 784, 1024, false, true));
+        return shapes.build();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
+    @MethodSource("gemmShapes")
+    void gemmMatchesScalar(int m, int n, int k, boolean transA, boolean transB) {
+        Kernels vector = vector();
+        Random r = new Random(m * 31L + n * 17L + k);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] expected = random(new Random(1), m * n);
+            float[] actual = expected.clone();
+            KernelProvider.scalar().gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, expected, n, accumulate);
+            vector.gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, actual, n, accumulate);
+            assertClose(expected, actual, k);
+        }
+    }
+
+    @Test
+    void gemmColumnRangeLeavesOtherColumnsAlone() {
+        Kernels vector = vector();
+        Random r = new Random(3);
+        int m = 9, n = 200, k = 40;
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c = new float[m * n];
+        java.util.Arrays.fill(c, 42f);
+        vector.gemm(false, false, m, 64, 150, k, a, k, b, n, c, n, false);
+        float[] expected = new float[m * n];
+        KernelProvider.scalar().gemm(false, false, m, 0, n, k, a, k, b, n, expected, n, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float v = c[i * n + j];
+                if (j < 64 || j >= 150) {
+                    assertEquals(42f, v, "column " + j + " is outside the range and must not change");
+                } else {
+                    assertEquals(expected[i * n + j], v, 1e-4f * k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void matMulIsBitIdenticalForAnyThreadCount() {
+        Kernels kernels = KernelProvider.kernels();
+        Random r = new Random(11);
+        int m = 64, n = 1000, k = 300;
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] one = new float[m * n];
+        float[] two = new float[m * n];
+        float[] three = new float[m * n];
+        try (MatMul single = new MatMul(kernels, 1);
+             MatMul pair = new MatMul(kernels, 2);
+             MatMul triple = new MatMul(kernels, 3)) {
+            single.gemm(false, false, m, n, k, a, k, b, n, one, n, false);
+            pair.gemm(false, false, m, n, k, a, k, b, n, two, n, false);
+            triple.gemm(false, false, m, n, k, a, k, b, n, three, n, false);
+        }
+        assertTrue(java.util.Arrays.equals(one, two) && java.util.Arrays.equals(one, three));
+    }
+
+    @Test
+    void vectorOpsMatchScalar() {
+        Kernels vector = vector();
+        Kernels scalar = KernelProvider.scalar();
+        for (int n : AWKWARD) {
+            Random r = new Random(n);
+            float[] x = random(r, n + 3);
+            float[] y = random(r, n + 5);
+            assertEquals(scalar.dot(x, 3, y, 5, n), vector.dot(x, 3, y, 5, n), 1e-5f * n);
+            float[] ys = y.clone();
+            float[] yv = y.clone();
+            scalar.axpy(0.37f, x, 3, ys, 5, n);
+            vector.axpy(0.37f, x, 3, yv, 5, n);
+            assertClose(ys, yv, 1);
+        }
+    }
+
+    @Test
+    void optimizerStepsMatchScalarAndFlushTinyMoments() {
+        Kernels vector = vector();
+        Kernels scalar = KernelProvider.scalar();
+        for (int n : AWKWARD) {
+            Random r = new Random(n);
+            float[] w = random(r, n);
+            float[] g = random(r, n);
+            g[0] = 1e-25f; // its square, 1e-50, would be subnormal (and then zero) in float
+            float[][] s = {w.clone(), new float[n], new float[n]};
+            float[][] v = {w.clone(), new float[n], new float[n]};
+            for (int step = 0; step < 3; step++) {
+                scalar.adam(s[0], g, s[1], s[2], n, 0.001f, 0.9f, 0.999f, 1e-8f, 0.01f);
+                vector.adam(v[0], g, v[1], v[2], n, 0.001f, 0.9f, 0.999f, 1e-8f, 0.01f);
+            }
+            for (int i = 0; i < 3; i++) assertClose(s[i], v[i], 1);
+            assertNoSubnormals(v[1]);
+            assertNoSubnormals(v[2]);
+
+            float[] ws = w.clone(), wv = w.clone(), vs = new float[n], vv = new float[n];
+            for (boolean nesterov : new boolean[] {false, true}) {
+                scalar.momentum(ws, g, vs, n, 0.01f, 0.9f, nesterov, 0.001f);
+                vector.momentum(wv, g, vv, n, 0.01f, 0.9f, nesterov, 0.001f);
+            }
+            assertClose(ws, wv, 1);
+            assertClose(vs, vv, 1);
+        }
+    }
+
+    static void assertNoSubnormals(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            float a = Math.abs(values[i]);
+            assertTrue(a == 0f || a >= Float.MIN_NORMAL, "subnormal at " + i + ": " + values[i]);
+        }
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian());
+        return x;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, int summedLength) {
+        float tolerance = 1e-5f * (float) Math.sqrt(summedLength) * 8;
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            float d = Math.abs(e - actual[i]);
+            assertTrue(d <= tolerance * Math.max(1f, Math.abs(e)),
+                    "element " + i + ": expected " + e + ", got " + actual[i] + " (length " + summedLength + ")");
+        }
+    }
+}
