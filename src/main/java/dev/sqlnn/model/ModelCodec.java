@@ -182,6 +182,7 @@ public final class ModelCodec {
         String problem = classesProblem(labelKind, classes);
         if (problem != null) throw new DamagedModelException("model blob has " + problem);
 
+        // Every count below is now known to fit in the blob, so no product can overflow an int.
         float[] shift = in.floats(sizes[0], "feature shifts");
         float[] factor = in.floats(sizes[0], "feature factors");
         int layers = sizes.length - 1;
@@ -341,7 +342,7 @@ public final class ModelCodec {
         return sb.toString();
     }
 
-    static String quote(String text) {
+    private static String quote(String text) {
         if (text.length() <= 40) return "'" + text + "'";
         int cut = Character.isHighSurrogate(text.charAt(39)) ? 39 : 40;
         return "'" + text.substring(0, cut) + "…'";
