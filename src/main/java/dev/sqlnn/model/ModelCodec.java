@@ -1,0 +1,358 @@
+package dev.sqlnn.model;
+
+import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.LabelKind;
+import dev.sqlnn.data.Preprocessing;
+import dev.sqlnn.data.Scaling;
+import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.Network;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.zip.CRC32C;
+
+/**
+ * sqlnn's binary model format: what the {@code WEIGHTS} column of {@code SQLNN.MODELS} holds.
+ * Never Java serialization: the format is small, documented here and readable from any language.
+ *
+ * <p>Version 1, every number little-endian:
+ * <pre>
+ * magic          8 bytes   "SQLNNMDL" (ASCII)
+ * version        u16       1
+ * task           u8        {@link Task#code}
+ * label kind     u8        {@link LabelKind#code}
+ * hidden         u8        {@link Activation#code} of the hidden layers
+ * output         u8        {@link Activation#code} of the output layer
+ * size count     u16       L + 1: the input width and the width of each of the L layers
+ * sizes          i32 × (L + 1)
+ * feature kind   u8        {@link FeatureKind#code}
+ * scaling        u8        {@link Scaling#code}
+ * target shift   f64
+ * target scale   f64
+ * class count    i32
+ * classes        class count × (i32 byte length, UTF-8 bytes)
+ * shift, factor  f32 × sizes[0] each: the preprocessing
+ * layers         for each layer l: weights f32 × sizes[l]·sizes[l+1], then biases f32 × sizes[l+1]
+ * checksum       u32       CRC-32C of every byte before it
+ * </pre>
+ *
+ * <p>Blobs come from a database column that anyone with write access can change, so the decoder
+ * trusts nothing: it checks the envelope (length, magic, version, checksum) first, then every
+ * count against hard limits and against the bytes actually left, before it allocates anything
+ * sized by the header. A bad blob is a {@link DamagedModelException}, never an out-of-memory
+ * error, a hang or an index exception; that holds even when a hostile writer fixed up the checksum.
+ */
+public final class ModelCodec {
+
+    private static final int VERSION = 1;
+    private static final byte[] MAGIC = "SQLNNMDL".getBytes(StandardCharsets.US_ASCII);
+    private static final int PREAMBLE_BYTES = MAGIC.length + Short.BYTES;
+    private static final int CHECKSUM_BYTES = Integer.BYTES;
+
+    // Hard limits, enforced by the encoder too, so that every blob encode writes, decode reads.
+    static final int MAX_LAYERS = 64;
+    static final int MAX_WIDTH = 1 << 24;
+    static final int MAX_CLASSES = 1 << 20;
+    static final int MAX_CLASS_NAME_BYTES = 1 << 16;
+    /** The largest byte array a JVM reliably allocates. */
+    private static final int MAX_BLOB_BYTES = Integer.MAX_VALUE - 8;
+
+    private ModelCodec() {
+    }
+
+    /** The format version that {@link #encode} writes; it is also the only one {@link #decode} reads. */
+    public static int formatVersion() {
+        return VERSION;
+    }
+
+    /**
+     * Writes {@code model} in the current format version.
+     *
+     * @throws IllegalArgumentException if the model exceeds the format's limits (e.g. more than
+     *                                  64 layers, or a blob beyond 2 GB)
+     */
+    public static byte[] encode(Model model) {
+        Network net = model.network();
+        int[] sizes = net.sizes();
+        byte[][] classNames = checkEncodable(model, sizes);
+        long length = fixedHeaderBytes(sizes.length) + parameterBytes(sizes) + CHECKSUM_BYTES;
+        for (byte[] name : classNames) {
+            length += Integer.BYTES + name.length;
+        }
+        if (length > MAX_BLOB_BYTES) {
+            throw new IllegalArgumentException("cannot encode model " + net.describeLayers() + ": it needs "
+                    + length + " bytes; a model blob holds at most " + MAX_BLOB_BYTES);
+        }
+
+        ByteBuffer out = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).putShort((short) VERSION);
+        out.put((byte) model.task().code).put((byte) model.labelKind().code);
+        out.put((byte) net.hiddenActivation().code).put((byte) net.outputActivation().code);
+        out.putShort((short) sizes.length);
+        for (int size : sizes) {
+            out.putInt(size);
+        }
+        Preprocessing pre = model.preprocessing();
+        out.put((byte) pre.kind().code).put((byte) pre.scaling().code);
+        out.putDouble(model.targetShift()).putDouble(model.targetScale());
+        out.putInt(classNames.length);
+        for (byte[] name : classNames) {
+            out.putInt(name.length).put(name);
+        }
+        putFloats(out, pre.shift());
+        putFloats(out, pre.factor());
+        for (int l = 0; l < net.layerCount(); l++) {
+            putFloats(out, net.weights(l));
+            putFloats(out, net.biases(l));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        return out.array();
+    }
+
+    /** Checks the limits that decode enforces; returns the class names as UTF-8. */
+    private static byte[][] checkEncodable(Model model, int[] sizes) {
+        String problem = shapeProblem(sizes);
+        if (problem == null) problem = classesProblem(model.labelKind(), model.classes());
+        if (problem != null) throw new IllegalArgumentException("cannot encode the model: it has " + problem);
+        byte[][] names = new byte[model.classes().size()][];
+        for (int i = 0; i < names.length; i++) {
+            String name = model.classes().get(i);
+            names[i] = name.getBytes(StandardCharsets.UTF_8);
+            // getBytes replaces unpaired surrogates with '?': refuse rather than store another class name.
+            if (!new String(names[i], StandardCharsets.UTF_8).equals(name)) {
+                throw new IllegalArgumentException("cannot encode class " + quote(name) + ": it is not valid Unicode");
+            }
+            if (names[i].length > MAX_CLASS_NAME_BYTES) {
+                throw new IllegalArgumentException("cannot encode class " + quote(name) + ": its name takes "
+                        + names[i].length + " bytes of UTF-8; at most " + MAX_CLASS_NAME_BYTES + " are allowed");
+            }
+        }
+        return names;
+    }
+
+    private static void putFloats(ByteBuffer out, float[] values) {
+        // A bulk copy through a float view; on little-endian hardware this is a plain memory copy.
+        out.asFloatBuffer().put(values);
+        out.position(out.position() + values.length * Float.BYTES);
+    }
+
+    /**
+     * Reads a model blob written by any format version this build knows.
+     *
+     * @throws DamagedModelException if the blob is truncated, corrupted, from a newer sqlnn, or
+     *                               describes a model that cannot exist
+     */
+    public static Model decode(byte[] blob) {
+        Objects.requireNonNull(blob, "blob");
+        checkEnvelope(blob);
+        BlobReader in = new BlobReader(blob, PREAMBLE_BYTES, blob.length - CHECKSUM_BYTES);
+        Task task = enumValue(in.u8("task code"), Task::fromCode, "task");
+        LabelKind labelKind = enumValue(in.u8("label kind code"), LabelKind::fromCode, "label kind");
+        Activation hidden = enumValue(in.u8("hidden activation code"), Activation::fromCode, "hidden activation");
+        Activation output = enumValue(in.u8("output activation code"), Activation::fromCode, "output activation");
+        int[] sizes = readSizes(in);
+        FeatureKind featureKind = enumValue(in.u8("feature kind code"), FeatureKind::fromCode, "feature kind");
+        Scaling scaling = enumValue(in.u8("scaling code"), Scaling::fromCode, "scaling");
+        double targetShift = in.f64("target shift");
+        double targetScale = in.f64("target scale");
+
+        // The sizes alone fix how many parameter bytes follow the classes: check them against the
+        // blob now, so that a header with lying sizes fails here rather than after an allocation.
+        long parameterBytes = parameterBytes(sizes);
+        if (Integer.BYTES + parameterBytes > in.remaining()) {
+            throw new DamagedModelException("model blob is " + blob.length + " bytes; its layer sizes "
+                    + describe(sizes) + " alone need at least " + (in.position() + Integer.BYTES + parameterBytes
+                    + CHECKSUM_BYTES));
+        }
+        List<String> classes = readClasses(in, parameterBytes);
+        if (in.remaining() != parameterBytes) {
+            throw new DamagedModelException("model blob is " + blob.length + " bytes; the header declares "
+                    + (in.position() + parameterBytes + CHECKSUM_BYTES));
+        }
+        String problem = classesProblem(labelKind, classes);
+        if (problem != null) throw new DamagedModelException("model blob has " + problem);
+
+        // Every count below is now known to fit in the blob, so no product can overflow an int.
+        float[] shift = in.floats(sizes[0], "feature shifts");
+        float[] factor = in.floats(sizes[0], "feature factors");
+        int layers = sizes.length - 1;
+        float[][] weights = new float[layers][];
+        float[][] biases = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            weights[l] = in.floats(sizes[l] * sizes[l + 1], "weights");
+            biases[l] = in.floats(sizes[l + 1], "biases");
+        }
+        try {
+            Preprocessing pre = new Preprocessing(featureKind, scaling, shift, factor);
+            Network net = new Network(sizes, hidden, output, weights, biases);
+            return new Model(task, labelKind, classes, pre, net, targetShift, targetScale);
+        } catch (IllegalArgumentException e) {
+            throw new DamagedModelException("model blob describes a model that cannot exist: " + e.getMessage(), e);
+        }
+    }
+
+    /** Length, magic, version and checksum: everything that does not depend on the version's layout is checked first. */
+    private static void checkEnvelope(byte[] blob) {
+        int minimum = PREAMBLE_BYTES + CHECKSUM_BYTES;
+        if (blob.length < minimum) {
+            throw new DamagedModelException("model blob is " + blob.length + " bytes; even an empty one has "
+                    + minimum + " (magic, version and checksum)");
+        }
+        if (!Arrays.equals(blob, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new DamagedModelException("not an sqlnn model: the blob starts with bytes "
+                    + hex(blob, 0, MAGIC.length) + "; expected the magic \"SQLNNMDL\"");
+        }
+        ByteBuffer le = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        int version = Short.toUnsignedInt(le.getShort(MAGIC.length));
+        if (version != VERSION) {
+            throw new DamagedModelException("model blob has format version " + version
+                    + "; this build of sqlnn reads version " + VERSION + " only"
+                    + (version > VERSION ? " (was it written by a newer sqlnn?)" : ""));
+        }
+        int checksumAt = blob.length - CHECKSUM_BYTES;
+        CRC32C crc = new CRC32C();
+        crc.update(blob, 0, checksumAt);
+        long stored = Integer.toUnsignedLong(le.getInt(checksumAt));
+        if (stored != crc.getValue()) {
+            throw new DamagedModelException(String.format(
+                    "model blob of %d bytes is damaged: its checksum is %08x but its contents give %08x",
+                    blob.length, stored, crc.getValue()));
+        }
+    }
+
+    private static int[] readSizes(BlobReader in) {
+        int count = in.u16("layer count");
+        String problem = sizeCountProblem(count);
+        if (problem != null) throw new DamagedModelException("model blob declares " + problem);
+        int[] sizes = new int[count];
+        for (int i = 0; i < count; i++) {
+            sizes[i] = in.i32("layer sizes");
+        }
+        problem = shapeProblem(sizes);
+        if (problem != null) throw new DamagedModelException("model blob declares " + problem);
+        return sizes;
+    }
+
+    /** Reads the class names, leaving {@code parameterBytes} unread for the floats that follow. */
+    private static List<String> readClasses(BlobReader in, long parameterBytes) {
+        int count = in.i32("class count");
+        long room = in.remaining() - parameterBytes;
+        if (count < 0 || count > MAX_CLASSES) {
+            throw new DamagedModelException("model blob declares " + count + " classes; expected 0 to " + MAX_CLASSES);
+        }
+        if ((long) count * Integer.BYTES > room) {
+            throw new DamagedModelException("model blob declares " + count + " classes but has only "
+                    + room + " bytes for their names");
+        }
+        List<String> classes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = in.i32("class name length");
+            room = in.remaining() - parameterBytes;
+            if (length < 0 || length > MAX_CLASS_NAME_BYTES || length > room) {
+                throw new DamagedModelException("model blob declares a name of " + length + " bytes for class " + i
+                        + "; expected 0 to " + Math.min(MAX_CLASS_NAME_BYTES, room));
+            }
+            classes.add(in.utf8(length, "class " + i));
+        }
+        return classes;
+    }
+
+    private static <T> T enumValue(int code, IntFunction<T> fromCode, String what) {
+        try {
+            return fromCode.apply(code);
+        } catch (IllegalArgumentException e) {
+            throw new DamagedModelException("model blob has " + what + " code " + code
+                    + ", which this build of sqlnn does not know", e);
+        }
+    }
+
+    private static String sizeCountProblem(int count) {
+        if (count >= 2 && count <= MAX_LAYERS + 1) return null;
+        return count + " layer sizes; expected 2 to " + (MAX_LAYERS + 1) + " (the input width and 1 to "
+                + MAX_LAYERS + " layers)";
+    }
+
+    /** What makes these layer sizes unfit for the format, or null. */
+    private static String shapeProblem(int[] sizes) {
+        String problem = sizeCountProblem(sizes.length);
+        if (problem != null) return problem;
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] < 1 || sizes[i] > MAX_WIDTH) {
+                return "width " + sizes[i] + " for layer " + i + "; expected 1 to " + MAX_WIDTH;
+            }
+        }
+        return null;
+    }
+
+    /** What makes these classes unfit for a model with that label kind, or null. */
+    private static String classesProblem(LabelKind labelKind, List<String> classes) {
+        if (classes.size() > MAX_CLASSES) {
+            return classes.size() + " classes; at most " + MAX_CLASSES + " are allowed";
+        }
+        Set<String> seen = new HashSet<>();
+        for (String name : classes) {
+            if (!seen.add(name)) return "class " + quote(name) + " twice";
+            if (labelKind == LabelKind.INTEGER && !isDecimalInteger(name)) {
+                return "integer labels, but class " + quote(name) + " is not a decimal integer";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isDecimalInteger(String text) {
+        try {
+            Long.parseLong(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Magic through the class count: the header bytes that do not depend on the classes. */
+    private static long fixedHeaderBytes(int sizeCount) {
+        return PREAMBLE_BYTES + 4 + Short.BYTES + (long) Integer.BYTES * sizeCount + 2 + 2 * Double.BYTES
+                + Integer.BYTES;
+    }
+
+    /** Bytes of the preprocessing and the layers' parameters; no overflow, as every width is at most 2^24. */
+    private static long parameterBytes(int[] sizes) {
+        long floats = 2L * sizes[0];
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            floats += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        return floats * Float.BYTES;
+    }
+
+    private static String describe(int[] sizes) {
+        StringBuilder sb = new StringBuilder();
+        for (int size : sizes) {
+            if (sb.length() > 0) sb.append('-');
+            sb.append(size);
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String text) {
+        if (text.length() <= 40) return "'" + text + "'";
+        int cut = Character.isHighSurrogate(text.charAt(39)) ? 39 : 40;
+        return "'" + text.substring(0, cut) + "…'";
+    }
+
+    private static String hex(byte[] bytes, int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append(String.format("%02x", bytes[i] & 0xFF));
+        }
+        return sb.toString();
+    }
+}
