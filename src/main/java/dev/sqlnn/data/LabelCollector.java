@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,7 +85,7 @@ final class LabelCollector {
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> LabelKind.FLOAT;
             case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR ->
                     LabelKind.TEXT;
-            case Types.OTHER -> typeName.toUpperCase(java.util.Locale.ROOT).startsWith("ENUM") ? LabelKind.TEXT : null;
+            case Types.OTHER -> typeName.toUpperCase(Locale.ROOT).startsWith("ENUM") ? LabelKind.TEXT : null;
             default -> null;
         };
     }

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -370,7 +371,7 @@ class JdbcDatasetReaderTest {
         assertEquals(10_000, digits.rows());
         assertEquals(784, digits.width());
         assertEquals(7_840_000, digits.byteFeatures().length);
-        byte[] lastRow = java.util.Arrays.copyOfRange(digits.byteFeatures(), 9_999 * 784, 7_840_000);
+        byte[] lastRow = Arrays.copyOfRange(digits.byteFeatures(), 9_999 * 784, 7_840_000);
         assertArrayEquals(last, lastRow);
         assertEquals(10, digits.classes().size());
         assertEquals(9, digits.classIndex(9_999));
