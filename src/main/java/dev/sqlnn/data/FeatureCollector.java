@@ -1,0 +1,206 @@
+package dev.sqlnn.data;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a query's feature columns row by row into one growing primitive array: exactly one
+ * VARBINARY/BINARY/BLOB column (unsigned bytes, kept as bytes), exactly one numeric ARRAY column, or
+ * one or more plain numeric columns (both kept as float32). Every row must have the same width.
+ */
+final class FeatureCollector {
+
+    private enum Form { BINARY, ARRAY, COLUMNS }
+
+    private final Form form;
+    private final int[] columns;        // 1-based JDBC indices
+    private final List<String> names;
+    private final Growable.Bytes bytes = new Growable.Bytes();
+    private final Growable.Floats numbers = new Growable.Floats();
+    private int width = -1;             // set by the first row
+
+    private FeatureCollector(Form form, int[] columns, List<String> names) {
+        this.form = form;
+        this.columns = columns;
+        this.names = names;
+    }
+
+    /** Every column except {@code labelIndex} is a feature; checks that together they form one kind. */
+    static FeatureCollector forColumns(ResultSetMetaData meta, int labelIndex) throws SQLException {
+        int count = meta.getColumnCount();
+        if (count < 2) {
+            throw new DataException("the training query has only the label column " + meta.getColumnLabel(labelIndex)
+                    + "; it needs feature columns too, e.g. SELECT image, label FROM ... or SELECT age, income, label FROM ...");
+        }
+        int[] columns = new int[count - 1];
+        List<String> names = new ArrayList<>(count - 1);
+        List<String> described = new ArrayList<>(count - 1);
+        int binaries = 0;
+        int arrays = 0;
+        for (int index = 1, i = 0; index <= count; index++) {
+            if (index == labelIndex) continue;
+            String name = meta.getColumnLabel(index);
+            String typeName = meta.getColumnTypeName(index);
+            int type = meta.getColumnType(index);
+            if (isBinary(type)) binaries++;
+            else if (type == Types.ARRAY) arrays++;
+            else if (!isNumeric(type)) {
+                throw new DataException("feature column " + name + " has type " + typeName
+                        + "; features must be plain numeric columns, one numeric ARRAY or one VARBINARY: cast it, e.g. CAST("
+                        + name + " AS DOUBLE PRECISION), or leave it out of the query");
+            }
+            columns[i++] = index;
+            names.add(name);
+            described.add(name + " (" + typeName + ")");
+        }
+        if ((binaries > 0 || arrays > 0) && columns.length > 1) {
+            throw new DataException("the feature columns " + String.join(", ", described)
+                    + " cannot be combined; features must be exactly one VARBINARY column, exactly one numeric ARRAY column,"
+                    + " or one or more plain numeric columns: select one of these forms (put extra numbers into the ARRAY)");
+        }
+        Form form = binaries > 0 ? Form.BINARY : arrays > 0 ? Form.ARRAY : Form.COLUMNS;
+        return new FeatureCollector(form, columns, List.copyOf(names));
+    }
+
+    private static boolean isBinary(int type) {
+        return type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
+    }
+
+    private static boolean isNumeric(int type) {
+        return switch (type) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
+                 Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL, Types.NUMERIC -> true;
+            default -> false;
+        };
+    }
+
+    FeatureKind kind() {
+        return form == Form.BINARY ? FeatureKind.BYTES : FeatureKind.NUMERIC;
+    }
+
+    int width() {
+        return width;
+    }
+
+    List<String> names() {
+        return names;
+    }
+
+    byte[] bytes() {
+        return bytes.toArray();
+    }
+
+    float[] numbers() {
+        return numbers.toArray();
+    }
+
+    /** Reads the features of the current row; {@code row} is 1-based, for messages. */
+    void read(ResultSet rs, int row) throws SQLException {
+        switch (form) {
+            case BINARY -> {
+                byte[] value = rs.getBytes(columns[0]);
+                if (value == null) throw nullFeature(row, names.get(0));
+                checkWidth(value.length, row, "OCTET_LENGTH");
+                bytes.addAll(value);
+            }
+            case ARRAY -> readArray(rs.getArray(columns[0]), row);
+            case COLUMNS -> {
+                checkWidth(columns.length, row, null);
+                for (int i = 0; i < columns.length; i++) {
+                    double value = rs.getDouble(columns[i]);
+                    if (rs.wasNull()) throw nullFeature(row, names.get(i));
+                    addNumber(value, row, "feature column " + names.get(i));
+                }
+            }
+        }
+    }
+
+    private void readArray(Array array, int row) throws SQLException {
+        String name = names.get(0);
+        if (array == null) throw nullFeature(row, name);
+        Object elements = array.getArray();
+        try {
+            array.free();
+        } catch (SQLFeatureNotSupportedException ignored) {
+            // Some drivers keep nothing to free; the elements are already copied out.
+        }
+        // Drivers return boxed Object[] (Float[], Double[], Integer[], BigDecimal[], ...) or, rarely, primitives.
+        switch (elements) {
+            case Object[] boxed -> {
+                checkWidth(boxed.length, row, "CARDINALITY");
+                for (int i = 0; i < boxed.length; i++) {
+                    if (!(boxed[i] instanceof Number number)) throw badElement(boxed[i], i + 1, row, name);
+                    addNumber(number.doubleValue(), row, elementOf(i + 1, name));
+                }
+            }
+            case float[] values -> {
+                checkWidth(values.length, row, "CARDINALITY");
+                for (int i = 0; i < values.length; i++) addNumber(values[i], row, elementOf(i + 1, name));
+            }
+            case double[] values -> {
+                checkWidth(values.length, row, "CARDINALITY");
+                for (int i = 0; i < values.length; i++) addNumber(values[i], row, elementOf(i + 1, name));
+            }
+            case int[] values -> {
+                checkWidth(values.length, row, "CARDINALITY");
+                for (int value : values) numbers.add(value);
+            }
+            case long[] values -> {
+                checkWidth(values.length, row, "CARDINALITY");
+                for (long value : values) numbers.add(value);
+            }
+            default -> throw new DataException("feature column " + name + " in row " + row + " is an array of "
+                    + elements.getClass().getSimpleName() + "; feature arrays must hold numbers (REAL, DOUBLE PRECISION, INTEGER, NUMERIC)");
+        }
+    }
+
+    private static String elementOf(int element, String column) {
+        return "element " + element + " of feature column " + column;
+    }
+
+    /** {@code lengthFunction} is the SQL function that measures a row's width, for the advice; null for plain columns. */
+    private void checkWidth(int rowWidth, int row, String lengthFunction) {
+        if (rowWidth == 0) {
+            throw new DataException("row " + row + " has no features: column " + names.get(0)
+                    + " is empty; every row needs at least one feature, leave such rows out of the query");
+        }
+        if (width < 0) {
+            width = rowWidth;
+        } else if (rowWidth != width) {
+            throw new DataException("row " + row + " has " + rowWidth + " features; earlier rows have " + width
+                    + "; every row needs the same number, e.g. add WHERE " + lengthFunction + "(" + names.get(0) + ") = " + width);
+        }
+    }
+
+    /** Stores a value as float32 after checking that it is, and stays, finite. */
+    private void addNumber(double value, int row, String where) {
+        float number = (float) value;
+        if (!Float.isFinite(number)) {
+            throw new DataException("row " + row + " has " + value + " in " + where
+                    + "; features must be finite numbers within the float32 range (±3.4E38): leave such rows out of the query or replace the value");
+        }
+        numbers.add(number);
+    }
+
+    private DataException nullFeature(int row, String column) {
+        // Only a plain number has an obvious stand-in; a missing image or array must be left out.
+        String replace = form == Form.COLUMNS ? ", or replace the NULL, e.g. COALESCE(" + column + ", 0)" : "";
+        return new DataException("row " + row + " has a NULL in feature column " + column
+                + "; features cannot be NULL: leave such rows out with WHERE " + column + " IS NOT NULL" + replace);
+    }
+
+    private static DataException badElement(Object element, int position, int row, String column) {
+        if (element == null) {
+            return new DataException("row " + row + " has a NULL at element " + position + " of feature column " + column
+                    + "; array features cannot hold NULL: leave such rows out with a WHERE clause, or replace the NULL elements");
+        }
+        return new DataException("row " + row + " has a " + element.getClass().getSimpleName() + " at element " + position
+                + " of feature column " + column + "; feature arrays must hold numbers (REAL, DOUBLE PRECISION, INTEGER, NUMERIC)");
+    }
+}
