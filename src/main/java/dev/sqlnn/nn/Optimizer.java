@@ -1,0 +1,79 @@
+package dev.sqlnn.nn;
+
+import dev.sqlnn.simd.Kernels;
+
+/**
+ * Applies one update rule to every parameter array of a network, keeping the per-parameter state
+ * (velocities, or Adam's moments) between steps. L2 weight decay applies to weights, not biases.
+ */
+final class Optimizer {
+
+    private final OptimizerKind kind;
+    private final Kernels kernels;
+    private final float learningRate;
+    private final float momentum;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float l2;
+    /** Per layer: state for weights at [2l], for biases at [2l+1]; Adam uses two arrays each. */
+    private final float[][] first;
+    private final float[][] second;
+    private int step;
+
+    Optimizer(TrainerConfig config, Network network, Kernels kernels) {
+        this.kind = config.optimizer();
+        this.kernels = kernels;
+        this.learningRate = (float) config.learningRate();
+        this.momentum = kind == OptimizerKind.SGD ? 0f : (float) config.momentum();
+        this.beta1 = (float) config.beta1();
+        this.beta2 = (float) config.beta2();
+        this.epsilon = (float) config.epsilon();
+        this.l2 = (float) config.l2();
+        int layers = network.layerCount();
+        first = new float[2 * layers][];
+        second = kind == OptimizerKind.ADAM ? new float[2 * layers][] : null;
+        for (int l = 0; l < layers; l++) {
+            first[2 * l] = new float[network.weights(l).length];
+            first[2 * l + 1] = new float[network.biases(l).length];
+            if (second != null) {
+                second[2 * l] = new float[network.weights(l).length];
+                second[2 * l + 1] = new float[network.biases(l).length];
+            }
+        }
+    }
+
+    /** One step with the gradients {@code gradW[l]}, {@code gradB[l]} of every layer. */
+    void step(Network network, float[][] gradW, float[][] gradB) {
+        step++;
+        for (int l = 0; l < network.layerCount(); l++) {
+            update(network.weights(l), gradW[l], 2 * l, l2);
+            update(network.biases(l), gradB[l], 2 * l + 1, 0f);
+        }
+    }
+
+    private void update(float[] w, float[] g, int slot, float decay) {
+        if (kind == OptimizerKind.ADAM) {
+            // Bias corrections folded into the step and epsilon (Kingma & Ba, section 2), the same
+            // update as PyTorch's: lr·m̂/(√v̂+ε) = lr·√(1-β2ᵗ)/(1-β1ᵗ) · m/(√v + ε·√(1-β2ᵗ)).
+            double correction2 = Math.sqrt(1 - Math.pow(beta2, step));
+            float stepSize = (float) (learningRate * correction2 / (1 - Math.pow(beta1, step)));
+            float epsilonHat = (float) (epsilon * correction2);
+            kernels.adam(w, g, first[slot], second[slot], w.length, stepSize, beta1, beta2, epsilonHat, decay);
+        } else {
+            kernels.momentum(w, g, first[slot], w.length, learningRate, momentum,
+                    kind == OptimizerKind.NESTEROV, decay);
+        }
+    }
+
+    /** Adam's moments or the velocities, for tests that check they hold no subnormals. */
+    float[][] state() {
+        return second == null ? first : concat(first, second);
+    }
+
+    private static float[][] concat(float[][] a, float[][] b) {
+        float[][] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sqlnn.nn;
+
+import dev.sqlnn.simd.MatMul;
+
+/**
+ * Forward and backward passes of a network over mini-batches, with every buffer allocated once
+ * for the largest batch and reused: nothing is allocated per batch.
+ *
+ * <p>{@code outputs[l]} holds the batch's activations entering layer {@code l} ({@code outputs[0]}
+ * is the scaled input) and {@code deltas[l]} the loss gradient with respect to layer {@code l}'s
+ * pre-activations; both are row-major, one row per example.
+ */
+final class Propagation {
+
+    private final Network network;
+    private final MatMul matMul;
+    private final Loss loss;
+    private final int maxBatch;
+    final float[][] outputs;
+    private final float[][] deltas;
+    final float[][] gradW;
+    final float[][] gradB;
+
+    Propagation(Network network, MatMul matMul, Loss loss, int maxBatch) {
+        this.network = network;
+        this.matMul = matMul;
+        this.loss = loss;
+        this.maxBatch = maxBatch;
+        int layers = network.layerCount();
+        outputs = new float[layers + 1][];
+        deltas = new float[layers][];
+        gradW = new float[layers][];
+        gradB = new float[layers][];
+        outputs[0] = new float[maxBatch * network.size(0)];
+        for (int l = 0; l < layers; l++) {
+            outputs[l + 1] = new float[maxBatch * network.size(l + 1)];
+            deltas[l] = new float[maxBatch * network.size(l + 1)];
+            gradW[l] = new float[network.weights(l).length];
+            gradB[l] = new float[network.biases(l).length];
+        }
+    }
+
+    /** The buffer to write a batch's scaled inputs into before {@link #forward}. */
+    float[] input() {
+        return outputs[0];
+    }
+
+    /** The network's outputs for the last forward pass (probabilities after softmax). */
+    float[] result() {
+        return outputs[outputs.length - 1];
+    }
+
+    void forward(int rows) {
+        checkBatch(rows);
+        for (int l = 0; l < network.layerCount(); l++) {
+            int in = network.size(l);
+            int out = network.size(l + 1);
+            matMul.gemm(false, false, rows, out, in, outputs[l], in, network.weights(l), out, outputs[l + 1], out, false);
+            Activations.addBiasAndActivate(network.activation(l), outputs[l + 1], rows, out, network.biases(l));
+        }
+    }
+
+    /**
+     * The summed loss of the last forward pass against the batch's labels: cross-entropy of the
+     * true class, or squared error averaged over output units.
+     */
+    double loss(int rows, int[] classIndex, float[] target) {
+        float[] y = result();
+        int width = network.outputWidth();
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * width;
+            if (loss == Loss.CROSS_ENTROPY) {
+                sum -= Math.log(Math.max(y[off + classIndex[r]], 1e-30f));
+            } else {
+                double squares = 0;
+                for (int j = 0; j < width; j++) {
+                    double d = y[off + j] - expected(classIndex, target, r, j);
+                    squares += d * d;
+                }
+                sum += squares / width;
+            }
+        }
+        return sum;
+    }
+
+    private static float expected(int[] classIndex, float[] target, int row, int unit) {
+        return target != null ? target[row] : (classIndex[row] == unit ? 1f : 0f);
+    }
+
+    /**
+     * Gradients of the mean batch loss with respect to every weight and bias, into
+     * {@link #gradW} and {@link #gradB}. Call after {@link #forward} on the same rows.
+     *
+     * @param classIndex class of each row (classification), or null
+     * @param target     target of each row (regression), or null
+     */
+    void backward(int rows, int[] classIndex, float[] target) {
+        int last = network.layerCount() - 1;
+        outputGradient(rows, classIndex, target, deltas[last]);
+        for (int l = last; l >= 0; l--) {
+            int in = network.size(l);
+            int out = network.size(l + 1);
+            // dW = Xᵀ · dZ (in × out), db = column sums of dZ
+            matMul.gemm(true, false, in, out, rows, outputs[l], in, deltas[l], out, gradW[l], out, false);
+            columnSums(deltas[l], rows, out, gradB[l]);
+            if (l > 0) {
+                // dX = dZ · Wᵀ (rows × in), then through the previous layer's activation
+                matMul.gemm(false, true, rows, in, out, deltas[l], out, network.weights(l), out, deltas[l - 1], in, false);
+                Activations.multiplyByDerivative(network.activation(l - 1), deltas[l - 1], outputs[l], rows * in);
+            }
+        }
+    }
+
+    /** dLoss/dz for the output layer, already divided by the batch size. */
+    private void outputGradient(int rows, int[] classIndex, float[] target, float[] delta) {
+        float[] y = result();
+        int width = network.outputWidth();
+        boolean softmax = network.outputActivation() == Activation.SOFTMAX;
+        float perRow = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int off = r * width;
+            if (loss == Loss.CROSS_ENTROPY) {
+                // softmax + cross-entropy: dz = p - onehot
+                for (int j = 0; j < width; j++) delta[off + j] = y[off + j] * perRow;
+                delta[off + classIndex[r]] -= perRow;
+                continue;
+            }
+            float scale = 2f * perRow / width;
+            for (int j = 0; j < width; j++) {
+                delta[off + j] = scale * (y[off + j] - expected(classIndex, target, r, j));
+            }
+            if (softmax) {
+                // through the softmax Jacobian: dz_i = p_i (dy_i - Σ_j p_j dy_j)
+                double dot = 0;
+                for (int j = 0; j < width; j++) dot += y[off + j] * delta[off + j];
+                for (int j = 0; j < width; j++) delta[off + j] = y[off + j] * (delta[off + j] - (float) dot);
+            }
+        }
+    }
+
+    private static void columnSums(float[] m, int rows, int width, float[] sums) {
+        java.util.Arrays.fill(sums, 0f);
+        for (int r = 0; r < rows; r++) {
+            int off = r * width;
+            for (int j = 0; j < width; j++) sums[j] += m[off + j];
+        }
+    }
+
+    private void checkBatch(int rows) {
+        if (rows < 1 || rows > maxBatch) {
+            throw new IllegalArgumentException("batch of " + rows + " rows; this pass holds 1.." + maxBatch);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sqlnn.nn;
+
+/**
+ * Everything that decides how a network is trained, already validated by the options parser.
+ *
+ * @param hidden             hidden layer widths (may be empty)
+ * @param activation         hidden-layer activation
+ * @param loss               {@link Loss#CROSS_ENTROPY} (softmax outputs) or {@link Loss#MSE}
+ * @param classification     whether outputs are classes (softmax) or values (identity)
+ * @param optimizer          update rule
+ * @param learningRate       step size
+ * @param momentum           momentum constant for {@code momentum} and {@code nesterov}
+ * @param beta1              Adam's first-moment decay
+ * @param beta2              Adam's second-moment decay
+ * @param epsilon            Adam's denominator guard
+ * @param batchSize          rows per mini-batch
+ * @param epochs             passes over the training rows (an upper bound with early stopping)
+ * @param validationFraction share of rows held out, in [0, 1)
+ * @param patience           early-stopping patience in epochs; 0 turns it off
+ * @param l2                 weight decay applied to weights (not biases)
+ * @param seed               seeds initialisation, the validation split and shuffling
+ * @param threads            worker threads for the matrix products
+ */
+public record TrainerConfig(int[] hidden, Activation activation, Loss loss, boolean classification,
+                            OptimizerKind optimizer, double learningRate, double momentum,
+                            double beta1, double beta2, double epsilon, int batchSize, int epochs,
+                            double validationFraction, int patience, double l2, long seed, int threads) {
+
+    public TrainerConfig {
+        hidden = hidden.clone();
+        if (patience > 0 && validationFraction <= 0) {
+            throw new IllegalArgumentException("early_stopping needs validation rows: set validation_fraction above 0 "
+                    + "(got " + validationFraction + ") or early_stopping to 0");
+        }
+        if (!classification && loss == Loss.CROSS_ENTROPY) {
+            throw new IllegalArgumentException("cross_entropy needs a classification task; use loss mse for regression");
+        }
+    }
+
+    /** Layer widths from input to output. */
+    public int[] layerSizes(int inputWidth, int outputWidth) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = inputWidth;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = outputWidth;
+        return sizes;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.sqlnn.nn;
+
+/**
+ * Hears about a training as it runs. Any exception it throws stops the training at once and
+ * propagates from {@link Trainer#train}: that is how a cancelled SQL statement stops {@code ML_TRAIN}.
+ */
+public interface TrainingListener {
+
+    /** Called after every mini-batch; keep it cheap. */
+    default void onBatch(int epoch, int batch, int batches, double batchLoss) {
+    }
+
+    /** Called after every epoch, validation included. */
+    default void onEpoch(EpochStats stats) {
+    }
+
+    TrainingListener NONE = new TrainingListener() {
+    };
+}
