@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.data.Task;
 import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;

@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.data.Task;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;

@@ -17,23 +17,30 @@ final class Activations {
     static void addBiasAndActivate(Activation activation, float[] z, int rows, int width, float[] bias) {
         for (int r = 0; r < rows; r++) {
             int off = r * width;
-            switch (activation) {
-                case RELU -> {
-                    for (int j = 0; j < width; j++) z[off + j] = Math.max(0f, z[off + j] + bias[j]);
-                }
-                case IDENTITY -> {
-                    for (int j = 0; j < width; j++) z[off + j] += bias[j];
-                }
-                case TANH -> {
-                    for (int j = 0; j < width; j++) z[off + j] = tanh(z[off + j] + bias[j]);
-                }
-                case SIGMOID -> {
-                    for (int j = 0; j < width; j++) z[off + j] = sigmoid(z[off + j] + bias[j]);
-                }
-                case SOFTMAX -> {
-                    for (int j = 0; j < width; j++) z[off + j] += bias[j];
-                    softmax(z, off, width);
-                }
+            if (activation == Activation.RELU) {
+                // fused: the common case touches each element once
+                for (int j = 0; j < width; j++) z[off + j] = Math.max(0f, z[off + j] + bias[j]);
+                continue;
+            }
+            for (int j = 0; j < width; j++) z[off + j] += bias[j];
+            activate(activation, z, off, width);
+        }
+    }
+
+    /** Applies the activation to {@code z[off..off+width)} in place. */
+    static void activate(Activation activation, float[] z, int off, int width) {
+        switch (activation) {
+            case RELU -> {
+                for (int j = 0; j < width; j++) z[off + j] = Math.max(0f, z[off + j]);
+            }
+            case TANH -> {
+                for (int j = 0; j < width; j++) z[off + j] = tanh(z[off + j]);
+            }
+            case SIGMOID -> {
+                for (int j = 0; j < width; j++) z[off + j] = sigmoid(z[off + j]);
+            }
+            case SOFTMAX -> softmax(z, off, width);
+            case IDENTITY -> {
             }
         }
     }

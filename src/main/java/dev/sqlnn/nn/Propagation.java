@@ -50,6 +50,10 @@ final class Propagation {
         return outputs[outputs.length - 1];
     }
 
+    int outputWidth() {
+        return network.outputWidth();
+    }
+
     void forward(int rows) {
         checkBatch(rows);
         for (int l = 0; l < network.layerCount(); l++) {

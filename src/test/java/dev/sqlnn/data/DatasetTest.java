@@ -1,6 +1,6 @@
 package dev.sqlnn.data;
 
-import dev.sqlnn.model.Task;
+import dev.sqlnn.data.Task;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

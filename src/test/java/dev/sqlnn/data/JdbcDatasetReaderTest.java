@@ -1,6 +1,6 @@
 package dev.sqlnn.data;
 
-import dev.sqlnn.model.Task;
+import dev.sqlnn.data.Task;
 import org.h2.tools.SimpleResultSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

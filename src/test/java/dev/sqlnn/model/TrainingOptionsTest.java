@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.data.Task;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Loss;

@@ -1,4 +1,4 @@
-package dev.sqlnn.model;
+package dev.sqlnn.data;
 
 import java.util.Locale;
 
