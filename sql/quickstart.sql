@@ -1,0 +1,31 @@
+-- sqlnn quickstart: the whole flow in SQL, for the H2 console or any JDBC tool.
+-- Prerequisite: sqlnn installed in this database (dev.sqlnn.Sqlnn.install(dataSource),
+-- or run any `bin/sqlnn` command against it once) and the digits loaded:
+--   CALL ... or `bin/sqlnn demo` creates DIGITS and DIGITS_TEST (ID, IMAGE VARBINARY(784), LABEL INT).
+
+-- What is active: version, SIMD kernels, threads.
+SELECT ML_INFO();
+
+-- Train the founding network: 784-1024-512-10, ReLU, softmax + cross-entropy, Adam, batch 64,
+-- 5 epochs, 10% of the rows held out for validation. Returns the new version number.
+SELECT ML_TRAIN('digits_mlp', 'SELECT image, label FROM digits',
+                '{"hidden":[1024,512],"epochs":5,"batch_size":64,"optimizer":"adam",
+                  "learning_rate":0.001,"validation_fraction":0.1}');
+
+-- Every version is a row; metrics are JSON measured on the validation rows.
+SELECT name, version, layers, metrics, deployed FROM SQLNN.MODELS;
+
+-- The per-epoch training log.
+SELECT * FROM ML_TRAINING_INFO('digits_mlp');
+
+-- Score: by the default model (the one deployed last), or by name.
+SELECT id, PREDICT(image) AS predicted, label FROM digits_test ORDER BY id LIMIT 10;
+SELECT AVG(CASE WHEN PREDICT('digits_mlp', image) = label THEN 1.0 ELSE 0 END) AS test_accuracy FROM digits_test;
+SELECT id, PREDICT_PROBA('digits_mlp', image) AS probabilities FROM digits_test ORDER BY id LIMIT 3;
+
+-- A second version with other options; `deploy` is 'best' by default, so it is deployed only
+-- if its validation accuracy is higher. Deploy any version by hand, or drop one.
+SELECT ML_TRAIN('digits_mlp', 'SELECT image, label FROM digits', '{"hidden":[256],"epochs":3}');
+SELECT version, metrics, deployed FROM SQLNN.MODELS WHERE name = 'digits_mlp' ORDER BY version;
+SELECT ML_DEPLOY('digits_mlp', 1);
+SELECT ML_DROP('digits_mlp', 2);

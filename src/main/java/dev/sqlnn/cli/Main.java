@@ -1,0 +1,35 @@
+package dev.sqlnn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code sqlnn} command line. */
+@Command(name = "sqlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train and score neural networks inside your SQL database.",
+        subcommands = {DemoCommand.class, InfoCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sqlnn " + dev.sqlnn.Sqlnn.version()};
+        }
+    }
+}

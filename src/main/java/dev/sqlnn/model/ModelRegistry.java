@@ -1,0 +1,214 @@
+package dev.sqlnn.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sqlnn.data.Task;
+import dev.sqlnn.nn.EpochStats;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Models as rows: saves trained models as versions, deploys and drops them, and loads them for
+ * scoring through a cache shared by every connection to the same database. Works on the caller's
+ * connection and transaction; it never commits.
+ */
+public final class ModelRegistry {
+
+    private static final ModelCache CACHE = new ModelCache();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
+
+    private final Connection connection;
+    private final Object database;
+    private ModelStore store;
+
+    public ModelRegistry(Connection connection) throws SQLException {
+        this.connection = connection;
+        this.database = DatabaseIdentity.of(connection);
+    }
+
+    private ModelStore store() {
+        if (store == null) store = new ModelStore(connection);
+        return store;
+    }
+
+    /** Refuses names that are not letters, digits, {@code _ . -}, 1 to 128 characters. */
+    public static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a model name must be 1 to 128 letters, digits, '_', '.' or '-'; got "
+                    + (name == null ? "NULL" : "'" + name + "'"));
+        }
+        return name;
+    }
+
+    /** The deployed version of a model. */
+    public LoadedModel deployed(String name) {
+        ModelCache.PerDatabase db = CACHE.of(database);
+        ModelCache.Resolved hit = db.deployed.get(name);
+        long generation = CACHE.generation();
+        if (hit != null && hit.generation() == generation) return hit.model();
+        var stored = store().findDeployed(name).orElseThrow(() -> unknown(name));
+        LoadedModel model = load(db, stored);
+        db.deployed.put(name, new ModelCache.Resolved(generation, model));
+        return model;
+    }
+
+    /** The model deployed last, whatever its name (one-argument {@code PREDICT}). */
+    public LoadedModel defaultModel() {
+        ModelCache.PerDatabase db = CACHE.of(database);
+        ModelCache.Resolved hit = db.defaultModel;
+        long generation = CACHE.generation();
+        if (hit != null && hit.generation() == generation) return hit.model();
+        ModelKey key = store().defaultModel().orElseThrow(() -> new UnknownModelException(
+                "no model is deployed yet: train one with ML_TRAIN (it deploys the first version) or deploy one with ML_DEPLOY"));
+        LoadedModel model = version(key.name(), key.version());
+        db.defaultModel = new ModelCache.Resolved(generation, model);
+        return model;
+    }
+
+    /** One version of a model. */
+    public LoadedModel version(String name, long version) {
+        ModelCache.PerDatabase db = CACHE.of(database);
+        LoadedModel cached = db.versions.get(new ModelKey(name, version));
+        if (cached != null) return cached;
+        var stored = store().find(name, version).orElseThrow(() -> new UnknownModelException(
+                "model " + name + " has no version " + version + versionsHint(name)));
+        return load(db, stored);
+    }
+
+    private LoadedModel load(ModelCache.PerDatabase db, StoredModel stored) {
+        ModelKey key = new ModelKey(stored.name(), stored.version());
+        LoadedModel cached = db.versions.get(key);
+        if (cached != null) return cached;
+        LoadedModel model = new LoadedModel(stored.name(), stored.version(), ModelCodec.decode(stored.weights()));
+        db.versions.put(key, model);
+        return model;
+    }
+
+    private UnknownModelException unknown(String name) {
+        if (store().exists(name)) {
+            return new UnknownModelException("model " + name + " has no deployed version" + versionsHint(name)
+                    + "; deploy one with ML_DEPLOY('" + name + "')");
+        }
+        return new UnknownModelException("model " + name + " does not exist; train it with ML_TRAIN('" + name
+                + "', query, options) or list models with SELECT NAME, VERSION FROM SQLNN.MODELS");
+    }
+
+    private String versionsHint(String name) {
+        List<Long> versions = store().versions(name).stream().map(ModelVersion::version).toList();
+        return versions.isEmpty() ? "" : " (versions: " + versions + ")";
+    }
+
+    /**
+     * Stores a trained model as the next version of {@code name}, with its training log, and deploys
+     * it as its {@code deploy} option says. Returns the new version.
+     */
+    public long save(String name, TrainedModel trained) {
+        checkName(name);
+        ModelStore s = store();
+        long version = s.nextVersion(name);
+        Model model = trained.model();
+        String classes = model.task() == Task.CLASSIFICATION ? classesJson(model.classes()) : null;
+        s.insertModel(new NewModel(name, version, model.task().sqlName(), trained.options().toJson(),
+                model.inputWidth(), model.network().describeLayers(), classes, trained.metricsJson(),
+                trained.trainRows(), trained.seconds(), ModelCodec.encode(model)));
+        s.insertTrainingLog(name, version, logEntries(trained.epochs()));
+        if (shouldDeploy(name, trained)) s.deploy(name, version);
+        CACHE.invalidate(database, name);
+        return version;
+    }
+
+    private boolean shouldDeploy(String name, TrainedModel trained) {
+        return switch (trained.options().deploy()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case BEST -> {
+                var deployed = store().findDeployed(name);
+                yield deployed.isEmpty() || trained.score() > score(deployed.get().metricsJson());
+            }
+        };
+    }
+
+    /** The figure versions are compared by: accuracy, or R² for regression; -∞ when unknown. */
+    static double score(String metricsJson) {
+        if (metricsJson == null) return Double.NEGATIVE_INFINITY;
+        try {
+            JsonNode m = JSON.readTree(metricsJson);
+            JsonNode v = m.has("accuracy") ? m.get("accuracy") : m.get("r2");
+            return v != null && v.isNumber() ? v.asDouble() : Double.NEGATIVE_INFINITY;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Double.NEGATIVE_INFINITY;
+        }
+    }
+
+    /**
+     * Deploys a version (by default the best by its stored score, the newest among equals) and makes
+     * {@code name} the default model. Returns the deployed version.
+     */
+    public long deploy(String name, Long version) {
+        checkName(name);
+        List<ModelVersion> versions = store().versions(name);
+        if (versions.isEmpty()) throw unknown(name);
+        long chosen;
+        if (version != null) {
+            if (versions.stream().noneMatch(v -> v.version() == version)) {
+                throw new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
+            }
+            chosen = version;
+        } else {
+            ModelVersion best = versions.get(0);
+            for (ModelVersion v : versions) {
+                if (score(v.metricsJson()) >= score(best.metricsJson())) best = v;
+            }
+            chosen = best.version();
+        }
+        store().deploy(name, chosen);
+        CACHE.invalidate(database, name);
+        return chosen;
+    }
+
+    /** Deletes a model's versions (or one version) with their training logs; returns how many versions. */
+    public int drop(String name, Long version) {
+        checkName(name);
+        int dropped = version == null ? store().drop(name) : store().drop(name, version);
+        if (dropped == 0) {
+            throw version == null ? unknown(name)
+                    : new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
+        }
+        CACHE.invalidate(database, name);
+        return dropped;
+    }
+
+    public List<LogRow> trainingLog(String name, Long version) {
+        checkName(name);
+        if (!store().exists(name)) throw unknown(name);
+        if (version != null && store().find(name, version).isEmpty()) {
+            throw new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
+        }
+        return store().trainingLog(name, version);
+    }
+
+    private static String classesJson(List<String> classes) {
+        ArrayNode array = JSON.createArrayNode();
+        classes.forEach(array::add);
+        return array.toString();
+    }
+
+    private static List<LogEntry> logEntries(List<EpochStats> epochs) {
+        List<LogEntry> entries = new ArrayList<>(epochs.size());
+        for (EpochStats e : epochs) {
+            entries.add(new LogEntry(e.epoch(), e.trainLoss(), nullIfNaN(e.validationLoss()),
+                    nullIfNaN(e.validationMetric()), e.learningRate(), e.seconds(), e.rowsPerSecond()));
+        }
+        return entries;
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+}

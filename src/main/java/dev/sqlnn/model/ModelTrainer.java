@@ -1,0 +1,149 @@
+package dev.sqlnn.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlnn.data.Dataset;
+import dev.sqlnn.data.DatasetExamples;
+import dev.sqlnn.data.JdbcDatasetReader;
+import dev.sqlnn.data.LabelKind;
+import dev.sqlnn.data.Preprocessing;
+import dev.sqlnn.data.Scaler;
+import dev.sqlnn.data.Task;
+import dev.sqlnn.eval.ClassificationMetrics;
+import dev.sqlnn.eval.RegressionMetrics;
+import dev.sqlnn.nn.Loss;
+import dev.sqlnn.nn.TrainerConfig;
+import dev.sqlnn.nn.Trainer;
+import dev.sqlnn.nn.TrainingListener;
+import dev.sqlnn.nn.TrainingResult;
+import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.simd.MatMul;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Makes a {@link Model} from the rows of a query: reads them compactly, fits the preprocessing,
+ * trains the network, and measures it on the held-out rows. Writes nothing; the caller stores the
+ * result (see {@link ModelRegistry}).
+ */
+public final class ModelTrainer {
+
+    /** Refuse networks whose parameters and optimizer state would take more than this share of the heap. */
+    private static final double MAX_HEAP_SHARE = 0.5;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelTrainer() {
+    }
+
+    public static TrainedModel train(ResultSet rows, TrainingOptions options, TrainingListener listener)
+            throws SQLException {
+        long start = System.nanoTime();
+        Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task());
+        Preprocessing preprocessing = Scaler.fit(dataset, options.scale());
+        DatasetExamples examples = DatasetExamples.of(dataset, preprocessing);
+        boolean classification = dataset.task() == Task.CLASSIFICATION;
+        int outputs = classification ? dataset.classes().size() : 1;
+
+        TrainerConfig config = config(options, classification);
+        checkMemory(config.layerSizes(dataset.width(), outputs), config);
+        TrainingResult result = new Trainer(config, KernelProvider.kernels())
+                .train(examples, outputs, TrainingProgress.with(listener));
+
+        Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), preprocessing,
+                result.network(), examples.targetShift(), examples.targetScale());
+        int[] evaluated = result.validationRows().length > 0 ? result.validationRows() : result.trainingRows();
+        String on = result.validationRows().length > 0 ? "validation" : "training";
+        ObjectNode metrics = JSON.createObjectNode();
+        double score = measure(model, examples, evaluated, config.threads(), metrics);
+        metrics.put("evaluated_on", on);
+        metrics.put("evaluated_rows", evaluated.length);
+        metrics.put("best_epoch", result.bestEpoch());
+        metrics.put("epochs_run", result.epochs().size());
+        var last = result.epochs().get(result.bestEpoch() - 1);
+        metrics.put("train_loss", last.trainLoss());
+        if (!Double.isNaN(last.validationLoss())) metrics.put("validation_loss", last.validationLoss());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new TrainedModel(model, options, metrics.toString(), score, result.epochs(),
+                result.trainingRows().length, seconds);
+    }
+
+    static TrainerConfig config(TrainingOptions o, boolean classification) {
+        Loss loss = o.loss() != null ? o.loss() : (classification ? Loss.CROSS_ENTROPY : Loss.MSE);
+        if (!classification && loss == Loss.CROSS_ENTROPY) {
+            throw new OptionsException("option 'loss' cross_entropy needs class labels, but the label is a "
+                    + "floating-point number (a regression); use \"loss\":\"mse\" or an integer or text label");
+        }
+        int[] hidden = o.hidden().stream().mapToInt(Integer::intValue).toArray();
+        return new TrainerConfig(hidden, o.activation(), loss, classification, o.optimizer(), o.learningRate(),
+                o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.epochs(),
+                o.validationFraction(), o.earlyStopping(), o.l2(), o.seed(), o.threads());
+    }
+
+    /**
+     * Refuses up front a network that would not fit: parameters, gradients and optimizer state (about
+     * five floats per parameter, plus a copy for early stopping), so that a too-large request is a
+     * clear error rather than an OutOfMemoryError in the database's JVM.
+     */
+    private static void checkMemory(int[] sizes, TrainerConfig config) {
+        long parameters = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        long floatsPerParameter = 5 + (config.patience() > 0 ? 1 : 0);
+        long bytes = parameters * floatsPerParameter * Float.BYTES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap * MAX_HEAP_SHARE) {
+            throw new OptionsException(String.format(
+                    "a network of %s has %,d parameters and needs about %,d MB to train; this JVM's heap is %,d MB. "
+                            + "Use smaller hidden layers or start the JVM with a larger -Xmx",
+                    joined(sizes), parameters, bytes >> 20, heap >> 20));
+        }
+    }
+
+    private static String joined(int[] sizes) {
+        StringBuilder sb = new StringBuilder();
+        for (int s : sizes) sb.append(sb.length() == 0 ? "" : "-").append(s);
+        return sb.toString();
+    }
+
+    /** Fills {@code metrics} with the model's figures on the given rows and returns its score. */
+    private static double measure(Model model, DatasetExamples examples, int[] rows, int threads, ObjectNode metrics) {
+        float[] outputs;
+        try (MatMul matMul = new MatMul(KernelProvider.kernels(), threads)) {
+            outputs = BatchScorer.score(model, examples, rows, matMul);
+        }
+        if (model.task() == Task.CLASSIFICATION) {
+            int k = model.classes().size();
+            int[] actual = new int[rows.length];
+            int[] predicted = new int[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                actual[r] = examples.classIndex(rows[r]);
+                predicted[r] = BatchScorer.argMax(outputs, r * k, k);
+            }
+            ClassificationMetrics m = new ClassificationMetrics(actual, predicted, outputs, k);
+            metrics.put("accuracy", m.accuracy());
+            metrics.put("precision_macro", m.macroPrecision());
+            metrics.put("recall_macro", m.macroRecall());
+            metrics.put("f1_macro", m.macroF1());
+            metrics.put("log_loss", m.logLoss());
+            double auc = m.rocAuc();
+            if (!Double.isNaN(auc)) metrics.put("roc_auc", auc);
+            return m.accuracy();
+        }
+        double[] actual = new double[rows.length];
+        double[] predicted = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            actual[r] = examples.dataset().target(rows[r]);
+            predicted[r] = outputs[r] * model.targetScale() + model.targetShift();
+        }
+        RegressionMetrics m = new RegressionMetrics(actual, predicted);
+        metrics.put("mse", m.mse());
+        metrics.put("mae", m.mae());
+        metrics.put("r2", m.r2());
+        return m.r2();
+    }
+
+    /** Whether a label kind gives integer predictions ({@code PREDICT}) rather than text or values. */
+    static boolean integerClasses(Model model) {
+        return model.task() == Task.CLASSIFICATION && model.labelKind() == LabelKind.INTEGER;
+    }
+}

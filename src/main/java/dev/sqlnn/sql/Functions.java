@@ -1,0 +1,246 @@
+package dev.sqlnn.sql;
+
+import dev.sqlnn.Sqlnn;
+import dev.sqlnn.data.Task;
+import dev.sqlnn.model.LoadedModel;
+import dev.sqlnn.model.LogRow;
+import dev.sqlnn.model.ModelRegistry;
+import dev.sqlnn.model.ModelTrainer;
+import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.model.TrainingOptions;
+import dev.sqlnn.simd.KernelProvider;
+import org.h2.message.DbException;
+import org.h2.tools.SimpleResultSet;
+import org.h2.value.Value;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * The stored functions, one {@code public static} method per SQL signature, installed by the H2
+ * migration as {@code CREATE ALIAS}es. H2 supplies the leading {@link Connection}: the caller's
+ * own session, so queries run with the caller's rights and writes join the caller's transaction.
+ *
+ * <p>Each method checks its arguments, calls the model layer, and turns failures into
+ * {@link SQLException}s through {@link SqlErrors}.
+ */
+public final class Functions {
+
+    /** The URL of the connection H2 passes when it only wants a table function's columns. */
+    private static final String COLUMN_LIST_URL = "jdbc:columnlist:connection";
+
+    private Functions() {
+    }
+
+    /** {@code ML_TRAIN(model, query, options)}: trains and saves a new version; returns it. */
+    public static long train(Connection connection, String model, String query, String options) throws SQLException {
+        String fn = "ML_TRAIN";
+        TrainingOptions parsed;
+        try {
+            ModelRegistry.checkName(model);
+            if (query == null || query.isBlank()) {
+                throw SqlErrors.badArgument(fn, "the training query is empty; pass a SELECT whose last column is "
+                        + "the label, e.g. 'SELECT image, label FROM digits'");
+            }
+            parsed = TrainingOptions.parse(options);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+        TrainedModel trained;
+        // The query's own errors (missing table, no rights, syntax) propagate unchanged.
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(query)) {
+            trained = ModelTrainer.train(rows, parsed, new CancelCheck(connection));
+        } catch (DbException e) {
+            SQLException sql = DbException.toSQLException(e);
+            throw "57014".equals(sql.getSQLState()) ? SqlErrors.canceled(fn, sql) : sql;
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+        try {
+            return new ModelRegistry(connection).save(model, trained);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    /** {@code PREDICT(features)}: the class predicted by the default model (the one deployed last). */
+    public static Integer predict(Connection connection, Value features) throws SQLException {
+        if (FeatureReader.isNull(features)) return null;
+        try {
+            return integerClass("PREDICT", new ModelRegistry(connection).defaultModel(), features);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("PREDICT", e);
+        }
+    }
+
+    /** {@code PREDICT(model, features)}: the class predicted by the deployed version of {@code model}. */
+    public static Integer predict(Connection connection, String model, Value features) throws SQLException {
+        if (FeatureReader.isNull(features)) return null;
+        try {
+            return integerClass("PREDICT", deployed(connection, model), features);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("PREDICT", e);
+        }
+    }
+
+    /** {@code PREDICT_LABEL(model, features)}: the predicted class as text, for any classifier. */
+    public static String predictLabel(Connection connection, String model, Value features) throws SQLException {
+        if (FeatureReader.isNull(features)) return null;
+        try {
+            LoadedModel m = deployed(connection, model);
+            requireClassifier("PREDICT_LABEL", m);
+            return m.model().classes().get(argMax(outputs(m, features)));
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("PREDICT_LABEL", e);
+        }
+    }
+
+    /** {@code PREDICT_VALUE(model, features)}: the output of a regression model, in the label's units. */
+    public static Double predictValue(Connection connection, String model, Value features) throws SQLException {
+        if (FeatureReader.isNull(features)) return null;
+        try {
+            LoadedModel m = deployed(connection, model);
+            if (m.model().task() != Task.REGRESSION) {
+                throw new IllegalArgumentException("model " + m.describe() + " is a classifier; use "
+                        + (m.integerClasses() != null ? "PREDICT" : "PREDICT_LABEL") + "('" + model
+                        + "', features) for its class or PREDICT_PROBA for its probabilities");
+            }
+            float y = outputs(m, features)[0];
+            return y * m.model().targetScale() + m.model().targetShift();
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("PREDICT_VALUE", e);
+        }
+    }
+
+    /** {@code PREDICT_PROBA(model, features)}: class probabilities, in the order of the model's classes. */
+    public static Float[] predictProba(Connection connection, String model, Value features) throws SQLException {
+        if (FeatureReader.isNull(features)) return null;
+        try {
+            LoadedModel m = deployed(connection, model);
+            requireClassifier("PREDICT_PROBA", m);
+            float[] p = outputs(m, features);
+            Float[] boxed = new Float[p.length];
+            for (int i = 0; i < p.length; i++) boxed[i] = p[i];
+            return boxed;
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("PREDICT_PROBA", e);
+        }
+    }
+
+    /** {@code ML_TRAINING_INFO(model)}: the per-epoch log of every version of a model. */
+    public static ResultSet trainingInfo(Connection connection, String model) throws SQLException {
+        return trainingInfo(connection, model, null);
+    }
+
+    /** {@code ML_TRAINING_INFO(model, version)}: the per-epoch log of one version. */
+    public static ResultSet trainingInfo(Connection connection, String model, Long version) throws SQLException {
+        SimpleResultSet result = new SimpleResultSet();
+        result.addColumn("VERSION", Types.BIGINT, 19, 0);
+        result.addColumn("EPOCH", Types.INTEGER, 10, 0);
+        result.addColumn("TRAIN_LOSS", Types.DOUBLE, 17, 0);
+        result.addColumn("VALIDATION_LOSS", Types.DOUBLE, 17, 0);
+        result.addColumn("VALIDATION_METRIC", Types.DOUBLE, 17, 0);
+        result.addColumn("LEARNING_RATE", Types.DOUBLE, 17, 0);
+        result.addColumn("SECONDS", Types.DOUBLE, 17, 0);
+        result.addColumn("ROWS_PER_SECOND", Types.DOUBLE, 17, 0);
+        if (isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
+        try {
+            List<LogRow> log = new ModelRegistry(connection).trainingLog(model, version);
+            for (LogRow row : log) {
+                var e = row.entry();
+                result.addRow(row.version(), e.epoch(), e.trainLoss(), e.validationLoss(), e.validationMetric(),
+                        e.learningRate(), e.seconds(), e.rowsPerSecond());
+            }
+            return result;
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("ML_TRAINING_INFO", e);
+        }
+    }
+
+    /** {@code ML_DEPLOY(model)}: deploys the best version by its stored validation score. */
+    public static long deploy(Connection connection, String model) throws SQLException {
+        return deployVersion(connection, model, null);
+    }
+
+    /** {@code ML_DEPLOY(model, version)}: deploys that version. */
+    public static long deploy(Connection connection, String model, long version) throws SQLException {
+        return deployVersion(connection, model, version);
+    }
+
+    private static long deployVersion(Connection connection, String model, Long version) throws SQLException {
+        try {
+            return new ModelRegistry(connection).deploy(model, version);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("ML_DEPLOY", e);
+        }
+    }
+
+    /** {@code ML_DROP(model)}: deletes every version; returns how many. */
+    public static int drop(Connection connection, String model) throws SQLException {
+        return dropVersion(connection, model, null);
+    }
+
+    /** {@code ML_DROP(model, version)}: deletes one version; returns 1. */
+    public static int drop(Connection connection, String model, long version) throws SQLException {
+        return dropVersion(connection, model, version);
+    }
+
+    private static int dropVersion(Connection connection, String model, Long version) throws SQLException {
+        try {
+            return new ModelRegistry(connection).drop(model, version);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("ML_DROP", e);
+        }
+    }
+
+    /** {@code ML_INFO()}: sqlnn's version, the active kernels and the threads training uses by default. */
+    public static String info() {
+        return "sqlnn " + Sqlnn.version() + "; kernels: " + KernelProvider.kernels().description() + ", "
+                + TrainingOptions.defaults().threads() + " threads; Java " + Runtime.version().feature();
+    }
+
+    private static LoadedModel deployed(Connection connection, String model) throws SQLException {
+        return new ModelRegistry(connection).deployed(ModelRegistry.checkName(model));
+    }
+
+    private static Integer integerClass(String fn, LoadedModel m, Value features) {
+        requireClassifier(fn, m);
+        int[] classes = m.integerClasses();
+        if (classes == null) {
+            throw new IllegalArgumentException("model " + m.describe() + " has text labels (or integers beyond "
+                    + "INTEGER); use PREDICT_LABEL('" + m.name() + "', features)");
+        }
+        return classes[argMax(outputs(m, features))];
+    }
+
+    private static void requireClassifier(String fn, LoadedModel m) {
+        if (m.model().task() != Task.CLASSIFICATION) {
+            throw new IllegalArgumentException("model " + m.describe() + " is a regression model; use PREDICT_VALUE('"
+                    + m.name() + "', features)");
+        }
+    }
+
+    /** The model's outputs for one row, in the predictor's per-thread buffer. */
+    private static float[] outputs(LoadedModel m, Value features) {
+        float[] input = m.predictor().scratchInput();
+        FeatureReader.read("PREDICT", m, features, input);
+        return m.predictor().forwardScratchInput();
+    }
+
+    private static int argMax(float[] y) {
+        int best = 0;
+        for (int j = 1; j < y.length; j++) {
+            if (y[j] > y[best]) best = j;
+        }
+        return best;
+    }
+
+    static boolean isColumnListCall(Connection connection) throws SQLException {
+        return COLUMN_LIST_URL.equals(connection.getMetaData().getURL());
+    }
+}

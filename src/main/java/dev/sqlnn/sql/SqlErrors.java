@@ -1,0 +1,56 @@
+package dev.sqlnn.sql;
+
+import dev.sqlnn.data.DataException;
+import dev.sqlnn.model.DamagedModelException;
+import dev.sqlnn.model.OptionsException;
+import dev.sqlnn.model.UnknownModelException;
+
+import java.sql.SQLException;
+
+/**
+ * Turns the core's unchecked exceptions into {@link SQLException}s whose message starts with the
+ * SQL function's name and whose SQLState says what kind of problem it is.
+ */
+final class SqlErrors {
+
+    /** Invalid parameter value: bad argument, width, option or data. */
+    static final String BAD_ARGUMENT = "22023";
+    /** Undefined object: no such model or version. */
+    static final String UNKNOWN_MODEL = "42704";
+    /** Feature not supported. */
+    static final String NOT_SUPPORTED = "0A000";
+    /** Data exception: a stored model blob that does not decode. */
+    static final String DAMAGED_MODEL = "22000";
+    /** Query canceled. */
+    static final String CANCELED = "57014";
+
+    private SqlErrors() {
+    }
+
+    static SQLException translate(String function, RuntimeException e) {
+        String state;
+        if (e instanceof UnknownModelException) {
+            state = UNKNOWN_MODEL;
+        } else if (e instanceof DamagedModelException) {
+            state = DAMAGED_MODEL;
+        } else if (e instanceof UnsupportedOperationException) {
+            state = NOT_SUPPORTED;
+        } else if (e instanceof OptionsException || e instanceof DataException || e instanceof IllegalArgumentException) {
+            state = BAD_ARGUMENT;
+        } else {
+            // A bug, not bad input: keep the stack trace as the cause.
+            return new SQLException(function + ": internal error: " + e, "XX000", e);
+        }
+        return new SQLException(function + ": " + e.getMessage(), state, e);
+    }
+
+    static SQLException badArgument(String function, String message) {
+        return new SQLException(function + ": " + message, BAD_ARGUMENT);
+    }
+
+    /** A training stopped by {@code Statement.cancel()} or a query timeout. */
+    static SQLException canceled(String function, SQLException cause) {
+        return new SQLException(function + ": canceled (" + cause.getMessage() + "); nothing was saved",
+                cause.getSQLState() != null ? cause.getSQLState() : CANCELED, cause.getErrorCode(), cause);
+    }
+}
