@@ -1,0 +1,5 @@
+package dev.sqlnn.model;
+
+/** Names one version of one model. */
+public record ModelKey(String name, long version) {
+}

@@ -1,0 +1,154 @@
+package dev.sqlnn;
+
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SqlnnInstallTest {
+
+    /** A fresh in-memory database that lives until the JVM ends, so the data source can reconnect. */
+    private static JdbcDataSource freshDatabase(String settings) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:install-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + settings);
+        return ds;
+    }
+
+    @Test
+    void createsTheTablesWithTheirColumns() throws SQLException {
+        JdbcDataSource ds = freshDatabase("");
+        Sqlnn.install(ds);
+        try (Connection c = ds.getConnection()) {
+            assertEquals(List.of("ID", "NAME", "VERSION", "TASK", "CREATED_AT", "OPTIONS", "INPUT_WIDTH", "LAYERS",
+                    "CLASSES", "METRICS", "TRAIN_ROWS", "TRAIN_SECONDS", "DEPLOYED", "WEIGHTS"),
+                    columns(c, "SQLNN", "MODELS"));
+            assertEquals(List.of("NAME", "VERSION", "EPOCH", "TRAIN_LOSS", "VALIDATION_LOSS", "VALIDATION_METRIC",
+                    "LEARNING_RATE", "SECONDS", "ROWS_PER_SECOND"), columns(c, "SQLNN", "TRAINING_LOG"));
+            assertEquals(List.of("ID", "NAME", "VERSION", "DEPLOYED_AT"), columns(c, "SQLNN", "DEPLOYMENTS"));
+            assertEquals(List.of("installed_rank", "version", "description", "type", "script", "checksum",
+                    "installed_by", "installed_on", "execution_time", "success"),
+                    columns(c, "SQLNN", "SQLNN_SCHEMA_HISTORY"));
+        }
+    }
+
+    @Test
+    void aSecondInstallAppliesNothingAndKeepsTheRows() throws SQLException {
+        JdbcDataSource ds = freshDatabase("");
+        Sqlnn.install(ds);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO SQLNN.DEPLOYMENTS(NAME, VERSION) VALUES ('m', 1)");
+            long migrations = count(c, "SELECT COUNT(*) FROM SQLNN.SQLNN_SCHEMA_HISTORY");
+
+            Sqlnn.install(ds);
+
+            assertEquals(migrations, count(c, "SELECT COUNT(*) FROM SQLNN.SQLNN_SCHEMA_HISTORY"));
+            assertEquals(1, count(c, "SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"));
+            assertEquals(1, count(c, "SELECT COUNT(*) FROM SQLNN.SQLNN_SCHEMA_HISTORY WHERE \"version\" = '1'"));
+        }
+    }
+
+    @Test
+    void leavesTheApplicationsTablesInPublicAlone() throws SQLException {
+        JdbcDataSource ds = freshDatabase("");
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE PUBLIC.DIGITS(ID INT PRIMARY KEY, IMAGE VARBINARY(784), LABEL INT)");
+            s.execute("INSERT INTO PUBLIC.DIGITS VALUES (1, X'00ff', 7), (2, X'0102', 3)");
+
+            Sqlnn.install(ds);
+            Sqlnn.install(ds);
+
+            assertEquals(2, count(c, "SELECT COUNT(*) FROM PUBLIC.DIGITS"));
+            assertEquals(10, count(c, "SELECT SUM(LABEL) FROM PUBLIC.DIGITS"));
+            assertEquals(1, count(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"));
+        }
+    }
+
+    @Test
+    void leavesTheCallersConnectionOpenAsItWas() throws SQLException {
+        JdbcDataSource ds = freshDatabase("");
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            Sqlnn.install(c);
+            Sqlnn.install(c);
+
+            assertFalse(c.isClosed());
+            assertFalse(c.getAutoCommit());
+            assertEquals("PUBLIC", c.getSchema());
+            assertEquals(0, count(c, "SELECT COUNT(*) FROM SQLNN.MODELS"));
+        }
+    }
+
+    @Test
+    void foldsNamesToLowerCaseWhereTheDatabaseDoes() throws SQLException {
+        JdbcDataSource ds = freshDatabase(";DATABASE_TO_LOWER=TRUE");
+        Sqlnn.install(ds);
+        Sqlnn.install(ds);
+        try (Connection c = ds.getConnection()) {
+            assertTrue(columns(c, "sqlnn", "models").contains("weights"));
+            assertTrue(columns(c, "sqlnn", "sqlnn_schema_history").contains("version"));
+            assertFalse(columns(c, "SQLNN", "MODELS").contains("WEIGHTS"));
+        }
+    }
+
+    @Test
+    void refusesASchemaSqlnnItDidNotCreate() throws SQLException {
+        JdbcDataSource ds = freshDatabase("");
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA SQLNN");
+            s.execute("CREATE TABLE SQLNN.SOMETHING_ELSE(X INT)");
+        }
+        // Flyway finds a non-empty schema without its history, and baselineOnMigrate is off.
+        assertThrows(FlywayException.class, () -> Sqlnn.install(ds));
+    }
+
+    @Test
+    void namesTheDatabaseItDoesNotSupport() {
+        DatabaseMetaData meta = proxy(DatabaseMetaData.class, (p, m, args) ->
+                m.getName().equals("getDatabaseProductName") ? "Apache Derby" : null);
+        Connection connection = proxy(Connection.class, (p, m, args) ->
+                m.getName().equals("getMetaData") ? meta : null);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Sqlnn.install(connection));
+        assertTrue(e.getMessage().contains("Apache Derby"), e.getMessage());
+    }
+
+    @Test
+    void hasAVersion() {
+        assertFalse(Sqlnn.version().isBlank());
+    }
+
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = meta.getColumns(null, schema, table, null)) {
+            while (rs.next()) names.add(rs.getString("COLUMN_NAME"));
+        }
+        return names;
+    }
+
+    private static long count(Connection c, String query) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
