@@ -20,7 +20,7 @@ final class Database {
         try {
             Sqlnn.install(connection);
             return connection;
-        } catch (RuntimeException | SQLException e) {
+        } catch (RuntimeException e) {
             connection.close();
             throw e;
         }

@@ -13,6 +13,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // A command line user wants sqlnn's output, not the libraries' start-up chatter.
+        java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger.getLogger("org.jooq").setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 
