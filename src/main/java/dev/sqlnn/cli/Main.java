@@ -9,13 +9,18 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, InfoCommand.class})
 public final class Main implements Runnable {
 
+    /**
+     * A command line user wants sqlnn's output, not the libraries' start-up chatter. Held in a field:
+     * java.util.logging forgets the level of a logger nobody references.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIET = java.util.List.of(
+            java.util.logging.Logger.getLogger("org.flywaydb"), java.util.logging.Logger.getLogger("org.jooq"));
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // A command line user wants sqlnn's output, not the libraries' start-up chatter.
-        java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
-        java.util.logging.Logger.getLogger("org.jooq").setLevel(java.util.logging.Level.WARNING);
+        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         System.exit(run(args));
     }
 
