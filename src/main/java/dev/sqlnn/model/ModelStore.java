@@ -34,13 +34,6 @@ public final class ModelStore {
     /** The schema that holds sqlnn's tables, as H2 spells it; PostgreSQL folds it to {@code sqlnn}. */
     public static final String SCHEMA = StoreTables.SCHEMA;
 
-    static {
-        // jOOQ prints an ASCII-art banner and a "tip of the day" on first use: noise in the log of the
-        // application that hosts the database. Turn them off unless the host has decided otherwise.
-        if (System.getProperty("org.jooq.no-logo") == null) System.setProperty("org.jooq.no-logo", "true");
-        if (System.getProperty("org.jooq.no-tips") == null) System.setProperty("org.jooq.no-tips", "true");
-    }
-
     private final DSLContext sql;
 
     /** @throws UnsupportedOperationException when the connection is to neither H2 nor PostgreSQL */

@@ -18,6 +18,15 @@ import java.time.OffsetDateTime;
  */
 final class StoreTables {
 
+    static {
+        // First in this class: it is what first touches jOOQ.
+        // jOOQ prints an ASCII-art banner and a "tip of the day" on first use: noise in the log of the
+        // application that hosts the database. Turn them off unless the host has decided otherwise.
+        if (System.getProperty("org.jooq.no-logo") == null) System.setProperty("org.jooq.no-logo", "true");
+        if (System.getProperty("org.jooq.no-tips") == null) System.setProperty("org.jooq.no-tips", "true");
+    }
+
+
     static final String SCHEMA = "SQLNN";
 
     static final class Models {

@@ -34,6 +34,7 @@ final class VectorKernels implements Kernels {
     private static final int KC = Integer.getInteger("sqlnn.gemm.kc", 256);
     /** Rows of A packed at once: an {@code MC × KC} block (256 KiB) stays in L2. */
     private static final int MC = Integer.getInteger("sqlnn.gemm.mc", 240);
+    private static final boolean DIRECT_B = Boolean.parseBoolean(System.getProperty("sqlnn.gemm.direct", "true"));
 
     /** Per-thread packing buffers, grown on demand and reused: no allocation per product. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -79,7 +80,14 @@ final class VectorKernels implements Kernels {
                 packA(transA, a, lda, i0, mc, p0, kc, pa);
                 for (int j0 = n0; j0 < n1; j0 += NR) {
                     int nr = Math.min(NR, n1 - j0);
-                    packB(transB, b, ldb, j0, nr, p0, kc, pb);
+                    // A full-width panel of a plain B is read in place (rows ldb apart): packing would
+                    // copy all of B for every product, which costs as much as the product itself when
+                    // m is a mini-batch. Transposed or partial panels are packed.
+                    boolean direct = DIRECT_B && !transB && nr == NR;
+                    float[] bSrc = direct ? b : pb;
+                    int bOff = direct ? p0 * ldb + j0 : 0;
+                    int bStride = direct ? ldb : NR;
+                    if (!direct) packB(transB, b, ldb, j0, nr, p0, kc, pb);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int paOff = ir * kc;
@@ -87,7 +95,7 @@ final class VectorKernels implements Kernels {
                         // The micro-kernel writes a whole tile to scratch and a second loop merges it
                         // into C: keeping C's edge cases and the add/store choice out of the
                         // micro-kernel keeps it small enough for C2 to inline every vector operation.
-                        microKernel(pa, paOff, pb, kc, scratch.tile);
+                        microKernel(pa, paOff, bSrc, bOff, bStride, kc, scratch.tile);
                         mergeTile(scratch.tile, mr, nr, c, cOff, ldc, add);
                     }
                 }
@@ -140,10 +148,17 @@ final class VectorKernels implements Kernels {
      */
     private static void packB(boolean transB, float[] b, int ldb, int j0, int nr, int p0, int kc, float[] pb) {
         if (transB) {
-            // opB(p, j) = b[j*ldb + p]: read each source row contiguously, scatter with stride NR.
-            for (int j = 0; j < nr; j++) {
-                int src = (j0 + j) * ldb + p0;
-                for (int p = 0; p < kc; p++) pb[p * NR + j] = b[src + p];
+            // opB(p, j) = b[j*ldb + p]: a transpose, done in 16×16 blocks so that the reads and the
+            // writes of a block each stay within 16 cache lines.
+            for (int jb = 0; jb < nr; jb += 16) {
+                int jEnd = Math.min(nr, jb + 16);
+                for (int pBlock = 0; pBlock < kc; pBlock += 16) {
+                    int pEnd = Math.min(kc, pBlock + 16);
+                    for (int j = jb; j < jEnd; j++) {
+                        int src = (j0 + j) * ldb + p0;
+                        for (int p = pBlock; p < pEnd; p++) pb[p * NR + j] = b[src + p];
+                    }
+                }
             }
             if (nr < NR) {
                 for (int p = 0; p < kc; p++) java.util.Arrays.fill(pb, p * NR + nr, p * NR + NR, 0f);
@@ -175,16 +190,16 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    private static void microKernel(float[] pa, int paOff, float[] pb, int kc, float[] tile) {
+    private static void microKernel(float[] pa, int paOff, float[] pb, int pbOff, int pbStride, int kc, float[] tile) {
         if (NV == 4) {
-            microKernel6x4(pa, paOff, pb, kc, tile);
+            microKernel6x4(pa, paOff, pb, pbOff, pbStride, kc, tile);
         } else {
-            microKernel6x2(pa, paOff, pb, kc, tile);
+            microKernel6x2(pa, paOff, pb, pbOff, pbStride, kc, tile);
         }
     }
 
     /** tile[6 × 4L] = packed A sliver (6 × kc) · packed B panel (kc × 4L); 24 accumulators. */
-    private static void microKernel6x4(float[] pa, int paOff, float[] pb, int kc, float[] t) {
+    private static void microKernel6x4(float[] pa, int paOff, float[] pb, int pbOff, int pbStride, int kc, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -192,8 +207,8 @@ final class VectorKernels implements Kernels {
         FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
         FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         int ao = paOff;
-        int bo = 0;
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        int bo = pbOff;
+        for (int p = 0; p < kc; p++, ao += MR, bo += pbStride) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
             FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * L);
@@ -220,12 +235,12 @@ final class VectorKernels implements Kernels {
     }
 
     /** tile[6 × 2L] = packed A sliver (6 × kc) · packed B panel (kc × 2L); 12 accumulators. */
-    private static void microKernel6x2(float[] pa, int paOff, float[] pb, int kc, float[] t) {
+    private static void microKernel6x2(float[] pa, int paOff, float[] pb, int pbOff, int pbStride, int kc, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int ao = paOff;
-        int bo = 0;
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        int bo = pbOff;
+        for (int p = 0; p < kc; p++, ao += MR, bo += pbStride) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
             FloatVector a = FloatVector.broadcast(S, pa[ao]);
