@@ -37,6 +37,12 @@ public record TrainerConfig(int[] hidden, Activation activation, Loss loss, bool
         }
     }
 
+    /** A copy: records hand out their fields, and an array would let callers change the config. */
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
     /** Layer widths from input to output. */
     public int[] layerSizes(int inputWidth, int outputWidth) {
         int[] sizes = new int[hidden.length + 2];
