@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code sqlnn} command line. */
 @Command(name = "sqlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and score neural networks inside your SQL database.",
-        subcommands = {DemoCommand.class, InfoCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /**

@@ -1,6 +1,7 @@
 package dev.sqlnn.nn;
 
 import dev.sqlnn.simd.Kernels;
+import dev.sqlnn.simd.MatMul;
 
 /**
  * Applies one update rule to every parameter array of a network, keeping the per-parameter state
@@ -10,6 +11,7 @@ final class Optimizer {
 
     private final OptimizerKind kind;
     private final Kernels kernels;
+    private final MatMul parallel;
     private final float learningRate;
     private final float momentum;
     private final float beta1;
@@ -21,9 +23,10 @@ final class Optimizer {
     private final float[][] second;
     private int step;
 
-    Optimizer(TrainerConfig config, Network network, Kernels kernels) {
+    Optimizer(TrainerConfig config, Network network, MatMul parallel) {
         this.kind = config.optimizer();
-        this.kernels = kernels;
+        this.kernels = parallel.kernels();
+        this.parallel = parallel;
         this.learningRate = (float) config.learningRate();
         this.momentum = kind == OptimizerKind.SGD ? 0f : (float) config.momentum();
         this.beta1 = (float) config.beta1();
@@ -59,10 +62,16 @@ final class Optimizer {
             double correction2 = Math.sqrt(1 - Math.pow(beta2, step));
             float stepSize = (float) (learningRate * correction2 / (1 - Math.pow(beta1, step)));
             float epsilonHat = (float) (epsilon * correction2);
-            kernels.adam(w, g, first[slot], second[slot], w.length, stepSize, beta1, beta2, epsilonHat, decay);
+            float[] m = first[slot];
+            float[] v = second[slot];
+            // Memory-bound (four arrays the size of the network): split across the cores.
+            parallel.forEachRange(w.length, (from, to) -> kernels.adam(w, g, m, v, from, to,
+                    stepSize, beta1, beta2, epsilonHat, decay));
         } else {
-            kernels.momentum(w, g, first[slot], w.length, learningRate, momentum,
-                    kind == OptimizerKind.NESTEROV, decay);
+            float[] velocity = first[slot];
+            boolean nesterov = kind == OptimizerKind.NESTEROV;
+            parallel.forEachRange(w.length, (from, to) -> kernels.momentum(w, g, velocity, from, to,
+                    learningRate, momentum, nesterov, decay));
         }
     }
 

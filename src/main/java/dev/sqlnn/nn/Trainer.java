@@ -46,7 +46,7 @@ public final class Trainer {
         int batch = Math.min(config.batchSize(), trainRows.length);
         try (MatMul matMul = new MatMul(kernels, config.threads())) {
             Propagation pass = new Propagation(network, matMul, config.loss(), batch);
-            Optimizer optimizer = new Optimizer(config, network, kernels);
+            Optimizer optimizer = new Optimizer(config, network, matMul);
             return run(examples, network, pass, optimizer, trainRows, validationRows, batch, listener);
         }
     }

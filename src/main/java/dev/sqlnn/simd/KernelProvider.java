@@ -34,6 +34,16 @@ public final class KernelProvider {
         return vectorModulePresent() ? loadVectorKernels() : null;
     }
 
+    /** The Vector API FMA peak meter, or null without the module; for benchmarks. */
+    public static PeakMeter peakMeterOrNull() {
+        if (!vectorModulePresent()) return null;
+        try {
+            return (PeakMeter) Class.forName("dev.sqlnn.simd.FmaPeak").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
     private static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }

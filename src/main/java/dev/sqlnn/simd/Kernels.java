@@ -33,7 +33,7 @@ public interface Kernels {
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
-     * One Adam step over {@code n} parameters, in place: with the L2-augmented gradient
+     * One Adam step over parameters {@code [from, to)}, in place: with the L2-augmented gradient
      * {@code g' = g + l2·w}, {@code m = β1·m + (1-β1)·g'}, {@code v = β2·v + (1-β2)·g'²},
      * {@code w -= stepSize · m / (sqrt(v) + epsilonHat)}, where the caller folds Adam's bias
      * corrections into {@code stepSize} and {@code epsilonHat}.
@@ -41,15 +41,15 @@ public interface Kernels {
      * <p>Moments smaller in magnitude than {@link #MOMENT_FLOOR} are set to zero: the JVM cannot
      * flush subnormal floats, and arithmetic on them is several times slower on x86.
      */
-    void adam(float[] w, float[] g, float[] m, float[] v, int n,
+    void adam(float[] w, float[] g, float[] m, float[] v, int from, int to,
               float stepSize, float beta1, float beta2, float epsilonHat, float l2);
 
     /**
-     * One momentum step: {@code vel = μ·vel - lr·g'}; plain momentum then {@code w += vel},
+     * One momentum step over parameters {@code [from, to)}: {@code vel = μ·vel - lr·g'}; plain momentum then {@code w += vel},
      * Nesterov {@code w += μ·vel - lr·g'}; with {@code g' = g + l2·w}. With {@code μ = 0} this
      * is plain SGD. Velocities below {@link #MOMENT_FLOOR} are flushed to zero.
      */
-    void momentum(float[] w, float[] g, float[] vel, int n,
+    void momentum(float[] w, float[] g, float[] vel, int from, int to,
                   float learningRate, float mu, boolean nesterov, float l2);
 
     /**

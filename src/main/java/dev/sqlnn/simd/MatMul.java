@@ -19,6 +19,8 @@ public final class MatMul implements AutoCloseable {
     private static final int COLUMN_ALIGN = 64;
     /** Below this many multiply-adds a product runs on the calling thread: handing off costs more. */
     private static final long PARALLEL_THRESHOLD = 1L << 18;
+    /** Below this many elements, element-wise work runs on the calling thread. */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
 
     private final Kernels kernels;
     private final int threads;
@@ -68,6 +70,36 @@ public final class MatMul implements AutoCloseable {
                     kernels.gemm(transA, transB, m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate));
         }
         kernels.gemm(transA, transB, m, 0, columnStart(1, parts, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate);
+        for (Future<?> f : pending) {
+            await(f);
+        }
+    }
+
+    /** A piece of element-wise work over the index range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeTask {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} split into one contiguous range per thread (multiples of
+     * 64, so vector loops keep whole vectors). For element-wise work only: each index is touched by
+     * one thread, so results do not depend on the thread count.
+     */
+    public void forEachRange(int n, RangeTask task) {
+        int blocks = (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN;
+        int parts = Math.min(threads, blocks);
+        if (parts <= 1 || n < PARALLEL_ELEMENTS) {
+            task.run(0, n);
+            return;
+        }
+        Future<?>[] pending = new Future<?>[parts - 1];
+        for (int t = 1; t < parts; t++) {
+            int from = columnStart(t, parts, blocks, n);
+            int to = columnStart(t + 1, parts, blocks, n);
+            pending[t - 1] = workers.submit(() -> task.run(from, to));
+        }
+        task.run(0, columnStart(1, parts, blocks, n));
         for (Future<?> f : pending) {
             await(f);
         }

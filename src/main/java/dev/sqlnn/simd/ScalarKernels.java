@@ -67,11 +67,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void adam(float[] w, float[] g, float[] m, float[] v, int n,
+    public void adam(float[] w, float[] g, float[] m, float[] v, int from, int to,
                      float stepSize, float beta1, float beta2, float epsilonHat, float l2) {
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float grad = g[i] + l2 * w[i];
             float mi = beta1 * m[i] + oneMinusBeta1 * grad;
             float vi = beta2 * v[i] + oneMinusBeta2 * grad * grad;
@@ -84,9 +84,9 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void momentum(float[] w, float[] g, float[] vel, int n,
+    public void momentum(float[] w, float[] g, float[] vel, int from, int to,
                          float learningRate, float mu, boolean nesterov, float l2) {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float grad = g[i] + l2 * w[i];
             float vi = mu * vel[i] - learningRate * grad;
             vi = Math.abs(vi) < MOMENT_FLOOR ? 0f : vi;

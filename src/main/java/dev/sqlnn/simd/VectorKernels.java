@@ -306,14 +306,14 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void adam(float[] w, float[] g, float[] m, float[] v, int n,
+    public void adam(float[] w, float[] g, float[] m, float[] v, int from, int to,
                      float stepSize, float beta1, float beta2, float epsilonHat, float l2) {
         FloatVector vb1 = FloatVector.broadcast(S, beta1), vb1c = FloatVector.broadcast(S, 1f - beta1);
         FloatVector vb2 = FloatVector.broadcast(S, beta2), vb2c = FloatVector.broadcast(S, 1f - beta2);
         FloatVector vStep = FloatVector.broadcast(S, stepSize), vEps = FloatVector.broadcast(S, epsilonHat);
         FloatVector vL2 = FloatVector.broadcast(S, l2), zero = FloatVector.zero(S);
-        int i = 0;
-        int bound = S.loopBound(n);
+        int i = from;
+        int bound = from + S.loopBound(to - from);
         for (; i < bound; i += L) {
             FloatVector wi = FloatVector.fromArray(S, w, i);
             FloatVector grad = vL2.fma(wi, FloatVector.fromArray(S, g, i));
@@ -329,7 +329,7 @@ final class VectorKernels implements Kernels {
         }
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float grad = g[i] + l2 * w[i];
             float mi = beta1 * m[i] + oneMinusBeta1 * grad;
             float vi = beta2 * v[i] + oneMinusBeta2 * grad * grad;
@@ -342,12 +342,12 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void momentum(float[] w, float[] g, float[] vel, int n,
+    public void momentum(float[] w, float[] g, float[] vel, int from, int to,
                          float learningRate, float mu, boolean nesterov, float l2) {
         FloatVector vMu = FloatVector.broadcast(S, mu), vLr = FloatVector.broadcast(S, learningRate);
         FloatVector vL2 = FloatVector.broadcast(S, l2), zero = FloatVector.zero(S);
-        int i = 0;
-        int bound = S.loopBound(n);
+        int i = from;
+        int bound = from + S.loopBound(to - from);
         for (; i < bound; i += L) {
             FloatVector wi = FloatVector.fromArray(S, w, i);
             FloatVector grad = vL2.fma(wi, FloatVector.fromArray(S, g, i));
@@ -357,7 +357,7 @@ final class VectorKernels implements Kernels {
             FloatVector step = nesterov ? vMu.mul(vi).sub(vLr.mul(grad)) : vi;
             wi.add(step).intoArray(w, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float grad = g[i] + l2 * w[i];
             float vi = mu * vel[i] - learningRate * grad;
             vi = Math.abs(vi) < MOMENT_FLOOR ? 0f : vi;

@@ -46,7 +46,7 @@ class SubnormalTest {
 
         try (MatMul matMul = new MatMul(kernels, 1)) {
             Propagation pass = new Propagation(network, matMul, config.loss(), BATCH);
-            Optimizer optimizer = new Optimizer(config, network, kernels);
+            Optimizer optimizer = new Optimizer(config, network, matMul);
             int[] order = new int[ROWS];
             for (int i = 0; i < ROWS; i++) order[i] = i;
             int[] labels = new int[BATCH];

@@ -135,8 +135,8 @@ class KernelsTest {
             float[][] s = {w.clone(), new float[n], new float[n]};
             float[][] v = {w.clone(), new float[n], new float[n]};
             for (int step = 0; step < 3; step++) {
-                scalar.adam(s[0], g, s[1], s[2], n, 0.001f, 0.9f, 0.999f, 1e-8f, 0.01f);
-                vector.adam(v[0], g, v[1], v[2], n, 0.001f, 0.9f, 0.999f, 1e-8f, 0.01f);
+                scalar.adam(s[0], g, s[1], s[2], 0, n, 0.001f, 0.9f, 0.999f, 1e-8f, 0.01f);
+                vector.adam(v[0], g, v[1], v[2], 0, n, 0.001f, 0.9f, 0.999f, 1e-8f, 0.01f);
             }
             for (int i = 0; i < 3; i++) assertClose(s[i], v[i], 1);
             assertNoSubnormals(v[1]);
@@ -144,8 +144,8 @@ class KernelsTest {
 
             float[] ws = w.clone(), wv = w.clone(), vs = new float[n], vv = new float[n];
             for (boolean nesterov : new boolean[] {false, true}) {
-                scalar.momentum(ws, g, vs, n, 0.01f, 0.9f, nesterov, 0.001f);
-                vector.momentum(wv, g, vv, n, 0.01f, 0.9f, nesterov, 0.001f);
+                scalar.momentum(ws, g, vs, 0, n, 0.01f, 0.9f, nesterov, 0.001f);
+                vector.momentum(wv, g, vv, 0, n, 0.01f, 0.9f, nesterov, 0.001f);
             }
             assertClose(ws, wv, 1);
             assertClose(vs, vv, 1);

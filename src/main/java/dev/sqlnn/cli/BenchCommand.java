@@ -1,0 +1,192 @@
+package dev.sqlnn.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlnn.Sqlnn;
+import dev.sqlnn.data.IdxReader;
+import dev.sqlnn.data.IdxTable;
+import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.simd.MatMul;
+import dev.sqlnn.simd.PeakMeter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sqlnn bench}: end-to-end figures on this machine. The FMA peak, the matrix-product kernel
+ * at the founding network's training shapes, training rows/s through {@code ML_TRAIN}, and
+ * {@code PREDICT} rows/s through SQL, printed as a table and optionally written as JSON.
+ */
+@Command(name = "bench", description = "Measure kernel GFLOP/s, training rows/s and PREDICT rows/s on this machine.")
+final class BenchCommand implements Callable<Integer> {
+
+    /** The founding network's products for one batch of 64: m×n×k and which operand is transposed. */
+    private static final String[] SHAPES = {
+        "64x1024x784:NN forward 784->1024", "64x512x1024:NN forward 1024->512",
+        "784x1024x64:TN weight gradient 784x1024", "1024x512x64:TN weight gradient 1024x512",
+        "64x1024x512:NT input gradient 512->1024",
+    };
+
+    @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE})", defaultValue = "3")
+    int epochs;
+
+    @Option(names = "--threads", description = "Threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--json", description = "Also write the results to this JSON file")
+    File json;
+
+    private final ObjectNode results = new ObjectMapper().createObjectNode();
+
+    @Override
+    public Integer call() throws Exception {
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        results.put("kernels", KernelProvider.kernels().description());
+        results.put("threads", t);
+        System.out.printf("sqlnn bench: %s kernels, %d threads, Java %s%n%n",
+                KernelProvider.kernels().description(), t, Runtime.version());
+        peak(t);
+        kernels(t);
+        endToEnd(t);
+        long heap = peakHeap();
+        results.put("peak_heap_mb", heap >> 20);
+        System.out.printf("%nPeak heap: %,d MB%n", heap >> 20);
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, results);
+            System.out.println("Wrote " + json);
+        }
+        return 0;
+    }
+
+    private void peak(int t) throws Exception {
+        PeakMeter meter = KernelProvider.peakMeterOrNull();
+        if (meter == null) {
+            System.out.println("FMA peak: not measured (jdk.incubator.vector not readable)");
+            return;
+        }
+        double one = meter.gflops(1, 1.0);
+        double all = meter.gflops(t, 1.0);
+        results.put("fma_peak_gflops_1_thread", one);
+        results.put("fma_peak_gflops", all);
+        System.out.printf("FMA peak: %.0f GFLOP/s on 1 thread, %.0f on %d%n%n", one, all, t);
+    }
+
+    private void kernels(int t) {
+        System.out.printf("%-44s %10s %10s%n", "matrix product (m x n x k)", "1 thread", t + " threads");
+        ObjectNode node = results.putObject("gemm_gflops");
+        try (MatMul single = new MatMul(KernelProvider.kernels(), 1); MatMul multi = new MatMul(KernelProvider.kernels(), t)) {
+            for (String shape : SHAPES) {
+                String[] parts = shape.split(" ", 2);
+                double g1 = gemmGflops(single, parts[0]);
+                double gt = gemmGflops(multi, parts[0]);
+                node.putObject(parts[0]).put("description", parts[1]).put("threads_1", g1).put("threads_" + t, gt);
+                System.out.printf("%-44s %10.1f %10.1f%n", parts[0] + " " + parts[1], g1, gt);
+            }
+        }
+    }
+
+    private static double gemmGflops(MatMul matMul, String shape) {
+        String[] p = shape.split("[x:]");
+        int m = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]);
+        boolean transA = p[3].charAt(0) == 'T', transB = p[3].charAt(1) == 'T';
+        Random random = new Random(1);
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) random.nextGaussian();
+        double best = 0;
+        for (int round = 0; round < 8; round++) { // best of 8 rounds of 0.2 s: the first ones warm up the JIT
+            long start = System.nanoTime();
+            int products = 0;
+            while (System.nanoTime() - start < 200_000_000L) {
+                matMul.gemm(transA, transB, m, n, k, a, transA ? m : k, b, transB ? k : n, c, n, false);
+                products++;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9 / products;
+            best = Math.max(best, 2.0 * m * n * k / seconds / 1e9);
+        }
+        return best;
+    }
+
+    private void endToEnd(int t) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:sqlnn-bench;DB_CLOSE_DELAY=-1")) {
+            Sqlnn.install(c);
+            IdxReader.Digits train = IdxReader.bundledDigits(true);
+            IdxReader.Digits test = IdxReader.bundledDigits(false);
+            IdxTable.write(c, "DIGITS", train.images(), train.labels());
+            IdxTable.write(c, "DIGITS_TEST", test.images(), test.labels());
+            execute(c, "CREATE TABLE DIGITS_ALL AS SELECT * FROM DIGITS UNION ALL SELECT ID + 8000, IMAGE, LABEL FROM DIGITS_TEST");
+
+            String options = String.format("{\"hidden\":[1024,512],\"epochs\":%d,\"batch_size\":64,\"optimizer\":\"adam\","
+                    + "\"learning_rate\":0.001,\"validation_fraction\":0.1,\"threads\":%d}", epochs, t);
+            System.out.printf("%nTraining 784-1024-512-10 (Adam, batch 64) on 8,000 digits through ML_TRAIN, %d epochs%n", epochs);
+            execute(c, "SELECT ML_TRAIN('bench', 'SELECT image, label FROM digits', '" + options + "')");
+            ObjectNode training = results.putObject("training");
+            double best = 0;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT EPOCH, SECONDS, ROWS_PER_SECOND, VALIDATION_METRIC FROM ML_TRAINING_INFO('bench') ORDER BY EPOCH")) {
+                while (rs.next()) {
+                    System.out.printf("  epoch %d: %6.2f s, %,8.0f rows/s, validation accuracy %.2f%%%n",
+                            rs.getInt(1), rs.getDouble(2), rs.getDouble(3), 100 * rs.getDouble(4));
+                    best = Math.max(best, rs.getDouble(3));
+                    training.putObject("epoch_" + rs.getInt(1)).put("seconds", rs.getDouble(2)).put("rows_per_second", rs.getDouble(3));
+                }
+            }
+            training.put("best_rows_per_second", best);
+            double accuracy = scalar(c, "SELECT AVG(CASE WHEN PREDICT('bench', image) = label THEN 1.0 ELSE 0 END) FROM digits_test");
+            training.put("test_accuracy", accuracy);
+            System.out.printf("  best epoch %,.0f rows/s; test accuracy %.2f%%%n", best, 100 * accuracy);
+
+            System.out.println();
+            double predict = rowsPerSecond(c, "SELECT COUNT(PREDICT('bench', image)) FROM digits_all");
+            results.put("predict_rows_per_second", predict);
+            System.out.printf("SELECT COUNT(PREDICT('bench', image)) FROM digits_all (10,000 rows): %,.0f rows/s%n", predict);
+            execute(c, "DROP ALL OBJECTS");
+        }
+    }
+
+    /** Rows/s of a COUNT query: the best of five runs after two warm-up runs. */
+    private static double rowsPerSecond(Connection c, String sql) throws SQLException {
+        double best = 0;
+        for (int run = 0; run < 7; run++) {
+            long start = System.nanoTime();
+            double rows = scalar(c, sql);
+            double perSecond = rows / ((System.nanoTime() - start) / 1e9);
+            if (run >= 2) best = Math.max(best, perSecond);
+        }
+        return best;
+    }
+
+    private static double scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The largest heap use seen by any collector since start-up, summed over heap pools. */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
+        }
+        return sum;
+    }
+}
