@@ -51,10 +51,11 @@ public final class Functions {
             throw SqlErrors.translate(fn, e);
         }
         TrainedModel trained;
+        CancelCheck cancelCheck = new CancelCheck(connection); // before the query: it sees the calling statement
         // The query's own errors (missing table, no rights, syntax) propagate unchanged.
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(query)) {
-            trained = ModelTrainer.train(rows, parsed, new CancelCheck(connection));
+            trained = ModelTrainer.train(rows, parsed, cancelCheck);
         } catch (DbException e) {
             SQLException sql = DbException.toSQLException(e);
             throw "57014".equals(sql.getSQLState()) ? SqlErrors.canceled(fn, sql) : sql;

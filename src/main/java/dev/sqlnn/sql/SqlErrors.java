@@ -38,10 +38,25 @@ final class SqlErrors {
         } else if (e instanceof OptionsException || e instanceof DataException || e instanceof IllegalArgumentException) {
             state = BAD_ARGUMENT;
         } else {
+            SQLException refused = sqlCause(e);
+            if (refused != null) {
+                // The database refused sqlnn's own SQL (e.g. no rights on SQLNN.MODELS): its SQLState says why.
+                return new SQLException(function + ": " + refused.getMessage(), refused.getSQLState(),
+                        refused.getErrorCode(), e);
+            }
             // A bug, not bad input: keep the stack trace as the cause.
             return new SQLException(function + ": internal error: " + e, "XX000", e);
         }
         return new SQLException(function + ": " + e.getMessage(), state, e);
+    }
+
+    /** The database's own error behind a wrapper such as jOOQ's DataAccessException, or null. */
+    private static SQLException sqlCause(Throwable e) {
+        Throwable t = e.getCause();
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) { // bounded: causes may cycle
+            if (t instanceof SQLException sql) return sql;
+        }
+        return null;
     }
 
     static SQLException badArgument(String function, String message) {
