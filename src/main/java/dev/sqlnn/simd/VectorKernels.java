@@ -36,6 +36,9 @@ final class VectorKernels implements Kernels {
     private static final int MC = Integer.getInteger("sqlnn.gemm.mc", 240);
     private static final boolean DIRECT_B = Boolean.parseBoolean(System.getProperty("sqlnn.gemm.direct", "true"));
 
+    /** For the tails of element-wise loops: the same arithmetic, one element at a time. */
+    private static final ScalarKernels SCALAR = new ScalarKernels();
+
     /** Per-thread packing buffers, grown on demand and reused: no allocation per product. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -327,18 +330,7 @@ final class VectorKernels implements Kernels {
             vi.intoArray(v, i);
             wi.sub(vStep.mul(mi).div(vi.sqrt().add(vEps))).intoArray(w, i);
         }
-        float oneMinusBeta1 = 1f - beta1;
-        float oneMinusBeta2 = 1f - beta2;
-        for (; i < to; i++) {
-            float grad = g[i] + l2 * w[i];
-            float mi = beta1 * m[i] + oneMinusBeta1 * grad;
-            float vi = beta2 * v[i] + oneMinusBeta2 * grad * grad;
-            mi = Math.abs(mi) < MOMENT_FLOOR ? 0f : mi;
-            vi = vi < MOMENT_FLOOR ? 0f : vi;
-            m[i] = mi;
-            v[i] = vi;
-            w[i] -= stepSize * mi / ((float) Math.sqrt(vi) + epsilonHat);
-        }
+        SCALAR.adam(w, g, m, v, i, to, stepSize, beta1, beta2, epsilonHat, l2); // the tail
     }
 
     @Override
@@ -357,12 +349,6 @@ final class VectorKernels implements Kernels {
             FloatVector step = nesterov ? vMu.mul(vi).sub(vLr.mul(grad)) : vi;
             wi.add(step).intoArray(w, i);
         }
-        for (; i < to; i++) {
-            float grad = g[i] + l2 * w[i];
-            float vi = mu * vel[i] - learningRate * grad;
-            vi = Math.abs(vi) < MOMENT_FLOOR ? 0f : vi;
-            vel[i] = vi;
-            w[i] += nesterov ? mu * vi - learningRate * grad : vi;
-        }
+        SCALAR.momentum(w, g, vel, i, to, learningRate, mu, nesterov, l2); // the tail
     }
 }
