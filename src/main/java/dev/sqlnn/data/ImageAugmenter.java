@@ -95,6 +95,21 @@ public final class ImageAugmenter {
         double sin = Math.sin(radians);
         double centreX = (columns - 1) / 2.0;
         double centreY = (rows - 1) / 2.0;
+        // A sample point a pixel or more outside the ink's bounding box has four zero neighbours; most
+        // of an MNIST-like picture samples there, so four comparisons settle it.
+        int minX = columns, maxX = -1, minY = rows, maxY = -1;
+        for (int y = 0; y < rows; y++) {
+            int first = srcOff + y * columns;
+            for (int x = 0; x < columns; x++) {
+                if (src[first + x] != 0) {
+                    minX = Math.min(minX, x);
+                    maxX = Math.max(maxX, x);
+                    minY = Math.min(minY, y);
+                    maxY = y;
+                }
+            }
+        }
+        double lowX = minX - 1, highX = maxX + 1, lowY = minY - 1, highY = maxY + 1; // a blank image: nothing inside
         // The source point of output pixel (x, y) is R(-θ)·((x, y) - c - t) + c: affine in x, so one row's
         // points start at (rowX, rowY) and step by (cos, sin).
         for (int y = 0; y < rows; y++) {
@@ -104,23 +119,38 @@ public final class ImageAugmenter {
             double rowY = sin * u + cos * v + centreY;
             int out = dstOff + y * columns;
             for (int x = 0; x < columns; x++) {
-                dst[out + x] = (byte) sample(src, srcOff, rowX + x * cos, rowY + x * sin);
+                double sx = rowX + x * cos;
+                double sy = rowY + x * sin;
+                dst[out + x] = sx > lowX && sx < highX && sy > lowY && sy < highY ? (byte) sample(src, srcOff, sx, sy) : 0;
             }
         }
     }
 
-    /** The source's bilinear value at ({@code sx}, {@code sy}), rounded to an unsigned byte; 0 outside. */
+    /**
+     * The source's bilinear value at ({@code sx}, {@code sy}), rounded to an unsigned byte, with zero
+     * outside the image; the caller ensures {@code -1 < sx < columns} and {@code -1 < sy < rows}, where
+     * {@code (int) (s + 1) - 1} is {@code floor(s)} without Math.floor.
+     */
     private int sample(byte[] src, int srcOff, double sx, double sy) {
-        double floorX = Math.floor(sx);
-        double floorY = Math.floor(sy);
-        if (floorX < -1 || floorY < -1 || floorX >= columns || floorY >= rows) return 0;
-        int x0 = (int) floorX;
-        int y0 = (int) floorY;
-        float fx = (float) (sx - floorX);
-        float fy = (float) (sy - floorY);
-        float top = lerp(pixel(src, srcOff, x0, y0), pixel(src, srcOff, x0 + 1, y0), fx);
-        float bottom = lerp(pixel(src, srcOff, x0, y0 + 1), pixel(src, srcOff, x0 + 1, y0 + 1), fx);
-        return (int) (lerp(top, bottom, fy) + 0.5f);
+        int x0 = (int) (sx + 1) - 1;
+        int y0 = (int) (sy + 1) - 1;
+        float fx = (float) (sx - x0);
+        float fy = (float) (sy - y0);
+        int a, b, c, d;
+        if (x0 >= 0 && y0 >= 0 && x0 + 1 < columns && y0 + 1 < rows) { // inside: the common case
+            int i = srcOff + y0 * columns + x0;
+            a = src[i] & 0xFF;
+            b = src[i + 1] & 0xFF;
+            c = src[i + columns] & 0xFF;
+            d = src[i + columns + 1] & 0xFF;
+        } else {
+            a = pixel(src, srcOff, x0, y0);
+            b = pixel(src, srcOff, x0 + 1, y0);
+            c = pixel(src, srcOff, x0, y0 + 1);
+            d = pixel(src, srcOff, x0 + 1, y0 + 1);
+        }
+        if ((a | b | c | d) == 0) return 0; // background between the strokes
+        return (int) (lerp(lerp(a, b, fx), lerp(c, d, fx), fy) + 0.5f);
     }
 
     private int pixel(byte[] src, int srcOff, int x, int y) {

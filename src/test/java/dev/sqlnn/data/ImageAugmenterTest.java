@@ -53,6 +53,9 @@ class ImageAugmenterTest {
         Arrays.fill(dst, (byte) 7);
         new ImageAugmenter(6, 6, 6, 0, 1).transform(pattern(), 0, dst, 0, 6, 0, 0);
         assertArrayEquals(new byte[36], dst);
+        Arrays.fill(dst, (byte) 7);
+        new ImageAugmenter(6, 6, 6, 0, 1).transform(new byte[36], 0, dst, 0, 0, 0, 33);
+        assertArrayEquals(new byte[36], dst, "a blank image stays blank");
     }
 
     @Test
