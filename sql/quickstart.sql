@@ -1,7 +1,13 @@
 -- sqlnn quickstart: the whole flow in SQL, for the H2 console or any JDBC tool.
--- Prerequisite: sqlnn installed in this database (dev.sqlnn.Sqlnn.install(dataSource),
--- or run any `bin/sqlnn` command against it once) and the digits loaded:
---   CALL ... or `bin/sqlnn demo` creates DIGITS and DIGITS_TEST (ID, IMAGE VARBINARY(784), LABEL INT).
+-- Prerequisite: sqlnn installed in this database (dev.sqlnn.Sqlnn.install(dataSource), or any
+-- `bin/sqlnn` command run against it once). Paths below are relative to the directory the
+-- database server was started in (the repository root here); ML_IMPORT_IDX needs an admin user.
+
+-- Load the bundled MNIST digits: 8,000 for training, 2,000 for testing (ID, IMAGE VARBINARY(784), LABEL INT).
+CALL ML_IMPORT_IDX('DIGITS', 'src/main/resources/dev/sqlnn/data/mnist10k-train-images-idx3-ubyte.gz',
+                   'src/main/resources/dev/sqlnn/data/mnist10k-train-labels-idx1-ubyte.gz', TRUE);
+CALL ML_IMPORT_IDX('DIGITS_TEST', 'src/main/resources/dev/sqlnn/data/mnist10k-test-images-idx3-ubyte.gz',
+                   'src/main/resources/dev/sqlnn/data/mnist10k-test-labels-idx1-ubyte.gz', TRUE);
 
 -- What is active: version, SIMD kernels, threads.
 SELECT ML_INFO();
