@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -69,6 +70,40 @@ class LiveTrainingSqlTest extends LiveTrainingSqlTestBase {
         // A log without a run (its run row lost) also keeps its version.
         execute("INSERT INTO SQLNN.TRAINING_LOG VALUES ('m', 7, 1, 0.9, 0.8, 0.5, 0.001, 1.5, 2000)");
         assertEquals(8L, train("m", ON_BLOBS, QUICK));
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDropFromAnotherConnectionSparesTheTrainingUnderWay() throws Exception {
+        assertEquals(1L, train("m", ON_BLOBS, QUICK));
+        try (Statement statement = connection.createStatement()) {
+            Future<SQLException> training = failingInBackground(statement, "m", ENDLESS);
+            awaitWatcher(training, () -> count(watcher, "SELECT COUNT(*) FROM SQLNN.TRAINING_LOG"
+                    + " WHERE NAME = 'm' AND VERSION = 2") >= 1);
+
+            assertEquals(1, rows(watcher, "SELECT ML_DROP('m')").get(0)[0]);
+            assertEquals(List.of(2L), rows(watcher, "SELECT DISTINCT VERSION FROM ML_TRAINING_INFO('m')").stream()
+                    .map(r -> r[0]).toList(), "version 1 went; the log of version 2 goes on");
+            assertEquals("running", rows(watcher, STATUS_OF, "m", 2).get(0)[0]);
+
+            assertStopsSoon(statement, training);
+        }
+        assertEquals(new Counts(0, 0, 0, 1), counts(watcher));
+        assertFails("42704", "ML_TRAINING_INFO", "SELECT * FROM ML_TRAINING_INFO('m')", "model m does not exist");
+    }
+
+    @Test
+    void underSetExclusiveTheLogIsWrittenWithTheModel() throws SQLException {
+        // Every other session waits for an exclusive one: a side session would wait for its own caller.
+        execute("SET EXCLUSIVE 1");
+        try {
+            assertEquals(1L, train("m", ON_BLOBS, QUICK));
+            assertEquals(15L, count(LOG_ROWS_OF, "m"));
+            assertEquals("saved", value(STATUS_OF, "m", 1));
+        } finally {
+            execute("SET EXCLUSIVE 0");
+        }
+        assertEquals(15, rows(watcher, "SELECT * FROM ML_TRAINING_INFO('m')").size());
     }
 
     @Test
