@@ -19,6 +19,7 @@ import org.jooq.impl.DSL;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -84,7 +85,7 @@ public final class ModelStore {
                 .set(TrainingRuns.NAME, name)
                 .set(TrainingRuns.VERSION, version)
                 .set(TrainingRuns.STATUS, status.sqlName())
-                .set(TrainingRuns.ENDED_AT, status == RunStatus.RUNNING ? null : DSL.currentOffsetDateTime())
+                .set(TrainingRuns.ENDED_AT, endedAt(status))
                 .execute();
     }
 
@@ -92,7 +93,7 @@ public final class ModelStore {
     public boolean setRunStatus(String name, long version, RunStatus status) {
         return sql.update(TrainingRuns.TABLE)
                 .set(TrainingRuns.STATUS, status.sqlName())
-                .set(TrainingRuns.ENDED_AT, status == RunStatus.RUNNING ? null : DSL.currentOffsetDateTime())
+                .set(TrainingRuns.ENDED_AT, endedAt(status))
                 .where(TrainingRuns.NAME.eq(name).and(TrainingRuns.VERSION.eq(version)))
                 .execute() == 1;
     }
@@ -110,11 +111,19 @@ public final class ModelStore {
     public int abandonRuns(String name, Collection<Long> running) {
         return sql.update(TrainingRuns.TABLE)
                 .set(TrainingRuns.STATUS, RunStatus.ABANDONED.sqlName())
-                .set(TrainingRuns.ENDED_AT, DSL.currentOffsetDateTime())
+                .set(TrainingRuns.ENDED_AT, endedAt(RunStatus.ABANDONED))
                 .where(TrainingRuns.NAME.eq(name)
                         .and(TrainingRuns.STATUS.eq(RunStatus.RUNNING.sqlName()))
                         .and(notAmong(TrainingRuns.VERSION, running)))
                 .execute();
+    }
+
+    /**
+     * Now, for a run that is no longer running; null for one that is. The clock's time, not the
+     * database's CURRENT_TIMESTAMP: that is when the caller's statement began, before the run did.
+     */
+    private static OffsetDateTime endedAt(RunStatus status) {
+        return status == RunStatus.RUNNING ? null : OffsetDateTime.now();
     }
 
     /** Deletes a run and its training log: what a training that failed must not leave behind. */

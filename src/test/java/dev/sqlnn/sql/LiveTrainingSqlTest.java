@@ -1,5 +1,6 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.Sqlnn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -104,6 +106,20 @@ class LiveTrainingSqlTest extends LiveTrainingSqlTestBase {
             execute("SET EXCLUSIVE 0");
         }
         assertEquals(15, rows(watcher, "SELECT * FROM ML_TRAINING_INFO('m')").size());
+    }
+
+    @Test
+    void worksWhereTheDatabaseFoldsNamesToLowerCase() throws SQLException {
+        String lowerUrl = "jdbc:h2:mem:live-lower-" + UUID.randomUUID() + ";DATABASE_TO_LOWER=TRUE";
+        try (Connection lower = DriverManager.getConnection(lowerUrl); Statement s = lower.createStatement()) {
+            Sqlnn.install(lower);
+            s.execute("CREATE TABLE points (a DOUBLE PRECISION, y INT)");
+            s.execute("INSERT INTO points SELECT r.\"X\", MOD(r.\"X\", 2) FROM SYSTEM_RANGE(1, 200) r");
+            assertEquals(1L, rows(lower, "SELECT ML_TRAIN('m', 'SELECT a, y FROM points', ?)",
+                    "{\"hidden\":[4],\"epochs\":3}").get(0)[0]);
+            assertEquals(3, rows(lower, "SELECT * FROM ML_TRAINING_INFO('m')").size());
+            assertEquals("saved", rows(lower, "SELECT status FROM sqlnn.training_runs WHERE name = 'm'").get(0)[0]);
+        }
     }
 
     @Test

@@ -115,6 +115,8 @@ abstract class LiveTrainingSqlTestBase extends SqlTestSupport {
         assertEquals(WATCHED_EPOCHS, rows(watcher, "SELECT * FROM ML_TRAINING_INFO('live', 1)").size());
         assertEquals(1L, count(watcher, "SELECT COUNT(*) FROM SQLNN.MODELS WHERE NAME = 'live' AND VERSION = 1"));
         assertEquals("saved", SqlTestSupport.rows(watcher, STATUS_OF, "live", 1).get(0)[0]);
+        assertEquals(Boolean.TRUE, rows(watcher, "SELECT ENDED_AT >= STARTED_AT + INTERVAL '1' SECOND"
+                + " FROM SQLNN.TRAINING_RUNS WHERE NAME = 'live'").get(0)[0], "the run ends after its epochs");
     }
 
     /** {@code epochs} rows, for epochs 1, 2, ..., with figures a training of the blobs can give. */
