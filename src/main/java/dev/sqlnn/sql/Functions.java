@@ -24,7 +24,9 @@ import java.util.List;
 /**
  * The stored functions, one {@code public static} method per SQL signature, installed by the H2
  * migration as {@code CREATE ALIAS}es. H2 supplies the leading {@link Connection}: the caller's
- * own session, so queries run with the caller's rights and writes join the caller's transaction.
+ * own session, so queries run with the caller's rights and writes join the caller's transaction; all
+ * but {@code ML_TRAIN}'s training log and run, which other connections must see while it trains, and
+ * which a {@link SideSession} commits as they come.
  *
  * <p>Each method checks its arguments, calls the model layer, and turns failures into
  * {@link SQLException}s through {@link SqlErrors}.
