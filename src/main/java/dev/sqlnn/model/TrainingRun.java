@@ -86,16 +86,6 @@ public final class TrainingRun implements TrainingListener, AutoCloseable {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Whether the epochs are visible to other connections as they end. */
-    public boolean isLive() {
-        return key != null;
-    }
-
-    /** The version this run saves its model as; known from the start only when live, else 0 until saved. */
-    public long version() {
-        return key != null ? key.version() : 0;
-    }
-
     @Override
     public void onEpoch(EpochStats stats) {
         if (side != null) side.insertTrainingLog(name, key.version(), List.of(logEntry(stats)));
@@ -106,7 +96,7 @@ public final class TrainingRun implements TrainingListener, AutoCloseable {
      * its version.
      */
     public long save(TrainedModel trained) {
-        if (saved) throw new IllegalStateException("run " + name + " " + version() + " is saved already");
+        if (saved) throw new IllegalStateException("this training of " + name + " is saved already");
         long version;
         if (side == null) {
             version = registry.save(name, trained);

@@ -61,7 +61,8 @@ public final class Functions {
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(query);
              SideSession side = SideSession.open(connection);
-             TrainingRun run = new ModelRegistry(connection).startTraining(model, SideSession.connectionOf(side))) {
+             TrainingRun run = new ModelRegistry(connection).startTraining(model,
+                     side == null ? null : side.connection())) {
             TrainedModel trained = ModelTrainer.train(rows, parsed, cancelCheck.andThen(run));
             return run.save(trained);
         } catch (DbException e) {

@@ -59,9 +59,4 @@ final class SideSession implements AutoCloseable {
         // A JdbcConnection built over a session has no close watcher, and its close() fails for it.
         session.close();
     }
-
-    /** The connection of a side session that may be null. */
-    static Connection connectionOf(SideSession side) {
-        return side == null ? null : side.connection();
-    }
 }
