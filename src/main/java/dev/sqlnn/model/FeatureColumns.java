@@ -129,7 +129,8 @@ public final class FeatureColumns {
         if (bytes) throw wrongKind(model, features);
         if (features.size() != m.inputWidth()) {
             throw new DataException("model " + model.describe() + " expects " + m.inputWidth() + " features; the query has "
-                    + features.size() + " feature columns (" + String.join(", ", labels(features))
+                    + features.size() + (features.size() == 1 ? " feature column (" : " feature columns (")
+                    + String.join(", ", labels(features))
                     + ") before the label column " + meta.getColumnLabel(count));
         }
         List<Column> byName = m.featureNames().size() == features.size() ? byName(model, features, m.featureNames()) : null;

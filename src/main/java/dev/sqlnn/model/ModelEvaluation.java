@@ -184,7 +184,7 @@ public final class ModelEvaluation {
     public List<RocPoint> rocCurve(String className) {
         ClassificationMetrics m = requireClassifier("a ROC curve");
         List<String> classes = model.model().classes();
-        int c = classes.indexOf(className);
+        int c = className == null ? -1 : classes.indexOf(className);
         if (c < 0) {
             throw new IllegalArgumentException("model " + model.describe() + " has no class "
                     + (className == null ? "NULL" : "'" + className + "'") + "; its classes are "
