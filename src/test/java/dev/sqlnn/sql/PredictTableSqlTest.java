@@ -2,12 +2,15 @@ package dev.sqlnn.sql;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -260,6 +263,28 @@ class PredictTableSqlTest extends SqlTestSupport {
         assertFails("22023", "ML_PREDICT", "SELECT * FROM ML_PREDICT('cols', 'DELETE FROM blobs')", "must return rows");
         assertFails("22023", "ML_PREDICT", "SELECT * FROM ML_PREDICT('cols', ' ')", "the query is empty");
         assertEquals(ROWS, count("SELECT COUNT(*) FROM blobs"));
+    }
+
+    /**
+     * 30,000 rows through a 2-2048-2048-3 network: seconds of scoring (a quick query, so that the
+     * timeout finds ML_PREDICT scoring, not the query), stopped after one.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aQueryTimeoutStopsTheScoring() throws SQLException {
+        train("wide", "SELECT a, b, y FROM blobs", "{\"hidden\":[2048, 2048],\"epochs\":1}");
+        long start = System.nanoTime();
+        SQLException e;
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(1);
+            e = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT COUNT(*) FROM ML_PREDICT('wide',"
+                    + " 'SELECT a + x / 1e6 AS a, b FROM blobs, SYSTEM_RANGE(1, 100)')"));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals("57014", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ML_PREDICT: canceled"), e.getMessage());
+        assertTrue(seconds < 11, () -> "stopped after " + seconds + " s");
+        assertEquals(ROWS, count("SELECT COUNT(*) FROM ML_PREDICT('wide', 'SELECT a, b FROM blobs')"), "usable afterwards");
     }
 
     @Test
