@@ -12,11 +12,19 @@ public final class Predictor {
     private final Network network;
     private final Kernels kernels;
     private final ThreadLocal<float[][]> scratch;
+    /** Per thread: the non-zero inputs of the row being scored, and their indices. */
+    private final ThreadLocal<float[]> nonZeroValues;
+    private final ThreadLocal<int[]> nonZeroIndices;
 
     public Predictor(Network network, Kernels kernels) {
         this.network = network;
         this.kernels = kernels;
         this.scratch = ThreadLocal.withInitial(this::newScratch);
+        int widest = 0;
+        for (int size : network.sizes()) widest = Math.max(widest, size);
+        int width = widest;
+        this.nonZeroValues = ThreadLocal.withInitial(() -> new float[width]);
+        this.nonZeroIndices = ThreadLocal.withInitial(() -> new int[width]);
     }
 
     private float[][] newScratch() {
@@ -61,20 +69,37 @@ public final class Predictor {
      * digit, half the units after a ReLU) are skipped outright.
      */
     private void layer(int l, float[] in, float[] out) {
+        layer(l, in, 0, out, 0);
+    }
+
+    /** {@link #layer(int, float[], float[])} for the row at {@code in[inOff..]}, into {@code out[outOff..]}. */
+    private void layer(int l, float[] in, int inOff, float[] out, int outOff) {
         int inWidth = network.size(l);
         int outWidth = network.size(l + 1);
         float[] w = network.weights(l);
-        System.arraycopy(network.biases(l), 0, out, 0, outWidth);
+        float[] values = nonZeroValues.get();
+        int[] indices = nonZeroIndices.get();
+        int count = 0;
         for (int i = 0; i < inWidth; i++) {
-            float x = in[i];
-            if (x != 0f) kernels.axpy(x, w, i * outWidth, out, 0, outWidth);
+            float x = in[inOff + i];
+            if (x != 0f) {
+                values[count] = x;
+                indices[count++] = i;
+            }
         }
-        Activations.activate(network.activation(l), out, 0, outWidth);
+        System.arraycopy(network.biases(l), 0, out, outOff, outWidth);
+        kernels.sparseRowTimesMatrix(values, indices, count, w, outWidth, out, outOff, outWidth);
+        Activations.activate(network.activation(l), out, outOff, outWidth);
     }
 
     /**
      * Outputs for {@code rows} scaled input rows ({@code rows × inputWidth}, row-major), written to
      * {@code out} ({@code rows × outputWidth}) by matrix-matrix products.
+     *
+     * <p>When most inputs are zero (the pixels of a digit: about 80%), the first layer is instead
+     * computed row by row from the non-zero inputs only, as {@code PREDICT} does, split across the
+     * threads by rows: five times less arithmetic than the dense product, and the same sums as
+     * {@code PREDICT}, so both agree on that layer bit for bit.
      */
     public void forwardBatch(float[] inputs, int rows, float[] out, MatMul matMul, float[][] buffers) {
         float[] current = inputs;
@@ -82,10 +107,26 @@ public final class Predictor {
             int in = network.size(l);
             int width = network.size(l + 1);
             float[] next = l == network.layerCount() - 1 ? out : buffers[l];
-            matMul.gemm(false, false, rows, width, in, current, in, network.weights(l), width, next, width, false);
-            Activations.addBiasAndActivate(network.activation(l), next, rows, width, network.biases(l));
+            if (l == 0 && mostlyZeros(inputs, rows * in)) {
+                float[] source = current;
+                matMul.forEachRow(rows, (from, to) -> {
+                    for (int r = from; r < to; r++) layer(0, source, r * in, next, r * width);
+                });
+            } else {
+                matMul.gemm(false, false, rows, width, in, current, in, network.weights(l), width, next, width, false);
+                Activations.addBiasAndActivate(network.activation(l), next, rows, width, network.biases(l));
+            }
             current = next;
         }
+    }
+
+    /** Whether fewer than a third of the values are non-zero, where skipping zeros beats a dense product. */
+    private static boolean mostlyZeros(float[] values, int n) {
+        int nonZero = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] != 0f) nonZero++;
+        }
+        return nonZero * 3 < n;
     }
 
     /** Buffers for {@link #forwardBatch} with up to {@code rows} rows (hidden layers only). */

@@ -29,6 +29,14 @@ public interface Kernels {
     /** {@code y[yOff..yOff+n) += alpha * x[xOff..xOff+n)}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * A sparse row times a matrix: {@code y[yOff..yOff+n) += Σ_t values[t] · w[rows[t]·stride ..
+     * rows[t]·stride+n)} for {@code t < count}, summed in {@code t} order with one fused
+     * multiply-add per term, so it equals {@code count} calls of {@link #axpy} bit for bit.
+     */
+    void sparseRowTimesMatrix(float[] values, int[] rows, int count, float[] w, int stride,
+                              float[] y, int yOff, int n);
+
     /** The dot product of {@code x[xOff..xOff+n)} and {@code y[yOff..yOff+n)}. */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -105,6 +105,28 @@ public final class MatMul implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} over rows {@code [0, rows)}, split into one contiguous range per thread, for
+     * work heavy enough per row (a row of a network layer) to be worth the hand-off.
+     */
+    public void forEachRow(int rows, RangeTask task) {
+        int parts = Math.min(threads, rows);
+        if (parts <= 1) {
+            task.run(0, rows);
+            return;
+        }
+        Future<?>[] pending = new Future<?>[parts - 1];
+        for (int t = 1; t < parts; t++) {
+            int from = (int) ((long) rows * t / parts);
+            int to = (int) ((long) rows * (t + 1) / parts);
+            pending[t - 1] = workers.submit(() -> task.run(from, to));
+        }
+        task.run(0, rows / parts);
+        for (Future<?> f : pending) {
+            await(f);
+        }
+    }
+
     private static int columnStart(int part, int parts, int blocks, int n) {
         return Math.min(n, (int) ((long) blocks * part / parts) * COLUMN_ALIGN);
     }

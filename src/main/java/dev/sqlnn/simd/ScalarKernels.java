@@ -58,6 +58,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void sparseRowTimesMatrix(float[] values, int[] rows, int count, float[] w, int stride,
+                                     float[] y, int yOff, int n) {
+        for (int t = 0; t < count; t++) {
+            axpy(values[t], w, rows[t] * stride, y, yOff, n);
+        }
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         float sum = 0f;
         for (int i = 0; i < n; i++) {

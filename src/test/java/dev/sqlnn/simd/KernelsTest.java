@@ -124,6 +124,24 @@ class KernelsTest {
     }
 
     @Test
+    void sparseRowTimesMatrixEqualsRepeatedAxpyExactly() {
+        for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.kernels()}) {
+            for (int n : AWKWARD) {
+                Random r = new Random(n);
+                int inputs = 40;
+                float[] w = random(r, inputs * n + 3);
+                int[] rows = {0, 3, 4, 17, 39};
+                float[] values = {0.5f, -1.25f, 2f, 0.03f, -0.7f};
+                float[] expected = random(r, n + 2);
+                float[] actual = expected.clone();
+                for (int t = 0; t < rows.length; t++) kernels.axpy(values[t], w, rows[t] * n, expected, 2, n);
+                kernels.sparseRowTimesMatrix(values, rows, rows.length, w, n, actual, 2, n);
+                assertTrue(java.util.Arrays.equals(expected, actual), kernels.description() + ", n=" + n);
+            }
+        }
+    }
+
+    @Test
     void optimizerStepsMatchScalarAndFlushTinyMoments() {
         Kernels vector = vector();
         Kernels scalar = KernelProvider.scalar();
