@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 @Command(name = "sqlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and score neural networks inside your SQL database.",
         subcommands = {DemoCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, ModelsCommand.class, ServeCommand.class,
+                PredictCommand.class, ModelsCommand.class, ReportCommand.class, ServeCommand.class,
                 InfoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,109 @@
+package dev.sqlnn.cli;
+
+import dev.sqlnn.Sqlnn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The commands against an in-memory database: what they print, and how they fail on bad input. */
+class CommandsTest {
+
+    /** Three separable classes in the plane. */
+    private static final String BLOBS = "CREATE TABLE PTS AS SELECT X AS ID, CAST(MOD(X, 3) AS INT) AS Y,"
+            + " (MOD(X, 3) - 1) * 3 + RAND(7) AS A, RAND() + CASE WHEN MOD(X, 3) = 1 THEN 3 ELSE 0 END AS B"
+            + " FROM SYSTEM_RANGE(1, 600)";
+    private static final String QUICK = "{\"hidden\":[8],\"epochs\":3,\"learning_rate\":0.01}";
+
+    private String url;
+    private Connection keep;
+
+    @BeforeEach
+    void database() throws SQLException {
+        url = "jdbc:h2:mem:cli-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        keep = DriverManager.getConnection(url);
+        Sqlnn.install(keep);
+        try (Statement s = keep.createStatement()) {
+            s.execute(BLOBS);
+        }
+    }
+
+    @AfterEach
+    void dropIt() throws SQLException {
+        try (Statement s = keep.createStatement()) {
+            s.execute("SHUTDOWN");
+        } finally {
+            keep.close();
+        }
+    }
+
+    @Test
+    void trainPrintsAnEpochLineEachAndTheEpochTableWhenDone() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts;",
+                "--options", QUICK);
+        assertEquals(0, run.exitCode(), run::toString);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            assertTrue(run.out().contains("epoch " + epoch + "/3  train loss "), run::toString);
+        }
+        assertFalse(run.out().contains("\r"), "no bar redrawn in place when the output is not a terminal");
+        assertTrue(run.out().contains("EPOCH | TRAIN_LOSS | VALIDATION_LOSS | VALIDATION_METRIC"), run::toString);
+        assertTrue(run.out().contains("(3 rows)"), run::toString);
+        assertTrue(run.out().contains("Saved pts version 1 (2-8-3), deployed."), run::toString);
+    }
+
+    @Test
+    void modelsListsEveryVersionWithItsKeyMetrics() {
+        assertEquals(0, CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", QUICK).exitCode());
+        assertEquals(0, CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", "{\"hidden\":[4],\"epochs\":1,\"deploy\":\"never\"}").exitCode());
+        CliRun run = CliRun.of("models", "--url", url);
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("NAME | VERSION | DEPLOYED |"), run::toString);
+        assertTrue(run.out().contains("ACCURACY"), run::toString);
+        assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+1 \\| \\*\\s+\\| classification \\| 2-8-3 .*"), run::toString);
+        assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+2 \\|\\s+\\| classification \\| 2-4-3 .*"), run::toString);
+        assertTrue(run.out().contains("(2 rows)"), run::toString);
+    }
+
+    @Test
+    void aBadOptionIsTheDatabasesMessageAndSqlStateWithoutAStackTrace() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", "{\"epochs\":\"many\"}");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith("sqlnn train: ML_TRAIN: "), run::toString);
+        assertTrue(run.err().contains("(SQLState 22023)"), run::toString);
+        assertFalse(run.err().contains("\tat "), () -> "no stack trace: " + run.err());
+    }
+
+    @Test
+    void aMissingTableIsTheDatabasesOwnError() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM nowhere");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("NOWHERE") && run.err().contains("(SQLState 42S02)"), run::toString);
+        assertFalse(run.err().contains("\tat "), run::toString);
+    }
+
+    @Test
+    void anUnknownModelIsAFailureThatSaysHowToListThem() {
+        CliRun run = CliRun.of("models", "--url", url, "--model", "nope");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("there is no model named nope"), run::toString);
+    }
+
+    @Test
+    void aBadCommandLineIsExitCodeTwoWithUsage() {
+        CliRun run = CliRun.of("train", "--url", url, "--query", "SELECT 1");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("Missing required option: '--model=<model>'"), run::toString);
+    }
+}
