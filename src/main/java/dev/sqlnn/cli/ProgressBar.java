@@ -25,8 +25,7 @@ final class ProgressBar implements TrainingListener {
     private final int epochs;
     private final int batchSize;
     private final Thread owner = Thread.currentThread();
-    private final long start = System.nanoTime();
-    private long epochStart = start;
+    private long epochStart = System.nanoTime();
     private long lastDraw;
     private int drawnWidth;
     private int currentEpoch;
@@ -92,9 +91,9 @@ final class ProgressBar implements TrainingListener {
                 + " ".repeat(BAR_WIDTH - filled);
         double epochSeconds = (now - epochStart) / 1e9;
         double rowsPerSecond = epochSeconds > 0 ? batch * (double) batchSize / epochSeconds : 0;
-        double done = (epoch - 1 + epochFraction) / epochs;
-        double elapsed = (now - start) / 1e9;
-        String left = done > 0 ? duration(elapsed * (1 - done) / done) : "?";
+        // The time left at this epoch's pace: the first epoch's includes the JIT's warm-up, later ones do not.
+        long remainingBatches = (batches - batch) + (long) Math.max(0, epochs - epoch) * batches;
+        String left = batch > 0 && epochSeconds > 0 ? duration(remainingBatches * epochSeconds / batch) : "?";
         return String.format(Locale.ROOT, "epoch %" + digits(epochs) + "d/%d [%s] %" + digits(batches) + "d/%d  loss %.4f  %,.0f rows/s  %s left",
                 epoch, epochs, bar, batch, batches, loss, rowsPerSecond, left);
     }
