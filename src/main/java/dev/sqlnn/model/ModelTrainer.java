@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlnn.data.Dataset;
 import dev.sqlnn.data.DatasetExamples;
+import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.ImageAugmenter;
 import dev.sqlnn.data.JdbcDatasetReader;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
@@ -42,13 +44,15 @@ public final class ModelTrainer {
         Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task());
         Preprocessing preprocessing = Scaler.fit(dataset, options.scale());
         DatasetExamples examples = DatasetExamples.of(dataset, preprocessing);
+        ImageAugmenter augmenter = augmenter(options, dataset);
+        DatasetExamples training = augmenter == null ? examples : examples.withAugmenter(augmenter);
         boolean classification = dataset.task() == Task.CLASSIFICATION;
         int outputs = classification ? dataset.classes().size() : 1;
 
         TrainerConfig config = config(options, classification);
         checkMemory(config.layerSizes(dataset.width(), outputs), config);
         TrainingResult result = new Trainer(config, KernelProvider.kernels())
-                .train(examples, outputs, TrainingProgress.with(listener));
+                .train(training, outputs, TrainingProgress.with(listener));
 
         Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), preprocessing,
                 result.network(), examples.targetShift(), examples.targetScale());
@@ -66,6 +70,39 @@ public final class ModelTrainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TrainedModel(model, options, metrics.toString(), score, result.epochs(),
                 result.trainingRows().length, seconds);
+    }
+
+    /**
+     * The augmenter that {@code augment} asks for, or null. Checked here, once the features are known:
+     * augmentation moves pixels, so it needs byte features (one VARBINARY column) and an image shape,
+     * given or square, whose pixels are the features' width. An {@code image_shape} is checked
+     * against the width even without {@code augment}, since a mismatch is surely a mistake.
+     */
+    static ImageAugmenter augmenter(TrainingOptions options, Dataset dataset) {
+        TrainingOptions.ImageShape shape = options.imageShape();
+        int width = dataset.width();
+        if (shape != null && shape.pixels() != width) {
+            throw new OptionsException("option 'image_shape' [" + shape.rows() + ", " + shape.columns() + "] has "
+                    + shape.pixels() + " pixels, but the features have " + width + " per row; give the images'"
+                    + " [rows, columns]");
+        }
+        TrainingOptions.Augment augment = options.augment();
+        if (augment == null) return null;
+        if (dataset.kind() != FeatureKind.BYTES) {
+            throw new OptionsException("option 'augment' shifts and rotates images, which must be one VARBINARY column"
+                    + " of pixels; these features are numbers (" + width + " per row): remove 'augment'"
+                    + " or train on the images' bytes");
+        }
+        if (shape == null) {
+            int side = (int) Math.round(Math.sqrt(width));
+            if ((long) side * side != width) {
+                throw new OptionsException("option 'augment' needs 'image_shape' [rows, columns]: the images have "
+                        + width + " pixels, which is not a square");
+            }
+            shape = new TrainingOptions.ImageShape(side, side);
+        }
+        return new ImageAugmenter(shape.rows(), shape.columns(), augment.shift(), augment.rotateDegrees(),
+                options.seed());
     }
 
     static TrainerConfig config(TrainingOptions o, boolean classification) {
