@@ -1,80 +1,69 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.data.CsvImporter;
+import dev.sqlnn.data.IdxTable;
+import dev.sqlnn.data.TableExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
 /**
  * {@code sqlnn import}: loads IDX images and labels (MNIST's format, gzipped or not) or a CSV file
- * into a table, through {@code ML_IMPORT_IDX} and {@code ML_IMPORT_CSV}. The database reads the
- * files, so their paths are passed as absolute paths.
+ * into a new table. The files are read here, on the command's machine, and their rows sent over the
+ * connection ({@code dev.sqlnn.data}'s import API, which {@code ML_IMPORT_IDX} and
+ * {@code ML_IMPORT_CSV} also use); so it works on a database server too, which those SQL functions
+ * would read its own files on.
  */
-@Command(name = "import", description = "Import IDX images and labels (ML_IMPORT_IDX) or a CSV file (ML_IMPORT_CSV) into a table.")
+@Command(name = "import", description = "Import IDX images and labels, or a CSV file with a header line, into a new table.")
 final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
     String url;
 
-    @Option(names = "--table", required = true, description = "Table to create")
+    @Option(names = "--table", required = true, description = "Table to create, e.g. DIGITS or MYSCHEMA.DIGITS")
     String table;
 
-    @Option(names = "--images", description = "IDX image file, e.g. train-images-idx3-ubyte.gz")
-    File images;
+    @Option(names = "--images", description = "IDX image file, e.g. train-images-idx3-ubyte.gz: table (ID, IMAGE, LABEL)")
+    Path images;
 
-    @Option(names = "--labels", description = "IDX label file, e.g. train-labels-idx1-ubyte.gz")
-    File labels;
+    @Option(names = "--labels", description = "IDX label file, e.g. train-labels-idx1-ubyte.gz (without it: no LABEL column)")
+    Path labels;
 
-    @Option(names = "--csv", description = "CSV file with a header row")
-    File csv;
+    @Option(names = "--csv", description = "CSV file (UTF-8, header line): columns typed by content")
+    Path csv;
+
+    @Option(names = "--replace", description = "Drop and re-create the table if it exists (default: refuse)")
+    boolean replace;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() throws SQLException, IOException {
         PrintWriter out = spec.commandLine().getOut();
-        boolean idx = images != null || labels != null;
-        if (idx == (csv != null)) {
-            throw new CommandFailure("give either --images and --labels (IDX) or --csv, with --table");
+        if ((images != null) == (csv != null)) {
+            throw new CommandFailure("give either --images (and usually --labels) for IDX files, or --csv, with --table");
         }
-        if (idx && (images == null || labels == null)) {
-            throw new CommandFailure("IDX import needs both --images and --labels");
-        }
+        if (labels != null && images == null) throw new CommandFailure("--labels goes with --images");
         long start = System.nanoTime();
-        Object rows;
+        int rows;
         try (Connection c = Database.open(url)) {
-            rows = idx ? call(c, "SELECT ML_IMPORT_IDX(?, ?, ?)", table, path(images), path(labels))
-                    : call(c, "SELECT ML_IMPORT_CSV(?, ?)", table, path(csv));
+            rows = images != null ? IdxTable.importFiles(c, table, images, labels, replace)
+                    : CsvImporter.importFile(c, table, csv, replace);
+        } catch (TableExistsException e) {
+            throw new CommandFailure("table " + e.table() + " already exists; pass --replace to drop and re-create it,"
+                    + " or choose another --table");
         }
-        out.printf("Imported %s rows into %s (%.1f s)%n", rows instanceof Number n ? String.format("%,d", n.longValue()) : rows,
-                table, (System.nanoTime() - start) / 1e9);
+        out.printf("Imported %,d rows into %s (%.1f s)%n", rows, table, (System.nanoTime() - start) / 1e9);
         out.flush();
         return 0;
-    }
-
-    /** The path the database should read: absolute when the file is here; a server's own path is passed as given. */
-    private String path(File file) {
-        if (file.isFile()) return file.getAbsolutePath();
-        if (Database.isInProcess(url)) throw new CommandFailure("no such file: " + file);
-        return file.getPath();
-    }
-
-    private static Object call(Connection c, String sql, String... arguments) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) p.setString(i + 1, arguments[i]);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                return rs.getObject(1);
-            }
-        }
     }
 }

@@ -4,7 +4,10 @@ import dev.sqlnn.Sqlnn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +25,7 @@ class CommandsTest {
     private static final String BLOBS = "CREATE TABLE PTS AS SELECT X AS ID, CAST(MOD(X, 3) AS INT) AS Y,"
             + " (MOD(X, 3) - 1) * 3 + RAND(7) AS A, RAND() + CASE WHEN MOD(X, 3) = 1 THEN 3 ELSE 0 END AS B"
             + " FROM SYSTEM_RANGE(1, 600)";
+    private static final String BUNDLED = "src/main/resources/dev/sqlnn/data/";
     private static final String QUICK = "{\"hidden\":[8],\"epochs\":3,\"learning_rate\":0.01}";
 
     private String url;
@@ -73,6 +77,33 @@ class CommandsTest {
         assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+1 \\| \\*\\s+\\| classification \\| 2-8-3 .*"), run::toString);
         assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+2 \\|\\s+\\| classification \\| 2-4-3 .*"), run::toString);
         assertTrue(run.out().contains("(2 rows)"), run::toString);
+    }
+
+    @Test
+    void importReadsIdxFilesAndRefusesToOverwriteATableUnlessTold() {
+        String images = BUNDLED + "mnist10k-test-images-idx3-ubyte.gz";
+        String labels = BUNDLED + "mnist10k-test-labels-idx1-ubyte.gz";
+        CliRun run = CliRun.of("import", "--url", url, "--table", "digits", "--images", images, "--labels", labels);
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().startsWith("Imported 2,000 rows into digits"), run::toString);
+
+        CliRun again = CliRun.of("import", "--url", url, "--table", "digits", "--images", images, "--labels", labels);
+        assertEquals(1, again.exitCode(), again::toString);
+        assertTrue(again.err().contains("table digits already exists; pass --replace"), again::toString);
+        assertEquals(0, CliRun.of("import", "--url", url, "--table", "digits", "--images", images, "--replace").exitCode());
+    }
+
+    @Test
+    void importReadsACsvFileWithColumnsTypedByContent(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("iris.csv");
+        Files.writeString(csv, "sepal length,species\n5.1,setosa\n7.0,versicolor\n6.3,virginica\n");
+        CliRun run = CliRun.of("import", "--url", url, "--table", "iris", "--csv", csv.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().startsWith("Imported 3 rows into iris"), run::toString);
+        CliRun missing = CliRun.of("import", "--url", url, "--table", "other", "--csv", dir.resolve("none.csv").toString());
+        assertEquals(1, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().contains("none.csv"), missing::toString);
+        assertFalse(missing.err().contains("\tat "), missing::toString);
     }
 
     @Test
