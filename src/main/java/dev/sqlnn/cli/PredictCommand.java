@@ -7,7 +7,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
         String sql = Database.trimQuery(query);
         try (Connection c = Database.open(url)) {
             if (into != null) {
-                // DDL takes no parameters: the arguments go in as quoted literals, the table name checked.
+                // The table name is checked, since it goes into the SQL text.
                 String create = "CREATE TABLE " + Database.checkTable(into) + " AS SELECT * FROM ML_PREDICT("
                         + literal(model) + ", " + literal(sql) + ")";
                 try (Statement s = c.createStatement()) {
@@ -55,12 +54,11 @@ final class PredictCommand implements Callable<Integer> {
                     out.printf("Wrote %,d scored rows into %s%n", rs.getLong(1), into);
                 }
             } else {
-                try (PreparedStatement p = c.prepareStatement("SELECT * FROM ML_PREDICT(?, ?)")) {
-                    p.setString(1, model);
-                    p.setString(2, sql);
-                    try (ResultSet rs = p.executeQuery()) {
-                        TextTable.of(rs, limit).print(out);
-                    }
+                // Literals, not parameters: H2 asks ML_PREDICT for its columns when it prepares the call,
+                // and the columns depend on the query.
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT * FROM ML_PREDICT(" + literal(model) + ", " + literal(sql) + ")")) {
+                    TextTable.of(rs, limit).print(out);
                 }
             }
         }

@@ -97,7 +97,7 @@ final class LineChart {
             if (Double.isNaN(s.x()[i]) || Double.isNaN(s.y()[i])) continue;
             points.add(new double[] {x.pixel(s.x()[i]), y.pixel(s.y()[i])});
         }
-        svg.polyline(points, s.color(), 2, s.dashed());
+        svg.polyline(points, s.color(), points.size() > 30 ? 1.5 : 2, s.dashed());
         if (points.size() <= 30) {
             for (double[] p : points) svg.circle(p[0], p[1], 3, s.color());
         }

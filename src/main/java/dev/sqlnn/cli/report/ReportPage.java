@@ -24,8 +24,8 @@ public final class ReportPage {
     /** Figures where less is better; the versions table marks the best value of each column. */
     private static final Set<String> LOWER_IS_BETTER = Set.of("log_loss", "mse", "mae", "train_loss", "validation_loss");
     private static final List<String> HEADLINE = List.of("accuracy", "f1_macro", "roc_auc", "log_loss", "r2", "mse", "mae");
-    private static final List<String> VERSION_METRICS = List.of("accuracy", "f1_macro", "precision_macro",
-            "recall_macro", "roc_auc", "log_loss", "r2", "mse", "mae", "best_epoch");
+    private static final List<String> VERSION_METRICS = List.of("accuracy", "f1_macro", "roc_auc", "log_loss", "r2",
+            "mse", "mae", "best_epoch");
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final ReportData data;
@@ -174,7 +174,7 @@ public final class ReportPage {
             if (versions.stream().anyMatch(v -> v.metrics().containsKey(key))) shown.add(key);
         }
         html.append("<section id=\"versions\">\n<h2>Versions of ").append(e(data.model())).append("</h2>\n")
-                .append("<table class=\"versions\">\n<thead><tr><th>version</th><th>created</th><th>layers</th>")
+                .append("<div class=\"scroll\"><table class=\"versions\">\n<thead><tr><th>version</th><th>created</th><th>layers</th>")
                 .append("<th>training rows</th><th>seconds</th>");
         for (String key : shown) html.append("<th>").append(e(key)).append("</th>");
         html.append("<th>deployed</th></tr></thead>\n<tbody>\n");
@@ -193,7 +193,7 @@ public final class ReportPage {
             }
             html.append("<td>").append(v.deployed() ? "✔" : "").append("</td></tr>\n");
         }
-        html.append("</tbody>\n</table>\n<p class=\"hint\">Figures as stored in SQLNN.MODELS.METRICS, measured on each "
+        html.append("</tbody>\n</table></div>\n<p class=\"hint\">Figures as stored in SQLNN.MODELS.METRICS, measured on each "
                 + "version's own held-out rows; the best of each column is bold, the version of this report highlighted.</p>\n</section>\n");
     }
 
@@ -272,6 +272,8 @@ public final class ReportPage {
             thead th { background: #f0f4f8; text-align: center; }
             tbody th { text-align: left; }
             tr.current { background: #e3f8ff; }
+            .scroll { overflow-x: auto; }
+            table.versions td { white-space: nowrap; }
             td.best { font-weight: bold; }
             .hint { color: #52606d; font-size: 13px; }
             .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(104px, 1fr)); gap: 10px; }

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,19 +203,19 @@ public final class ReportQueries {
         int side = (int) Math.round(Math.sqrt(version.inputWidth()));
         if (limit <= 0 || side * side != version.inputWidth() || side < 2) return List.of();
         List<Sample> samples = new ArrayList<>();
-        try (PreparedStatement p = connection.prepareStatement("SELECT * FROM ML_PREDICT(?, ?)")) {
-            p.setString(1, model);
-            p.setString(2, "SELECT * FROM (" + query + ") AS REPORT_ROWS LIMIT " + limit);
-            try (ResultSet rs = p.executeQuery()) {
-                Columns columns = Columns.of(rs.getMetaData(), labelColumn);
-                if (columns == null) return List.of();
-                while (rs.next()) {
-                    Object pixels = rs.getObject(columns.image);
-                    if (!(pixels instanceof byte[] bytes) || bytes.length != side * side) return List.of();
-                    String actual = columns.label > 0 ? rs.getString(columns.label) : null;
-                    double probability = columns.probability > 0 ? orNaN(rs, columns.probability) : Double.NaN;
-                    samples.add(new Sample(bytes, side, actual, rs.getString(columns.prediction), probability));
-                }
+        // Literals, not parameters: H2 asks ML_PREDICT for its columns when it prepares the call, and the
+        // columns depend on the query.
+        String rows = "SELECT * FROM (" + query + ") AS REPORT_ROWS LIMIT " + limit;
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM ML_PREDICT(" + literal(model) + ", " + literal(rows) + ")")) {
+            Columns columns = Columns.of(rs.getMetaData(), labelColumn);
+            if (columns == null) return List.of();
+            while (rs.next()) {
+                Object pixels = rs.getObject(columns.image);
+                if (!(pixels instanceof byte[] bytes) || bytes.length != side * side) return List.of();
+                String actual = columns.label > 0 ? rs.getString(columns.label) : null;
+                double probability = columns.probability > 0 ? orNaN(rs, columns.probability) : Double.NaN;
+                samples.add(new Sample(bytes, side, actual, rs.getString(columns.prediction), probability));
             }
         }
         return samples;
@@ -249,6 +250,10 @@ public final class ReportQueries {
         List<String> classes = new ArrayList<>();
         if (array != null && array.isArray()) array.forEach(c -> classes.add(c.asText()));
         return classes;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     private static JsonNode json(String text) {
