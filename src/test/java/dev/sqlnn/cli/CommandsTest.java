@@ -41,6 +41,12 @@ class CommandsTest {
         }
     }
 
+    private void train() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", "{\"hidden\":[16],\"epochs\":10,\"learning_rate\":0.01}");
+        assertEquals(0, run.exitCode(), run::toString);
+    }
+
     @AfterEach
     void dropIt() throws SQLException {
         try (Statement s = keep.createStatement()) {
@@ -77,6 +83,40 @@ class CommandsTest {
         assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+1 \\| \\*\\s+\\| classification \\| 2-8-3 .*"), run::toString);
         assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+2 \\|\\s+\\| classification \\| 2-4-3 .*"), run::toString);
         assertTrue(run.out().contains("(2 rows)"), run::toString);
+    }
+
+    @Test
+    void evalPrintsTheMetricsOfMlEvaluate() {
+        train();
+        CliRun run = CliRun.of("eval", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains(" METRIC ") && run.out().contains("| CLASS |") && run.out().contains("SCORE"), run::toString);
+        assertTrue(run.out().matches("(?s).*\\n accuracy\\s+\\|\\s+\\| +0\\.\\d+\\n.*"), run::toString);
+        assertTrue(run.out().matches("(?s).*\\n support\\s+\\| 2\\s+\\| +200\\n.*"), run::toString);
+    }
+
+    @Test
+    void predictPrintsTheScoredRowsOrWritesThemIntoATable() throws SQLException {
+        train();
+        CliRun run = CliRun.of("predict", "--url", url, "--model", "pts", "--query", "SELECT id, a, b FROM pts WHERE id <= 7 ORDER BY id",
+                "--limit", "5");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("| PREDICTION | PROBABILITY"), run::toString);
+        assertTrue(run.out().contains("(5 rows shown; 2 more not shown)"), run::toString);
+
+        CliRun into = CliRun.of("predict", "--url", url, "--model", "pts", "--query", "SELECT id, a, b FROM pts",
+                "--into", "scored");
+        assertEquals(0, into.exitCode(), into::toString);
+        assertTrue(into.out().startsWith("Wrote 600 scored rows into scored"), into::toString);
+        try (Statement s = keep.createStatement();
+             var rs = s.executeQuery("SELECT COUNT(*) FROM scored WHERE prediction = MOD(id, 3)")) {
+            rs.next();
+            assertTrue(rs.getLong(1) > 500, "most predictions right: " + rs.getLong(1));
+        }
+        CliRun badTable = CliRun.of("predict", "--url", url, "--model", "pts", "--query", "SELECT a, b FROM pts",
+                "--into", "x; DROP TABLE pts");
+        assertEquals(1, badTable.exitCode(), badTable::toString);
+        assertTrue(badTable.err().contains("a table name must be a plain identifier"), badTable::toString);
     }
 
     @Test
