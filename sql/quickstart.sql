@@ -23,6 +23,15 @@ SELECT id, PREDICT(image) AS predicted, label FROM digits_test ORDER BY id LIMIT
 SELECT AVG(CASE WHEN PREDICT('digits_mlp', image) = label THEN 1.0 ELSE 0 END) AS test_accuracy FROM digits_test;
 SELECT id, PREDICT_PROBA('digits_mlp', image) AS probabilities FROM digits_test ORDER BY id LIMIT 3;
 
+-- Whole queries at once: predictions in batches, and the model measured on labelled rows.
+SELECT id, prediction, probability, label FROM ML_PREDICT('digits_mlp', 'SELECT id, image, label FROM digits_test')
+ ORDER BY id LIMIT 10;
+SELECT * FROM ML_EVALUATE('digits_mlp', 'SELECT image, label FROM digits_test');
+SELECT actual, predicted, count FROM ML_CONFUSION_MATRIX('digits_mlp', 'SELECT image, label FROM digits_test')
+ WHERE actual <> predicted ORDER BY count DESC LIMIT 10;
+SELECT * FROM ML_ROC_CURVE('digits_mlp', 'SELECT image, label FROM digits_test', '7');
+SELECT layer, COUNT(*) AS parameters, AVG(ABS(weight)) AS mean_magnitude FROM ML_WEIGHTS('digits_mlp') GROUP BY layer;
+
 -- A second version with other options; `deploy` is 'best' by default, so it is deployed only
 -- if its validation accuracy is higher. Deploy any version by hand, or drop one.
 SELECT ML_TRAIN('digits_mlp', 'SELECT image, label FROM digits', '{"hidden":[256],"epochs":3}');

@@ -15,12 +15,22 @@ import java.util.List;
  * <p>For classifiers, output unit {@code i} is the class {@code classes.get(i)}; integer classes
  * are kept as their decimal text, in ascending numeric order. Regression models predict
  * {@code output * targetScale + targetShift} (targets are standardised for training).
+ *
+ * <p>{@code featureNames} are the training query's feature columns, as the database labelled them:
+ * one name per feature when the features were plain numeric columns, or the single name of the
+ * ARRAY or VARBINARY column that held them all. {@code ML_PREDICT} finds a model's feature columns
+ * in a query by these names.
  */
-public record Model(Task task, LabelKind labelKind, List<String> classes, Preprocessing preprocessing,
-                    Network network, double targetShift, double targetScale) {
+public record Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames,
+                    Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
 
     public Model {
         classes = List.copyOf(classes);
+        featureNames = List.copyOf(featureNames);
+        if (featureNames.size() != 1 && featureNames.size() != network.inputWidth()) {
+            throw new IllegalArgumentException("feature names must be one column (an ARRAY or VARBINARY) or one per feature ("
+                    + network.inputWidth() + "); got " + featureNames.size());
+        }
         if (preprocessing.width() != network.inputWidth()) {
             throw new IllegalArgumentException("preprocessing covers " + preprocessing.width()
                     + " features but the network takes " + network.inputWidth());

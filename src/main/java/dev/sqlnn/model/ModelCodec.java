@@ -40,6 +40,8 @@ import java.util.zip.CRC32C;
  * target scale   f64
  * class count    i32
  * classes        class count × (i32 byte length, UTF-8 bytes)
+ * feature count  i32       1 (one ARRAY or VARBINARY column) or sizes[0] (one plain column per feature)
+ * feature names  feature count × (i32 byte length, UTF-8 bytes): the training query's column labels
  * shift, factor  f32 × sizes[0] each: the preprocessing
  * layers         for each layer l: weights f32 × sizes[l]·sizes[l+1], then biases f32 × sizes[l+1]
  * checksum       u32       CRC-32C of every byte before it
@@ -63,6 +65,7 @@ public final class ModelCodec {
     static final int MAX_WIDTH = 1 << 24;
     static final int MAX_CLASSES = 1 << 20;
     static final int MAX_CLASS_NAME_BYTES = 1 << 16;
+    static final int MAX_FEATURE_NAME_BYTES = 1 << 16;
     /** The largest byte array a JVM reliably allocates. */
     private static final int MAX_BLOB_BYTES = Integer.MAX_VALUE - 8;
 
@@ -83,9 +86,14 @@ public final class ModelCodec {
     public static byte[] encode(Model model) {
         Network net = model.network();
         int[] sizes = net.sizes();
-        byte[][] classNames = checkEncodable(model, sizes);
+        checkEncodable(model, sizes);
+        byte[][] classNames = utf8(model.classes(), "class", MAX_CLASS_NAME_BYTES);
+        byte[][] featureNames = utf8(model.featureNames(), "feature name", MAX_FEATURE_NAME_BYTES);
         long length = fixedHeaderBytes(sizes.length) + parameterBytes(sizes) + CHECKSUM_BYTES;
         for (byte[] name : classNames) {
+            length += Integer.BYTES + name.length;
+        }
+        for (byte[] name : featureNames) {
             length += Integer.BYTES + name.length;
         }
         if (length > MAX_BLOB_BYTES) {
@@ -104,10 +112,8 @@ public final class ModelCodec {
         Preprocessing pre = model.preprocessing();
         out.put((byte) pre.kind().code).put((byte) pre.scaling().code);
         out.putDouble(model.targetShift()).putDouble(model.targetScale());
-        out.putInt(classNames.length);
-        for (byte[] name : classNames) {
-            out.putInt(name.length).put(name);
-        }
+        putNames(out, classNames);
+        putNames(out, featureNames);
         putFloats(out, pre.shift());
         putFloats(out, pre.factor());
         for (int l = 0; l < net.layerCount(); l++) {
@@ -120,25 +126,37 @@ public final class ModelCodec {
         return out.array();
     }
 
-    /** Checks the limits that decode enforces; returns the class names as UTF-8. */
-    private static byte[][] checkEncodable(Model model, int[] sizes) {
+    /** Checks the limits that decode enforces on the shape and the classes. */
+    private static void checkEncodable(Model model, int[] sizes) {
         String problem = shapeProblem(sizes);
         if (problem == null) problem = classesProblem(model.labelKind(), model.classes());
+        if (problem == null) problem = featureCountProblem(model.featureNames().size(), sizes[0]);
         if (problem != null) throw new IllegalArgumentException("cannot encode the model: it has " + problem);
-        byte[][] names = new byte[model.classes().size()][];
-        for (int i = 0; i < names.length; i++) {
-            String name = model.classes().get(i);
-            names[i] = name.getBytes(StandardCharsets.UTF_8);
-            // getBytes replaces unpaired surrogates with '?': refuse rather than store another class name.
-            if (!new String(names[i], StandardCharsets.UTF_8).equals(name)) {
-                throw new IllegalArgumentException("cannot encode class " + quote(name) + ": it is not valid Unicode");
+    }
+
+    /** The names as UTF-8, each checked to round-trip and to fit the limit. */
+    private static byte[][] utf8(List<String> names, String what, int maxBytes) {
+        byte[][] bytes = new byte[names.size()][];
+        for (int i = 0; i < bytes.length; i++) {
+            String name = names.get(i);
+            bytes[i] = name.getBytes(StandardCharsets.UTF_8);
+            // getBytes replaces unpaired surrogates with '?': refuse rather than store another name.
+            if (!new String(bytes[i], StandardCharsets.UTF_8).equals(name)) {
+                throw new IllegalArgumentException("cannot encode " + what + " " + quote(name) + ": it is not valid Unicode");
             }
-            if (names[i].length > MAX_CLASS_NAME_BYTES) {
-                throw new IllegalArgumentException("cannot encode class " + quote(name) + ": its name takes "
-                        + names[i].length + " bytes of UTF-8; at most " + MAX_CLASS_NAME_BYTES + " are allowed");
+            if (bytes[i].length > maxBytes) {
+                throw new IllegalArgumentException("cannot encode " + what + " " + quote(name) + ": it takes "
+                        + bytes[i].length + " bytes of UTF-8; at most " + maxBytes + " are allowed");
             }
         }
-        return names;
+        return bytes;
+    }
+
+    private static void putNames(ByteBuffer out, byte[][] names) {
+        out.putInt(names.length);
+        for (byte[] name : names) {
+            out.putInt(name.length).put(name);
+        }
     }
 
     private static void putFloats(ByteBuffer out, float[] values) {
@@ -170,12 +188,14 @@ public final class ModelCodec {
         // The sizes alone fix how many parameter bytes follow the classes: check them against the
         // blob now, so that a header with lying sizes fails here rather than after an allocation.
         long parameterBytes = parameterBytes(sizes);
-        if (Integer.BYTES + parameterBytes > in.remaining()) {
+        if (2 * Integer.BYTES + parameterBytes > in.remaining()) {
             throw new DamagedModelException("model blob is " + blob.length + " bytes; its layer sizes "
-                    + describe(sizes) + " alone need at least " + (in.position() + Integer.BYTES + parameterBytes
+                    + describe(sizes) + " alone need at least " + (in.position() + 2 * Integer.BYTES + parameterBytes
                     + CHECKSUM_BYTES));
         }
-        List<String> classes = readClasses(in, parameterBytes);
+        // The feature names' count follows the classes: keep room for it.
+        List<String> classes = readClasses(in, parameterBytes + Integer.BYTES);
+        List<String> featureNames = readFeatureNames(in, sizes[0], parameterBytes);
         if (in.remaining() != parameterBytes) {
             throw new DamagedModelException("model blob is " + blob.length + " bytes; the header declares "
                     + (in.position() + parameterBytes + CHECKSUM_BYTES));
@@ -196,7 +216,7 @@ public final class ModelCodec {
         try {
             Preprocessing pre = new Preprocessing(featureKind, scaling, shift, factor);
             Network net = new Network(sizes, hidden, output, weights, biases);
-            return new Model(task, labelKind, classes, pre, net, targetShift, targetScale);
+            return new Model(task, labelKind, classes, featureNames, pre, net, targetShift, targetScale);
         } catch (IllegalArgumentException e) {
             throw new DamagedModelException("model blob describes a model that cannot exist: " + e.getMessage(), e);
         }
@@ -244,28 +264,52 @@ public final class ModelCodec {
         return sizes;
     }
 
-    /** Reads the class names, leaving {@code parameterBytes} unread for the floats that follow. */
-    private static List<String> readClasses(BlobReader in, long parameterBytes) {
+    /** Reads the class names, leaving {@code reserved} bytes unread for what follows them. */
+    private static List<String> readClasses(BlobReader in, long reserved) {
         int count = in.i32("class count");
-        long room = in.remaining() - parameterBytes;
         if (count < 0 || count > MAX_CLASSES) {
             throw new DamagedModelException("model blob declares " + count + " classes; expected 0 to " + MAX_CLASSES);
         }
+        return readNames(in, count, reserved, "class", MAX_CLASS_NAME_BYTES);
+    }
+
+    /** Reads the feature names, leaving {@code parameterBytes} unread for the floats that follow. */
+    private static List<String> readFeatureNames(BlobReader in, int inputWidth, long parameterBytes) {
+        int count = in.i32("feature name count");
+        String problem = featureCountProblem(count, inputWidth);
+        if (problem != null) throw new DamagedModelException("model blob declares " + problem);
+        return readNames(in, count, parameterBytes, "feature", MAX_FEATURE_NAME_BYTES);
+    }
+
+    /**
+     * Reads {@code count} length-prefixed UTF-8 names of a {@code what} (class or feature), checking
+     * the count and each length against the bytes left before the {@code reserved} ones, so that
+     * nothing is allocated for a lying count.
+     */
+    private static List<String> readNames(BlobReader in, int count, long reserved, String what, int maxBytes) {
+        long room = in.remaining() - reserved;
         if ((long) count * Integer.BYTES > room) {
-            throw new DamagedModelException("model blob declares " + count + " classes but has only "
-                    + room + " bytes for their names");
+            throw new DamagedModelException("model blob declares " + count + " " + what + " names but has only "
+                    + Math.max(0, room) + " bytes for them");
         }
-        List<String> classes = new ArrayList<>(count);
+        List<String> names = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int length = in.i32("class name length");
-            room = in.remaining() - parameterBytes;
-            if (length < 0 || length > MAX_CLASS_NAME_BYTES || length > room) {
-                throw new DamagedModelException("model blob declares a name of " + length + " bytes for class " + i
-                        + "; expected 0 to " + Math.min(MAX_CLASS_NAME_BYTES, room));
+            int length = in.i32(what + " name length");
+            room = in.remaining() - reserved;
+            if (length < 0 || length > maxBytes || length > room) {
+                throw new DamagedModelException("model blob declares a name of " + length + " bytes for " + what + " " + i
+                        + "; expected 0 to " + Math.min(maxBytes, Math.max(0, room)));
             }
-            classes.add(in.utf8(length, "class " + i));
+            names.add(in.utf8(length, what + " " + i + "'s name"));
         }
-        return classes;
+        return names;
+    }
+
+    /** Null when a model of this input width may have {@code count} feature names. */
+    private static String featureCountProblem(int count, int inputWidth) {
+        if (count == 1 || count == inputWidth) return null;
+        return count + " feature names for " + inputWidth + " features; expected 1 (an ARRAY or VARBINARY column)"
+                + (inputWidth == 1 ? "" : " or " + inputWidth + " (one per column)");
     }
 
     private static <T> T enumValue(int code, IntFunction<T> fromCode, String what) {
@@ -319,10 +363,10 @@ public final class ModelCodec {
         }
     }
 
-    /** Magic through the class count: the header bytes that do not depend on the classes. */
+    /** The header bytes that do not depend on the names: magic through the class count, and the feature count. */
     private static long fixedHeaderBytes(int sizeCount) {
         return PREAMBLE_BYTES + 4 + Short.BYTES + (long) Integer.BYTES * sizeCount + 2 + 2 * Double.BYTES
-                + Integer.BYTES;
+                + 2 * Integer.BYTES;
     }
 
     /** Bytes of the preprocessing and the layers' parameters; no overflow, as every width is at most 2^24. */

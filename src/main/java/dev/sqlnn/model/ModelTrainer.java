@@ -54,8 +54,8 @@ public final class ModelTrainer {
         TrainingResult result = new Trainer(config, KernelProvider.kernels())
                 .train(training, outputs, TrainingProgress.with(listener));
 
-        Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), preprocessing,
-                result.network(), examples.targetShift(), examples.targetScale());
+        Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), dataset.featureNames(),
+                preprocessing, result.network(), examples.targetShift(), examples.targetScale());
         int[] evaluated = result.validationRows().length > 0 ? result.validationRows() : result.trainingRows();
         String on = result.validationRows().length > 0 ? "validation" : "training";
         ObjectNode metrics = JSON.createObjectNode();

@@ -12,9 +12,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Stops a training when its statement is cancelled ({@code Statement.cancel()} or a query timeout): H2
- * only raises a flag, and a long-running Java function must look at it. Checked after every
- * mini-batch, so a cancel takes effect within one batch.
+ * Stops a training, or a long scoring, when its statement is cancelled ({@code Statement.cancel()} or
+ * a query timeout): H2 only raises a flag, and a long-running Java function must look at it. Checked
+ * after every mini-batch, so a cancel takes effect within one batch.
  *
  * <p>H2 keeps two flags: a query timeout marks the session, but {@code Statement.cancel()} marks the
  * calling statement's {@link Command}, whose own check is not public. {@link Prepared#checkCanceled()}
@@ -38,7 +38,12 @@ final class CancelCheck implements TrainingListener {
 
     @Override
     public void onBatch(int epoch, int batch, int batches, double batchLoss) {
-        if (check != null) check.checkCanceled(); // throws DbException(57014) once cancelled
+        check();
+    }
+
+    /** Throws {@code DbException} (57014) once the calling statement is cancelled or timed out. */
+    void check() {
+        if (check != null) check.checkCanceled();
     }
 
     /** Stands for the statement that called the function; never prepared or run. */

@@ -37,7 +37,7 @@ class ModelCodecTest {
     @Test
     void roundTripsAClassifierWithIntegerClassesAndByteFeatures() {
         Model model = new Model(Task.CLASSIFICATION, LabelKind.INTEGER, List.of("-3", "0", "7", "12", "100"),
-                Preprocessing.bytes(20), randomNetwork(new int[] {20, 8, 5}, Activation.RELU, Activation.SOFTMAX, 1),
+                List.of("IMAGE"), Preprocessing.bytes(20), randomNetwork(new int[] {20, 8, 5}, Activation.RELU, Activation.SOFTMAX, 1),
                 0, 1);
         assertSameModel(model, ModelCodec.decode(ModelCodec.encode(model)));
     }
@@ -45,16 +45,20 @@ class ModelCodecTest {
     @Test
     void roundTripsAClassifierWithNonAsciiTextClassesAndNumericFeatures() {
         List<String> classes = List.of("chat", "Möwe", "猫", "🐱 cat face", "", "Ελληνικά");
-        Model model = new Model(Task.CLASSIFICATION, LabelKind.TEXT, classes, randomPreprocessing(7, Scaling.STANDARD, 2),
+        List<String> features = List.of("A", "Größe", "x y", "", "\"quoted\"", "日付", "a");
+        Model model = new Model(Task.CLASSIFICATION, LabelKind.TEXT, classes, features,
+                randomPreprocessing(7, Scaling.STANDARD, 2),
                 randomNetwork(new int[] {7, 9, 4, 6}, Activation.TANH, Activation.SOFTMAX, 3), 0, 1);
         Model decoded = ModelCodec.decode(ModelCodec.encode(model));
         assertSameModel(model, decoded);
         assertEquals(classes, decoded.classes());
+        assertEquals(features, decoded.featureNames());
     }
 
     @Test
     void roundTripsARegressionModel() {
-        Model model = new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), randomPreprocessing(5, Scaling.MINMAX, 4),
+        Model model = new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), List.of("FEATURES"),
+                randomPreprocessing(5, Scaling.MINMAX, 4),
                 randomNetwork(new int[] {5, 6, 1}, Activation.SIGMOID, Activation.IDENTITY, 5), 123.456789, 7.25e-3);
         assertSameModel(model, ModelCodec.decode(ModelCodec.encode(model)));
     }
@@ -65,7 +69,7 @@ class ModelCodecTest {
         float[] odd = {-0f, Float.intBitsToFloat(0x7fc01234), Float.intBitsToFloat(0xffa00001),
             Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE};
         System.arraycopy(odd, 0, net.weights(0), 0, odd.length);
-        Model model = new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(),
+        Model model = new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), List.of("A", "B"),
                 Preprocessing.identity(FeatureKind.NUMERIC, 2), net, -0.0, Double.MIN_VALUE);
         assertSameModel(model, ModelCodec.decode(ModelCodec.encode(model)));
     }
@@ -73,8 +77,10 @@ class ModelCodecTest {
     // ---------------------------------------------------------------- golden blob
 
     /**
-     * The model in {@code golden-v1.sqlnnmodel}, written once by format version 1 and never
-     * regenerated: every later version of sqlnn must still read it as exactly this model.
+     * The model in {@code golden-v1.sqlnnmodel}, written by format version 1 and not to be
+     * regenerated once version 1 is released: every later version of sqlnn must still read it as
+     * exactly this model. (It was rewritten once before the release, when the feature names joined
+     * the header.)
      */
     static Model goldenModel() {
         float[] w0 = new float[12];
@@ -85,7 +91,8 @@ class ModelCodecTest {
                 new float[][] {w0, w1}, new float[][] {{0.125f, -0.25f, 0.375f, -0.5f}, {1.5f, -1.5f}});
         Preprocessing pre = new Preprocessing(FeatureKind.NUMERIC, Scaling.STANDARD,
                 new float[] {0.5f, -1.25f, 2f}, new float[] {2f, 0.5f, 0.25f});
-        return new Model(Task.CLASSIFICATION, LabelKind.TEXT, List.of("bird", "Möwe"), pre, net, 0, 1);
+        return new Model(Task.CLASSIFICATION, LabelKind.TEXT, List.of("bird", "Möwe"),
+                List.of("wingspan", "beak", "Höhe"), pre, net, 0, 1);
     }
 
     @Test
@@ -94,6 +101,7 @@ class ModelCodecTest {
         assertEquals(Task.CLASSIFICATION, model.task());
         assertEquals(LabelKind.TEXT, model.labelKind());
         assertEquals(List.of("bird", "Möwe"), model.classes());
+        assertEquals(List.of("wingspan", "beak", "Höhe"), model.featureNames());
         assertArrayEquals(new int[] {3, 4, 2}, model.network().sizes());
         assertEquals(Activation.TANH, model.network().hiddenActivation());
         assertEquals(Activation.SOFTMAX, model.network().outputActivation());
@@ -229,6 +237,42 @@ class ModelCodecTest {
     }
 
     @Test
+    void rejectsAFeatureCountThatIsNeitherOneNorTheWidth() {
+        byte[] blob = ModelCodec.encode(goldenModel());
+        int countAt = indexOf(blob, "wingspan".getBytes(StandardCharsets.UTF_8)) - 8;
+        for (int count : new int[] {0, 2, 4, -1, Integer.MAX_VALUE, 1 << 24}) {
+            byte[] lying = blob.clone();
+            ByteBuffer.wrap(lying).order(ByteOrder.LITTLE_ENDIAN).putInt(countAt, count);
+            fixChecksum(lying);
+            String message = assertDamagedWithoutAllocating(lying).getMessage();
+            assertTrue(message.contains(count + " feature names for 3 features"), message);
+        }
+    }
+
+    @Test
+    void rejectsAFeatureNameLongerThanTheBlobOrNotUtf8() {
+        byte[] blob = ModelCodec.encode(goldenModel());
+        int lengthAt = indexOf(blob, "beak".getBytes(StandardCharsets.UTF_8)) - 4;
+        ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN).putInt(lengthAt, 1 << 30);
+        fixChecksum(blob);
+        assertTrue(assertDamagedWithoutAllocating(blob).getMessage().contains("for feature 1"));
+
+        byte[] badUtf8 = ModelCodec.encode(goldenModel());
+        badUtf8[indexOf(badUtf8, "beak".getBytes(StandardCharsets.UTF_8))] = (byte) 0xE2;
+        fixChecksum(badUtf8);
+        assertTrue(assertDamaged(badUtf8, "bad UTF-8 in a feature name").getMessage().contains("UTF-8"));
+    }
+
+    @Test
+    void aModelNeedsOneFeatureNameOrOnePerFeature() {
+        Network net = new Network(new int[] {3, 2}, Activation.RELU, Activation.SOFTMAX);
+        assertThrows(IllegalArgumentException.class, () -> new Model(Task.CLASSIFICATION, LabelKind.TEXT,
+                List.of("a", "b"), List.of("x", "y"), Preprocessing.identity(FeatureKind.NUMERIC, 3), net, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Model(Task.CLASSIFICATION, LabelKind.TEXT,
+                List.of("a", "b"), List.of(), Preprocessing.identity(FeatureKind.NUMERIC, 3), net, 0, 1));
+    }
+
+    @Test
     void rejectsTrailingBytes() {
         byte[] blob = ModelCodec.encode(goldenModel());
         assertDamaged(Arrays.copyOf(blob, blob.length + 1), "a byte after the checksum");
@@ -269,7 +313,7 @@ class ModelCodecTest {
     @Test
     void rejectsBadClassNames() {
         Model twoAndThree = new Model(Task.CLASSIFICATION, LabelKind.INTEGER, List.of("2", "3"),
-                Preprocessing.bytes(3), randomNetwork(new int[] {3, 2}, Activation.RELU, Activation.SOFTMAX, 8), 0, 1);
+                List.of("PIXELS"), Preprocessing.bytes(3), randomNetwork(new int[] {3, 2}, Activation.RELU, Activation.SOFTMAX, 8), 0, 1);
         byte[] duplicate = ModelCodec.encode(twoAndThree);
         replace(duplicate, "3", "2");
         fixChecksum(duplicate);
@@ -290,13 +334,22 @@ class ModelCodecTest {
     void refusesToEncodeWhatItCouldNotDecode() {
         int[] tooDeep = new int[ModelCodec.MAX_LAYERS + 2];
         Arrays.fill(tooDeep, 1);
-        Model deep = new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), Preprocessing.bytes(1),
+        Model deep = new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), List.of("X"), Preprocessing.bytes(1),
                 new Network(tooDeep, Activation.RELU, Activation.IDENTITY), 0, 1);
         assertThrows(IllegalArgumentException.class, () -> ModelCodec.encode(deep));
 
-        Model unpaired = new Model(Task.CLASSIFICATION, LabelKind.TEXT, List.of("a", "\uD800"), Preprocessing.bytes(1),
-                new Network(new int[] {1, 2}, Activation.RELU, Activation.SOFTMAX), 0, 1);
+        Model unpaired = new Model(Task.CLASSIFICATION, LabelKind.TEXT, List.of("a", "\uD800"), List.of("X"),
+                Preprocessing.bytes(1), new Network(new int[] {1, 2}, Activation.RELU, Activation.SOFTMAX), 0, 1);
         assertThrows(IllegalArgumentException.class, () -> ModelCodec.encode(unpaired));
+
+        Model unpairedFeature = new Model(Task.CLASSIFICATION, LabelKind.TEXT, List.of("a", "b"), List.of("x\uDC00"),
+                Preprocessing.bytes(1), new Network(new int[] {1, 2}, Activation.RELU, Activation.SOFTMAX), 0, 1);
+        assertThrows(IllegalArgumentException.class, () -> ModelCodec.encode(unpairedFeature));
+
+        Model longFeature = new Model(Task.CLASSIFICATION, LabelKind.TEXT, List.of("a", "b"),
+                List.of("x".repeat(ModelCodec.MAX_FEATURE_NAME_BYTES + 1)), Preprocessing.bytes(1),
+                new Network(new int[] {1, 2}, Activation.RELU, Activation.SOFTMAX), 0, 1);
+        assertThrows(IllegalArgumentException.class, () -> ModelCodec.encode(longFeature));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -327,14 +380,18 @@ class ModelCodecTest {
         return e;
     }
 
-    /** A header with these sizes and class count, no class names, {@code padding} zero bytes and a valid checksum. */
+    /**
+     * A header with these sizes and class count, no class names, one feature name "x", then
+     * {@code padding} zero bytes and a valid checksum.
+     */
     private static byte[] handMade(int[] sizes, int classCount, int padding) {
-        ByteBuffer out = ByteBuffer.allocate(SIZES_OFFSET + 4 * sizes.length + 2 + 16 + 4 + padding + 4)
+        ByteBuffer out = ByteBuffer.allocate(SIZES_OFFSET + 4 * sizes.length + 2 + 16 + 4 + 9 + padding + 4)
                 .order(ByteOrder.LITTLE_ENDIAN);
         out.put("SQLNNMDL".getBytes(StandardCharsets.US_ASCII)).putShort((short) 1);
         out.put((byte) 1).put((byte) 2).put((byte) 1).put((byte) 5).putShort((short) sizes.length);
         for (int s : sizes) out.putInt(s);
         out.put((byte) 2).put((byte) 1).putDouble(0).putDouble(1).putInt(classCount);
+        out.putInt(1).putInt(1).put((byte) 'x');
         fixChecksum(out.array());
         return out.array();
     }
@@ -386,6 +443,7 @@ class ModelCodecTest {
         assertEquals(expected.task(), actual.task());
         assertEquals(expected.labelKind(), actual.labelKind());
         assertEquals(expected.classes(), actual.classes());
+        assertEquals(expected.featureNames(), actual.featureNames());
         assertEquals(Double.doubleToRawLongBits(expected.targetShift()), Double.doubleToRawLongBits(actual.targetShift()));
         assertEquals(Double.doubleToRawLongBits(expected.targetScale()), Double.doubleToRawLongBits(actual.targetScale()));
         Preprocessing p = expected.preprocessing();

@@ -1,0 +1,125 @@
+package dev.sqlnn.model;
+
+import dev.sqlnn.data.Task;
+import dev.sqlnn.simd.MatMul;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Scores the rows of a query batch by batch, as {@code ML_PREDICT} streams them: each call of
+ * {@link #nextBatch()} reads up to {@link BatchScorer#BATCH} rows, keeps what the caller wants of
+ * each (its {@link RowReader}), and runs their features through the network in one matrix-matrix
+ * product per layer. The features are found by {@link FeatureColumns#forPrediction}; a row whose
+ * features are NULL is read but not {@link #scored}.
+ *
+ * <p>The caller runs the query, and closes it and the {@link MatMul} when done.
+ */
+public final class QueryScorer {
+
+    /** What to keep of each row besides its prediction, e.g. every column's value. */
+    @FunctionalInterface
+    public interface RowReader {
+        Object[] read(ResultSet rs) throws SQLException;
+    }
+
+    private final LoadedModel model;
+    private final ResultSet rows;
+    private final FeatureColumns features;
+    private final RowReader reader;
+    private final Runnable betweenBatches;
+    private final BatchScorer scorer;
+    private final boolean classifier;
+    private final Object[][] values;
+    private final boolean[] scored;
+    private float[] outputs;
+    private int count;
+    private long rowsRead;
+    private boolean done;
+
+    /**
+     * @param betweenBatches called after each batch, e.g. to stop when the statement is cancelled (it may throw); may be null
+     * @throws dev.sqlnn.data.DataException when the query lacks the model's feature columns
+     */
+    public QueryScorer(LoadedModel model, ResultSet rows, MatMul matMul, RowReader reader, Runnable betweenBatches)
+            throws SQLException {
+        this.model = model;
+        this.rows = rows;
+        this.features = FeatureColumns.forPrediction(model, rows.getMetaData());
+        this.reader = reader;
+        this.betweenBatches = betweenBatches;
+        this.scorer = new BatchScorer(model.model(), BatchScorer.BATCH, matMul);
+        this.classifier = model.model().task() == Task.CLASSIFICATION;
+        this.values = new Object[scorer.capacity()][];
+        this.scored = new boolean[scorer.capacity()];
+    }
+
+    public FeatureColumns features() {
+        return features;
+    }
+
+    /** Reads and scores the next rows; returns how many, 0 once the query has no more. */
+    public int nextBatch() throws SQLException {
+        count = 0;
+        if (done) return 0;
+        float[] inputs = scorer.inputs();
+        int width = scorer.inputWidth();
+        while (count < scorer.capacity()) {
+            if (!rows.next()) {
+                done = true;
+                break;
+            }
+            rowsRead++;
+            values[count] = reader.read(rows);
+            scored[count] = features.read(rows, rowsRead, inputs, count * width);
+            // A row without features is scored as zeros, to keep the batch contiguous, and its outputs ignored.
+            if (!scored[count]) java.util.Arrays.fill(inputs, count * width, (count + 1) * width, 0f);
+            count++;
+        }
+        outputs = scorer.score(count);
+        if (count > 0 && betweenBatches != null) betweenBatches.run();
+        return count;
+    }
+
+    /** What the {@link RowReader} kept of row {@code i} of the batch. */
+    public Object[] values(int i) {
+        return values[check(i)];
+    }
+
+    /** Whether row {@code i} was scored: false when its features were NULL. */
+    public boolean scored(int i) {
+        return scored[check(i)];
+    }
+
+    /** The class predicted for row {@code i}: an index into the model's classes. */
+    public int predictedClass(int i) {
+        requireClassifier();
+        return BatchScorer.argMax(outputs, check(i) * scorer.outputWidth(), scorer.outputWidth());
+    }
+
+    /** The probability of the predicted class of row {@code i}. */
+    public float probability(int i) {
+        return outputs[check(i) * scorer.outputWidth() + predictedClass(i)];
+    }
+
+    /** The value a regression model predicts for row {@code i}, in the label's units. */
+    public double predictedValue(int i) {
+        if (classifier) throw new IllegalStateException("model " + model.describe() + " is a classifier");
+        Model m = model.model();
+        return outputs[check(i)] * m.targetScale() + m.targetShift();
+    }
+
+    /** Rows read so far. */
+    public long rowsRead() {
+        return rowsRead;
+    }
+
+    private int check(int i) {
+        if (i < 0 || i >= count) throw new IndexOutOfBoundsException("row " + i + " of a batch of " + count);
+        return i;
+    }
+
+    private void requireClassifier() {
+        if (!classifier) throw new IllegalStateException("model " + model.describe() + " is a regression model");
+    }
+}

@@ -1,0 +1,361 @@
+package dev.sqlnn.sql;
+
+import dev.sqlnn.data.Task;
+import dev.sqlnn.eval.RocPoint;
+import dev.sqlnn.model.LoadedModel;
+import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.model.ModelRegistry;
+import dev.sqlnn.model.QueryScorer;
+import dev.sqlnn.model.TrainingOptions;
+import dev.sqlnn.nn.Network;
+import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.simd.MatMul;
+import org.h2.message.DbException;
+import org.h2.tools.SimpleResultSet;
+import org.h2.tools.SimpleRowSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+
+/**
+ * The table functions of the analyst: {@code ML_PREDICT}, {@code ML_EVALUATE},
+ * {@code ML_CONFUSION_MATRIX}, {@code ML_ROC_CURVE} and {@code ML_WEIGHTS}, installed by the V3
+ * migration as {@code CREATE ALIAS}es. Like {@link Functions}, each runs on the caller's own session
+ * (queries with the caller's rights) and turns failures into {@link SQLException}s through
+ * {@link SqlErrors}; the reading and scoring of queries is the model layer's.
+ *
+ * <p>H2 calls a table function once more than it seems: first only for its column list, through a
+ * connection whose URL is {@code jdbc:columnlist:connection}. That call runs no query and scores
+ * nothing; {@code ML_PREDICT} answers it from the query's prepared metadata and the model.
+ */
+public final class TableFunctions {
+
+    /** The longest text H2 holds; the declared length of text columns. */
+    static final int TEXT_LENGTH = 1_000_000_000;
+
+    private TableFunctions() {
+    }
+
+    // ---------------------------------------------------------------- ML_PREDICT
+
+    /**
+     * {@code ML_PREDICT(model, query)}: every row of {@code query}, every column, with
+     * {@code PREDICTION} (INTEGER, BIGINT, VARCHAR or DOUBLE, like the label) and, for classifiers,
+     * {@code PROBABILITY} (of the predicted class) appended; NULL for rows whose features are NULL.
+     */
+    public static ResultSet predict(Connection connection, String model, String query) throws SQLException {
+        String fn = "ML_PREDICT";
+        checkQuery(fn, query, "SELECT id, image FROM digits");
+        if (Functions.isColumnListCall(connection)) {
+            // H2 only wants the columns: prepare the query for its metadata, but neither run it nor score.
+            LoadedModel m = deployed(fn, connection, model);
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                ResultSetMetaData meta = statement.getMetaData();
+                if (meta == null) throw SqlErrors.badArgument(fn, "the query must return rows; got " + query);
+                PredictionColumns columns = columns(fn, m, meta);
+                return columns.empty();
+            }
+        }
+        CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
+        LoadedModel m = deployed(fn, connection, model);
+        Statement statement = connection.createStatement();
+        MatMul matMul = null;
+        try {
+            ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
+            PredictionColumns columns = columns(fn, m, rows.getMetaData());
+            matMul = new MatMul(KernelProvider.kernels(), threads());
+            QueryScorer scorer;
+            try {
+                scorer = new QueryScorer(m, rows, matMul, columns::passThrough, cancel::check);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate(fn, e);
+            }
+            return columns.streaming(new PredictionRows(fn, m, scorer, columns, statement, matMul));
+        } catch (SQLException | RuntimeException e) {
+            if (matMul != null) matMul.close();
+            statement.close();
+            throw e;
+        }
+    }
+
+    private static PredictionColumns columns(String fn, LoadedModel m, ResultSetMetaData meta) throws SQLException {
+        try {
+            return new PredictionColumns(m, meta);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    /** Hands H2 the scored rows one by one, scoring a batch whenever the last one is used up. */
+    private static final class PredictionRows implements SimpleRowSource {
+
+        private final String fn;
+        private final LoadedModel model;
+        private final QueryScorer scorer;
+        private final PredictionColumns columns;
+        private final Statement statement;
+        private final MatMul matMul;
+        private int next;
+        private int count;
+        private boolean closed;
+
+        PredictionRows(String fn, LoadedModel model, QueryScorer scorer, PredictionColumns columns,
+                       Statement statement, MatMul matMul) {
+            this.fn = fn;
+            this.model = model;
+            this.scorer = scorer;
+            this.columns = columns;
+            this.statement = statement;
+            this.matMul = matMul;
+        }
+
+        @Override
+        public Object[] readRow() throws SQLException {
+            if (closed) return null;
+            try {
+                if (next == count) {
+                    count = scorer.nextBatch();
+                    next = 0;
+                    if (count == 0) {
+                        close();
+                        return null;
+                    }
+                }
+                int i = next++;
+                Object[] values = scorer.values(i);
+                Object[] row = java.util.Arrays.copyOf(values, columns.width());
+                if (scorer.scored(i)) {
+                    if (model.model().task() == Task.REGRESSION) {
+                        row[values.length] = scorer.predictedValue(i);
+                    } else {
+                        row[values.length] = columns.prediction(scorer.predictedClass(i));
+                        row[values.length + 1] = (double) scorer.probability(i);
+                    }
+                }
+                return row;
+            } catch (DbException e) {
+                close();
+                throw canceledOr(fn, e);
+            } catch (RuntimeException e) {
+                close();
+                throw SqlErrors.translate(fn, e);
+            } catch (SQLException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            matMul.close();
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // The rows are all read or the call failed already; nothing to report.
+            }
+        }
+
+        @Override
+        public void reset() {
+            throw new IllegalStateException(fn + " streams its rows once and cannot rewind");
+        }
+    }
+
+    // ---------------------------------------------------------------- ML_EVALUATE and friends
+
+    /**
+     * {@code ML_EVALUATE(model, query)}: {@code METRIC, CLASS, SCORE}, one row per figure (see
+     * {@link ModelEvaluation#metrics()}); an undefined score is NULL.
+     */
+    public static ResultSet evaluate(Connection connection, String model, String query) throws SQLException {
+        SimpleResultSet result = new SimpleResultSet();
+        result.addColumn("METRIC", Types.VARCHAR, TEXT_LENGTH, 0);
+        result.addColumn("CLASS", Types.VARCHAR, TEXT_LENGTH, 0);
+        result.addColumn("SCORE", Types.DOUBLE, 17, 0);
+        if (Functions.isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
+        ModelEvaluation evaluation = evaluation("ML_EVALUATE", connection, model, query);
+        for (ModelEvaluation.Metric m : evaluation.metrics()) {
+            result.addRow(m.name(), m.className(), Double.isNaN(m.score()) ? null : m.score());
+        }
+        return result;
+    }
+
+    /**
+     * {@code ML_CONFUSION_MATRIX(model, query)}: {@code ACTUAL, PREDICTED, COUNT} for every pair of
+     * classes that occurs; a pair that is not listed has count 0.
+     */
+    public static ResultSet confusionMatrix(Connection connection, String model, String query) throws SQLException {
+        SimpleResultSet result = new SimpleResultSet();
+        result.addColumn("ACTUAL", Types.VARCHAR, TEXT_LENGTH, 0);
+        result.addColumn("PREDICTED", Types.VARCHAR, TEXT_LENGTH, 0);
+        result.addColumn("COUNT", Types.BIGINT, 19, 0);
+        if (Functions.isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
+        String fn = "ML_CONFUSION_MATRIX";
+        ModelEvaluation evaluation = evaluation(fn, connection, model, query);
+        try {
+            for (ModelEvaluation.Cell cell : evaluation.confusionMatrix()) {
+                result.addRow(cell.actual(), cell.predicted(), cell.count());
+            }
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+        return result;
+    }
+
+    /**
+     * {@code ML_ROC_CURVE(model, query, class)}: {@code THRESHOLD, TPR, FPR} of one class (given as
+     * text) against the rest, from (0, 0) at threshold +Infinity to (1, 1).
+     */
+    public static ResultSet rocCurve(Connection connection, String model, String query, String className)
+            throws SQLException {
+        SimpleResultSet result = new SimpleResultSet();
+        result.addColumn("THRESHOLD", Types.DOUBLE, 17, 0);
+        result.addColumn("TPR", Types.DOUBLE, 17, 0);
+        result.addColumn("FPR", Types.DOUBLE, 17, 0);
+        if (Functions.isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
+        String fn = "ML_ROC_CURVE";
+        ModelEvaluation evaluation = evaluation(fn, connection, model, query);
+        try {
+            for (RocPoint p : evaluation.rocCurve(className)) {
+                result.addRow(p.threshold(), p.truePositiveRate(), p.falsePositiveRate());
+            }
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+        return result;
+    }
+
+    /** Runs {@code query} and measures the deployed version of {@code model} on its rows. */
+    private static ModelEvaluation evaluation(String fn, Connection connection, String model, String query)
+            throws SQLException {
+        checkQuery(fn, query, "SELECT image, label FROM digits_test");
+        CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
+        LoadedModel m = deployed(fn, connection, model);
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
+             MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
+            return ModelEvaluation.evaluate(m, rows, matMul, cancel::check);
+        } catch (DbException e) {
+            throw canceledOr(fn, e);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- ML_WEIGHTS
+
+    /** {@code ML_WEIGHTS(model)}: the weights and biases of the deployed version. */
+    public static ResultSet weights(Connection connection, String model) throws SQLException {
+        return weights(connection, model, null);
+    }
+
+    /**
+     * {@code ML_WEIGHTS(model, version)}: {@code LAYER, OUTPUT_UNIT, INPUT_UNIT, WEIGHT}, one row per
+     * parameter, numbered from 1: layer 1 maps the features (input unit i is feature i, in the order
+     * of the training columns or array elements) to the first hidden layer; a bias has
+     * {@code INPUT_UNIT} NULL. A NULL version means the deployed one.
+     */
+    public static ResultSet weights(Connection connection, String model, Long version) throws SQLException {
+        String fn = "ML_WEIGHTS";
+        if (Functions.isColumnListCall(connection)) return weightColumns(null); // H2 only wants the columns
+        LoadedModel m;
+        try {
+            ModelRegistry registry = new ModelRegistry(connection);
+            String name = ModelRegistry.checkName(model);
+            m = version == null ? registry.deployed(name) : registry.version(name, version);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+        return weightColumns(new WeightRows(m.model().network()));
+    }
+
+    private static SimpleResultSet weightColumns(SimpleRowSource rows) {
+        SimpleResultSet result = rows == null ? new SimpleResultSet() : new SimpleResultSet(rows);
+        result.addColumn("LAYER", Types.INTEGER, 10, 0);
+        result.addColumn("OUTPUT_UNIT", Types.INTEGER, 10, 0);
+        result.addColumn("INPUT_UNIT", Types.INTEGER, 10, 0);
+        result.addColumn("WEIGHT", Types.REAL, 7, 0);
+        return result;
+    }
+
+    /**
+     * The parameters layer by layer, output unit by output unit, the bias first: streamed, since a
+     * network of 784-1024-512-10 has 1.3 million. Weights are stored input-major
+     * ({@code w[input × outputs + output]}).
+     */
+    private static final class WeightRows implements SimpleRowSource {
+
+        private final Network network;
+        private int layer;
+        private int output;
+        private int input = -1; // -1: the bias
+
+        WeightRows(Network network) {
+            this.network = network;
+        }
+
+        @Override
+        public Object[] readRow() {
+            if (layer == network.layerCount()) return null;
+            int inputs = network.size(layer);
+            int outputs = network.size(layer + 1);
+            Object[] row = input < 0
+                    ? new Object[] {layer + 1, output + 1, null, network.biases(layer)[output]}
+                    : new Object[] {layer + 1, output + 1, input + 1, network.weights(layer)[input * outputs + output]};
+            if (++input == inputs) {
+                input = -1;
+                if (++output == outputs) {
+                    output = 0;
+                    layer++;
+                }
+            }
+            return row;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void reset() {
+            layer = 0;
+            output = 0;
+            input = -1;
+        }
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private static void checkQuery(String fn, String query, String example) throws SQLException {
+        if (query == null || query.isBlank()) {
+            throw SqlErrors.badArgument(fn, "the query is empty; pass a SELECT, e.g. '" + example + "'");
+        }
+    }
+
+    private static LoadedModel deployed(String fn, Connection connection, String model) throws SQLException {
+        try {
+            return new ModelRegistry(connection).deployed(ModelRegistry.checkName(model));
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    /** A cancellation (57014) with the function's name; any other error of the database as it is. */
+    private static SQLException canceledOr(String fn, DbException e) {
+        SQLException sql = DbException.toSQLException(e);
+        if (!SqlErrors.CANCELED.equals(sql.getSQLState())) return sql;
+        return new SQLException(fn + ": canceled (" + sql.getMessage() + ")", sql.getSQLState(), sql.getErrorCode(), sql);
+    }
+
+    /** Scoring uses every core: a table function runs one statement, and its products are the work. */
+    private static int threads() {
+        return TrainingOptions.defaults().threads();
+    }
+}
