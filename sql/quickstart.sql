@@ -15,8 +15,10 @@ SELECT ML_TRAIN('digits_mlp', 'SELECT image, label FROM digits',
 -- Every version is a row; metrics are JSON measured on the validation rows.
 SELECT name, version, layers, metrics, deployed FROM SQLNN.MODELS;
 
--- The per-epoch training log.
+-- The per-epoch training log. Each epoch's row is committed as the epoch ends: run this from a second
+-- connection while ML_TRAIN works to follow it; SQLNN.TRAINING_RUNS says whether it still runs.
 SELECT * FROM ML_TRAINING_INFO('digits_mlp');
+SELECT name, version, status, started_at, ended_at FROM SQLNN.TRAINING_RUNS;
 
 -- Score: by the default model (the one deployed last), or by name.
 SELECT id, PREDICT(image) AS predicted, label FROM digits_test ORDER BY id LIMIT 10;

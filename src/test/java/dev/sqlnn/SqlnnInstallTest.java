@@ -1,5 +1,6 @@
 package dev.sqlnn;
 
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,8 @@ class SqlnnInstallTest {
             assertEquals(List.of("NAME", "VERSION", "EPOCH", "TRAIN_LOSS", "VALIDATION_LOSS", "VALIDATION_METRIC",
                     "LEARNING_RATE", "SECONDS", "ROWS_PER_SECOND"), columns(c, "SQLNN", "TRAINING_LOG"));
             assertEquals(List.of("ID", "NAME", "VERSION", "DEPLOYED_AT"), columns(c, "SQLNN", "DEPLOYMENTS"));
+            assertEquals(List.of("NAME", "VERSION", "STATUS", "STARTED_AT", "ENDED_AT"),
+                    columns(c, "SQLNN", "TRAINING_RUNS"));
             assertEquals(List.of("installed_rank", "version", "description", "type", "script", "checksum",
                     "installed_by", "installed_on", "execution_time", "success"),
                     columns(c, "SQLNN", "SQLNN_SCHEMA_HISTORY"));
@@ -59,6 +62,25 @@ class SqlnnInstallTest {
             assertEquals(migrations, count(c, "SELECT COUNT(*) FROM SQLNN.SQLNN_SCHEMA_HISTORY"));
             assertEquals(1, count(c, "SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"));
             assertEquals(1, count(c, "SELECT COUNT(*) FROM SQLNN.SQLNN_SCHEMA_HISTORY WHERE \"version\" = '1'"));
+        }
+    }
+
+    @Test
+    void anUpgradeRecordsTheVersionsSavedBeforeAsSavedRuns() throws SQLException {
+        JdbcDataSource ds = freshDatabase("");
+        // A database installed before live training: the first two migrations only.
+        Flyway.configure(Sqlnn.class.getClassLoader()).dataSource(ds)
+                .locations("classpath:dev/sqlnn/migrations/h2").schemas("SQLNN").table("SQLNN_SCHEMA_HISTORY")
+                .target("2").load().migrate();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO SQLNN.MODELS (NAME, VERSION, TASK, INPUT_WIDTH, LAYERS, TRAIN_ROWS, TRAIN_SECONDS,"
+                    + " WEIGHTS) VALUES ('m', 1, 'classification', 2, '2-3', 10, 0.5, X'00'),"
+                    + " ('m', 3, 'classification', 2, '2-3', 10, 0.5, X'00')");
+
+            Sqlnn.install(ds);
+
+            assertEquals(2, count(c, "SELECT COUNT(*) FROM SQLNN.TRAINING_RUNS WHERE NAME = 'm' AND STATUS = 'saved'"
+                    + " AND VERSION IN (1, 3) AND ENDED_AT IS NOT NULL"));
         }
     }
 

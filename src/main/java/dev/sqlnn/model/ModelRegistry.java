@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sqlnn.data.Task;
-import dev.sqlnn.nn.EpochStats;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Models as rows: saves trained models as versions, deploys and drops them, and loads them for
  * scoring through a cache shared by every connection to the same database. Works on the caller's
- * connection and transaction; it never commits.
+ * connection and transaction; it never commits. (A live {@link TrainingRun} also writes through a
+ * connection of its own, which does.)
  */
 public final class ModelRegistry {
 
@@ -32,7 +31,7 @@ public final class ModelRegistry {
         this.database = DatabaseIdentity.of(connection);
     }
 
-    private ModelStore store() {
+    ModelStore store() {
         if (store == null) store = new ModelStore(connection);
         return store;
     }
@@ -106,19 +105,44 @@ public final class ModelRegistry {
 
     /**
      * Stores a trained model as the next version of {@code name}, with its training log, and deploys
-     * it as its {@code deploy} option says. Returns the new version.
+     * it as its {@code deploy} option says; all in the caller's transaction. Returns the new version.
+     * {@code ML_TRAIN} goes through {@link #startTraining} instead, so that its log can be watched live.
      */
     public long save(String name, TrainedModel trained) {
         checkName(name);
+        return saveVersion(name, store().nextVersion(name), trained, false);
+    }
+
+    /**
+     * Starts a training of {@code name} whose epochs other connections can follow as they end: see
+     * {@link TrainingRun}. {@code side} is a connection to the same database that commits on its own,
+     * or null where none can be had; then the log is written with the model, at the end.
+     */
+    public TrainingRun startTraining(String name, Connection side) {
+        checkName(name);
+        return TrainingRun.start(this, database, name, side);
+    }
+
+    /**
+     * Inserts the model row (and, unless a live run wrote them already, its run and training log)
+     * and deploys it as its options say.
+     */
+    long saveVersion(String name, long version, TrainedModel trained, boolean liveRun) {
         ModelStore s = store();
-        long version = s.nextVersion(name);
+        // A run of this name that says it is running but is not under way in this JVM will never end.
+        s.abandonRuns(name, TrainingRun.running(database, name));
         Model model = trained.model();
         String classes = model.task() == Task.CLASSIFICATION ? classesJson(model.classes()) : null;
         s.insertModel(new NewModel(name, version, model.task().sqlName(), trained.options().toJson(),
                 model.inputWidth(), model.network().describeLayers(), classes, trained.metricsJson(),
                 trained.trainRows(), trained.seconds(), ModelCodec.encode(model)));
-        s.insertTrainingLog(name, version, logEntries(trained.epochs()));
+        if (!liveRun) {
+            s.insertRun(name, version, RunStatus.SAVED);
+            s.insertTrainingLog(name, version, TrainingRun.logEntries(trained.epochs()));
+        }
         if (shouldDeploy(name, trained)) s.deploy(name, version);
+        // Last: the one row the run's own side connection touches, were this statement to fail.
+        if (liveRun) s.setRunStatus(name, version, RunStatus.SAVED);
         CACHE.invalidate(database, name);
         return version;
     }
@@ -172,22 +196,32 @@ public final class ModelRegistry {
         return chosen;
     }
 
-    /** Deletes a model's versions (or one version) with their training logs; returns how many versions. */
+    /**
+     * Deletes a model's versions (or one version) with their training history, and the history of its
+     * trainings that never saved a model, but not that of a training still under way. Returns how
+     * many versions went: 0 when only such history did.
+     */
     public int drop(String name, Long version) {
         checkName(name);
-        int dropped = version == null ? store().drop(name) : store().drop(name, version);
-        if (dropped == 0) {
+        Dropped dropped = store().drop(name, version, TrainingRun.running(database, name));
+        if (dropped.nothing()) {
             throw version == null ? unknown(name)
                     : new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
         }
         CACHE.invalidate(database, name);
-        return dropped;
+        return dropped.versions();
     }
 
+    /**
+     * The per-epoch log of every version of {@code name}, or of one; that of a training still under way
+     * too, and of one that never saved its model (see {@link RunStatus}).
+     *
+     * @throws UnknownModelException when the name (or version) has no model, no run and no log
+     */
     public List<LogRow> trainingLog(String name, Long version) {
         checkName(name);
-        if (!store().exists(name)) throw unknown(name);
-        if (version != null && store().find(name, version).isEmpty()) {
+        if (!store().hasHistory(name, null)) throw unknown(name);
+        if (version != null && !store().hasHistory(name, version)) {
             throw new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
         }
         return store().trainingLog(name, version);
@@ -199,16 +233,4 @@ public final class ModelRegistry {
         return array.toString();
     }
 
-    private static List<LogEntry> logEntries(List<EpochStats> epochs) {
-        List<LogEntry> entries = new ArrayList<>(epochs.size());
-        for (EpochStats e : epochs) {
-            entries.add(new LogEntry(e.epoch(), e.trainLoss(), nullIfNaN(e.validationLoss()),
-                    nullIfNaN(e.validationMetric()), e.learningRate(), e.seconds(), e.rowsPerSecond()));
-        }
-        return entries;
-    }
-
-    private static Double nullIfNaN(double v) {
-        return Double.isNaN(v) ? null : v;
-    }
 }

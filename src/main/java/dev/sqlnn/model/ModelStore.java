@@ -3,11 +3,14 @@ package dev.sqlnn.model;
 import dev.sqlnn.model.StoreTables.Deployments;
 import dev.sqlnn.model.StoreTables.Models;
 import dev.sqlnn.model.StoreTables.TrainingLog;
+import dev.sqlnn.model.StoreTables.TrainingRuns;
 import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSON;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.conf.RenderNameCase;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
@@ -16,13 +19,16 @@ import org.jooq.impl.DSL;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
- * All of sqlnn's own SQL: saving, finding, deploying and dropping model versions and their training
- * logs, in the tables that {@code dev.sqlnn.Sqlnn.install} creates.
+ * All of sqlnn's own SQL: saving, finding, deploying and dropping model versions, their training
+ * logs and runs, in the tables that {@code dev.sqlnn.Sqlnn.install} creates.
  *
  * <p>Works on the caller's connection and leaves its transaction to the caller: it never commits,
  * rolls back or closes it, so that a model and its training log can be saved, or a deployment
@@ -54,12 +60,97 @@ public final class ModelStore {
         this.sql = DSL.using(connection, kind.dialect, settings);
     }
 
-    /** The version the next model trained under {@code name} gets: 1 for a new name. */
+    /**
+     * The version the next model trained under {@code name} gets: one past the highest that a model, a
+     * training run or a training log row holds, so that a version whose log outlived its run (the
+     * database stopped, or the model's transaction rolled back) is never given again; 1 for a new name.
+     */
     public long nextVersion(String name) {
-        Long max = sql.select(DSL.max(Models.VERSION)).from(Models.TABLE)
-                .where(Models.NAME.eq(name))
-                .fetchOne(0, Long.class);
-        return max == null ? 1 : max + 1;
+        long max = Math.max(maxVersion(Models.TABLE, Models.NAME, Models.VERSION, name),
+                Math.max(maxVersion(TrainingRuns.TABLE, TrainingRuns.NAME, TrainingRuns.VERSION, name),
+                        maxVersion(TrainingLog.TABLE, TrainingLog.NAME, TrainingLog.VERSION, name)));
+        return max + 1;
+    }
+
+    private long maxVersion(Table<?> table, Field<String> nameColumn, Field<Long> versionColumn, String name) {
+        Long max = sql.select(DSL.max(versionColumn)).from(table).where(nameColumn.eq(name)).fetchOne(0, Long.class);
+        return max == null ? 0 : max;
+    }
+
+    // ---------------------------------------------------------------- training runs
+
+    /** Records a training of {@code name} under {@code version}. */
+    public void insertRun(String name, long version, RunStatus status) {
+        sql.insertInto(TrainingRuns.TABLE)
+                .set(TrainingRuns.NAME, name)
+                .set(TrainingRuns.VERSION, version)
+                .set(TrainingRuns.STATUS, status.sqlName())
+                .set(TrainingRuns.ENDED_AT, endedAt(status))
+                .execute();
+    }
+
+    /** Sets a run's status, and when it ended; returns whether the run was there. */
+    public boolean setRunStatus(String name, long version, RunStatus status) {
+        return sql.update(TrainingRuns.TABLE)
+                .set(TrainingRuns.STATUS, status.sqlName())
+                .set(TrainingRuns.ENDED_AT, endedAt(status))
+                .where(TrainingRuns.NAME.eq(name).and(TrainingRuns.VERSION.eq(version)))
+                .execute() == 1;
+    }
+
+    public Optional<RunStatus> runStatus(String name, long version) {
+        return sql.select(TrainingRuns.STATUS).from(TrainingRuns.TABLE)
+                .where(TrainingRuns.NAME.eq(name).and(TrainingRuns.VERSION.eq(version)))
+                .fetchOptional(r -> RunStatus.fromSqlName(r.value1()));
+    }
+
+    /**
+     * Marks as abandoned the runs of {@code name} that say they are running but are not among the
+     * {@code running} versions (those whose training is known to be under way); returns how many.
+     */
+    public int abandonRuns(String name, Collection<Long> running) {
+        return sql.update(TrainingRuns.TABLE)
+                .set(TrainingRuns.STATUS, RunStatus.ABANDONED.sqlName())
+                .set(TrainingRuns.ENDED_AT, endedAt(RunStatus.ABANDONED))
+                .where(TrainingRuns.NAME.eq(name)
+                        .and(TrainingRuns.STATUS.eq(RunStatus.RUNNING.sqlName()))
+                        .and(notAmong(TrainingRuns.VERSION, running)))
+                .execute();
+    }
+
+    /**
+     * Now, for a run that is no longer running; null for one that is. The clock's time, not the
+     * database's CURRENT_TIMESTAMP: that is when the caller's statement began, before the run did.
+     */
+    private static OffsetDateTime endedAt(RunStatus status) {
+        return status == RunStatus.RUNNING ? null : OffsetDateTime.now();
+    }
+
+    /** Deletes a run and its training log: what a training that failed must not leave behind. */
+    public void deleteRun(String name, long version) {
+        sql.deleteFrom(TrainingLog.TABLE)
+                .where(TrainingLog.NAME.eq(name).and(TrainingLog.VERSION.eq(version)))
+                .execute();
+        sql.deleteFrom(TrainingRuns.TABLE)
+                .where(TrainingRuns.NAME.eq(name).and(TrainingRuns.VERSION.eq(version)))
+                .execute();
+    }
+
+    /**
+     * Whether {@code name} (or that version of it) has a model, a training run or a training log row:
+     * something {@code ML_TRAINING_INFO} can speak about.
+     */
+    public boolean hasHistory(String name, Long version) {
+        return sql.fetchExists(Models.TABLE, Models.NAME.eq(name).and(version == null ? DSL.noCondition()
+                        : Models.VERSION.eq(version)))
+                || sql.fetchExists(TrainingRuns.TABLE, TrainingRuns.NAME.eq(name).and(version == null
+                        ? DSL.noCondition() : TrainingRuns.VERSION.eq(version)))
+                || sql.fetchExists(TrainingLog.TABLE, TrainingLog.NAME.eq(name).and(version == null
+                        ? DSL.noCondition() : TrainingLog.VERSION.eq(version)));
+    }
+
+    private static Condition notAmong(Field<Long> version, Collection<Long> versions) {
+        return versions.isEmpty() ? DSL.noCondition() : version.notIn(versions);
     }
 
     /** Saves a model version, not deployed; returns its generated {@code ID}. */
@@ -161,20 +252,32 @@ public final class ModelStore {
                 .execute();
     }
 
-    /** Deletes every version of {@code name} and its training log; returns how many versions went. */
+    /** Deletes every version of {@code name} and its training history; returns how many versions went. */
     public int drop(String name) {
-        sql.deleteFrom(TrainingLog.TABLE).where(TrainingLog.NAME.eq(name)).execute();
-        return sql.deleteFrom(Models.TABLE).where(Models.NAME.eq(name)).execute();
+        return drop(name, null, Set.of()).versions();
     }
 
-    /** Deletes one version and its training log; returns 1, or 0 when there was no such version. */
+    /** Deletes one version and its training history; returns 1, or 0 when there was no such version. */
     public int drop(String name, long version) {
-        sql.deleteFrom(TrainingLog.TABLE)
-                .where(TrainingLog.NAME.eq(name).and(TrainingLog.VERSION.eq(version)))
-                .execute();
-        return sql.deleteFrom(Models.TABLE)
-                .where(Models.NAME.eq(name).and(Models.VERSION.eq(version)))
-                .execute();
+        return drop(name, version, Set.of()).versions();
+    }
+
+    /**
+     * Deletes every version of {@code name} (or one), with the training log and runs, including those
+     * of trainings that never saved a model, but not those of the {@code running} versions.
+     */
+    public Dropped drop(String name, Long version, Collection<Long> running) {
+        Condition log = TrainingLog.NAME.eq(name).and(notAmong(TrainingLog.VERSION, running));
+        Condition runs = TrainingRuns.NAME.eq(name).and(notAmong(TrainingRuns.VERSION, running));
+        Condition models = Models.NAME.eq(name);
+        if (version != null) {
+            log = log.and(TrainingLog.VERSION.eq(version));
+            runs = runs.and(TrainingRuns.VERSION.eq(version));
+            models = models.and(Models.VERSION.eq(version));
+        }
+        int history = sql.deleteFrom(TrainingLog.TABLE).where(log).execute()
+                + sql.deleteFrom(TrainingRuns.TABLE).where(runs).execute();
+        return new Dropped(sql.deleteFrom(Models.TABLE).where(models).execute(), history);
     }
 
     /**

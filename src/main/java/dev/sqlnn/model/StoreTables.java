@@ -67,6 +67,18 @@ final class StoreTables {
         }
     }
 
+    static final class TrainingRuns {
+        static final Table<Record> TABLE = table("TRAINING_RUNS");
+        static final Field<String> NAME = field(TABLE, "NAME", SQLDataType.VARCHAR);
+        static final Field<Long> VERSION = field(TABLE, "VERSION", SQLDataType.BIGINT);
+        static final Field<String> STATUS = field(TABLE, "STATUS", SQLDataType.VARCHAR);
+        static final Field<OffsetDateTime> STARTED_AT = field(TABLE, "STARTED_AT", SQLDataType.TIMESTAMPWITHTIMEZONE);
+        static final Field<OffsetDateTime> ENDED_AT = field(TABLE, "ENDED_AT", SQLDataType.TIMESTAMPWITHTIMEZONE);
+
+        private TrainingRuns() {
+        }
+    }
+
     static final class Deployments {
         static final Table<Record> TABLE = table("DEPLOYMENTS");
         static final Field<Long> ID = field(TABLE, "ID", SQLDataType.BIGINT);

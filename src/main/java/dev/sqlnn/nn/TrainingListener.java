@@ -14,6 +14,24 @@ public interface TrainingListener {
     default void onEpoch(EpochStats stats) {
     }
 
+    /** This listener, then {@code next}; an exception from this one stops the call before {@code next}. */
+    default TrainingListener andThen(TrainingListener next) {
+        TrainingListener first = this;
+        return new TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches, double batchLoss) {
+                first.onBatch(epoch, batch, batches, batchLoss);
+                next.onBatch(epoch, batch, batches, batchLoss);
+            }
+
+            @Override
+            public void onEpoch(EpochStats stats) {
+                first.onEpoch(stats);
+                next.onEpoch(stats);
+            }
+        };
+    }
+
     TrainingListener NONE = new TrainingListener() {
     };
 }

@@ -7,6 +7,7 @@ import dev.sqlnn.model.LogRow;
 import dev.sqlnn.model.ModelRegistry;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.model.TrainingRun;
 import dev.sqlnn.model.TrainingOptions;
 import dev.sqlnn.simd.KernelProvider;
 import org.h2.message.DbException;
@@ -23,7 +24,9 @@ import java.util.List;
 /**
  * The stored functions, one {@code public static} method per SQL signature, installed by the H2
  * migration as {@code CREATE ALIAS}es. H2 supplies the leading {@link Connection}: the caller's
- * own session, so queries run with the caller's rights and writes join the caller's transaction.
+ * own session, so queries run with the caller's rights and writes join the caller's transaction; all
+ * but {@code ML_TRAIN}'s training log and run, which other connections must see while it trains, and
+ * which a {@link SideSession} commits as they come.
  *
  * <p>Each method checks its arguments, calls the model layer, and turns failures into
  * {@link SQLException}s through {@link SqlErrors}.
@@ -50,20 +53,21 @@ public final class Functions {
         } catch (RuntimeException e) {
             throw SqlErrors.translate(fn, e);
         }
-        TrainedModel trained;
-        CancelCheck cancelCheck = new CancelCheck(connection); // before the query: it sees the calling statement
-        // The query's own errors (missing table, no rights, syntax) propagate unchanged.
+        CancelCheck cancelCheck = new CancelCheck(connection); // before any query: it sees the calling statement
+        // The query's own errors (missing table, no rights, syntax) propagate unchanged, and come before
+        // anything is written. Then each epoch's log row is committed through the side session as the
+        // epoch ends, and the model row goes into the caller's transaction; closing the run of a
+        // training that failed deletes its rows.
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(query)) {
-            trained = ModelTrainer.train(rows, parsed, cancelCheck);
+             ResultSet rows = statement.executeQuery(query);
+             SideSession side = SideSession.open(connection);
+             TrainingRun run = new ModelRegistry(connection).startTraining(model,
+                     side == null ? null : side.connection())) {
+            TrainedModel trained = ModelTrainer.train(rows, parsed, cancelCheck.andThen(run));
+            return run.save(trained);
         } catch (DbException e) {
             SQLException sql = DbException.toSQLException(e);
             throw "57014".equals(sql.getSQLState()) ? SqlErrors.canceled(fn, sql) : sql;
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
-        }
-        try {
-            return new ModelRegistry(connection).save(model, trained);
         } catch (RuntimeException e) {
             throw SqlErrors.translate(fn, e);
         }
@@ -133,7 +137,11 @@ public final class Functions {
         }
     }
 
-    /** {@code ML_TRAINING_INFO(model)}: the per-epoch log of every version of a model. */
+    /**
+     * {@code ML_TRAINING_INFO(model)}: the per-epoch log of every version of a model, including a
+     * training still under way (each epoch appears as it ends, before the model row exists) and one
+     * that never saved its model (see {@code SQLNN.TRAINING_RUNS.STATUS}).
+     */
     public static ResultSet trainingInfo(Connection connection, String model) throws SQLException {
         return trainingInfo(connection, model, null);
     }

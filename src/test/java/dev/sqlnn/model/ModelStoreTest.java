@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -59,6 +60,16 @@ class ModelStoreTest {
         save("a", 2);
         store.drop("a", 1);
         assertEquals(3, store.nextVersion("a"));
+    }
+
+    @Test
+    void neverGivesAVersionThatARunOrALogHolds() {
+        save("a", 1);
+        store.insertRun("a", 2, RunStatus.RUNNING);
+        assertEquals(3, store.nextVersion("a"));
+        store.insertTrainingLog("a", 5, List.of(new LogEntry(1, 0.5, null, null, 0.01, 1, 100)));
+        assertEquals(6, store.nextVersion("a"), "the log of a run whose row was lost");
+        assertEquals(1, store.nextVersion("b"));
     }
 
     @Test
@@ -233,6 +244,83 @@ class ModelStoreTest {
         assertTrue(store.exists("b"));
         assertEquals(1, store.trainingLog("b", null).size());
         assertEquals("1", queryString("SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"), "deployments stay as history");
+    }
+
+    // ---------------------------------------------------------------- training runs
+
+    @Test
+    void aRunGoesFromRunningToSavedAndSaysWhenItEnded() throws SQLException {
+        store.insertRun("a", 1, RunStatus.RUNNING);
+        assertEquals(Optional.of(RunStatus.RUNNING), store.runStatus("a", 1));
+        assertNull(queryString("SELECT ENDED_AT FROM SQLNN.TRAINING_RUNS"));
+        assertTrue(store.setRunStatus("a", 1, RunStatus.SAVED));
+        assertEquals(Optional.of(RunStatus.SAVED), store.runStatus("a", 1));
+        assertEquals("TRUE", queryString("SELECT ENDED_AT >= STARTED_AT FROM SQLNN.TRAINING_RUNS"));
+        assertFalse(store.setRunStatus("a", 2, RunStatus.SAVED));
+        assertEquals(Optional.empty(), store.runStatus("a", 2));
+        assertThrows(DataAccessException.class, () -> store.insertRun("a", 1, RunStatus.RUNNING));
+    }
+
+    @Test
+    void abandonsOnlyRunningRunsThatAreNotUnderWay() {
+        store.insertRun("a", 1, RunStatus.RUNNING); // cut short
+        store.insertRun("a", 2, RunStatus.RUNNING); // under way
+        store.insertRun("a", 3, RunStatus.UNSAVED);
+        store.insertRun("b", 1, RunStatus.RUNNING);
+        assertEquals(1, store.abandonRuns("a", Set.of(2L)));
+        assertEquals(Optional.of(RunStatus.ABANDONED), store.runStatus("a", 1));
+        assertEquals(Optional.of(RunStatus.RUNNING), store.runStatus("a", 2));
+        assertEquals(Optional.of(RunStatus.UNSAVED), store.runStatus("a", 3));
+        assertEquals(Optional.of(RunStatus.RUNNING), store.runStatus("b", 1));
+        assertEquals(1, store.abandonRuns("a", Set.of()));
+    }
+
+    @Test
+    void deletingARunTakesItsLogAndNothingElse() {
+        LogEntry epoch = new LogEntry(1, 0.5, null, null, 0.01, 1, 100);
+        store.insertRun("a", 1, RunStatus.SAVED);
+        store.insertTrainingLog("a", 1, List.of(epoch));
+        store.insertRun("a", 2, RunStatus.RUNNING);
+        store.insertTrainingLog("a", 2, List.of(epoch, new LogEntry(2, 0.4, null, null, 0.01, 1, 100)));
+        store.deleteRun("a", 2);
+        assertEquals(List.of(1L), store.trainingLog("a", null).stream().map(LogRow::version).toList());
+        assertEquals(Optional.empty(), store.runStatus("a", 2));
+        assertEquals(Optional.of(RunStatus.SAVED), store.runStatus("a", 1));
+    }
+
+    @Test
+    void historyIsAModelARunOrALog() {
+        assertFalse(store.hasHistory("a", null));
+        store.insertRun("a", 1, RunStatus.RUNNING);
+        store.insertTrainingLog("b", 2, List.of(new LogEntry(1, 0.5, null, null, 0.01, 1, 100)));
+        save("c", 3);
+        assertTrue(store.hasHistory("a", null));
+        assertTrue(store.hasHistory("a", 1L));
+        assertFalse(store.hasHistory("a", 2L));
+        assertTrue(store.hasHistory("b", 2L));
+        assertFalse(store.hasHistory("b", 1L));
+        assertTrue(store.hasHistory("c", 3L));
+        assertFalse(store.hasHistory("d", null));
+    }
+
+    @Test
+    void aDropSparesTheRunsUnderWayAndTakesTheLogsOfRunsThatSavedNothing() {
+        LogEntry epoch = new LogEntry(1, 0.5, null, null, 0.01, 1, 100);
+        save("a", 1);
+        store.insertRun("a", 1, RunStatus.SAVED);
+        store.insertTrainingLog("a", 1, List.of(epoch));
+        store.insertRun("a", 2, RunStatus.UNSAVED); // its model rolled back
+        store.insertTrainingLog("a", 2, List.of(epoch));
+        store.insertRun("a", 3, RunStatus.RUNNING); // under way
+        store.insertTrainingLog("a", 3, List.of(epoch));
+
+        assertEquals(new Dropped(1, 4), store.drop("a", null, Set.of(3L)));
+        assertEquals(List.of(3L), store.trainingLog("a", null).stream().map(LogRow::version).toList());
+        assertEquals(Optional.of(RunStatus.RUNNING), store.runStatus("a", 3));
+
+        assertEquals(new Dropped(0, 0), store.drop("a", 3L, Set.of(3L)));
+        assertEquals(new Dropped(0, 2), store.drop("a", 3L, Set.of()));
+        assertTrue(store.drop("a", null, Set.of()).nothing());
     }
 
     // ---------------------------------------------------------------- transactions

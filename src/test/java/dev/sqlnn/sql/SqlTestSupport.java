@@ -43,9 +43,14 @@ abstract class SqlTestSupport {
 
     @BeforeEach
     void installIntoAFreshDatabase() throws SQLException {
-        url = "jdbc:h2:mem:sql-" + UUID.randomUUID();
+        url = freshDatabaseUrl();
         connection = DriverManager.getConnection(url + ";DB_CLOSE_DELAY=-1");
         Sqlnn.install(connection);
+    }
+
+    /** The URL of a database that does not exist yet; in memory unless a test class says otherwise. */
+    String freshDatabaseUrl() {
+        return "jdbc:h2:mem:sql-" + UUID.randomUUID();
     }
 
     @AfterEach
@@ -142,7 +147,13 @@ abstract class SqlTestSupport {
     }
 
     long count(String sql, Object... parameters) throws SQLException {
-        return ((Number) value(sql, parameters)).longValue();
+        return count(connection, sql, parameters);
+    }
+
+    static long count(Connection connection, String sql, Object... parameters) throws SQLException {
+        List<Object[]> rows = rows(connection, sql, parameters);
+        assertEquals(1, rows.size(), () -> "rows of " + sql);
+        return ((Number) rows.get(0)[0]).longValue();
     }
 
     /** Every row; SQL arrays become {@code Object[]}, BLOBs {@code byte[]}. */
@@ -202,12 +213,18 @@ abstract class SqlTestSupport {
     // ---------------------------------------------------------------- errors
 
     /** Rows in sqlnn's tables: what a failed call must leave as it found. */
-    record Counts(long models, long trainingLog, long deployments) {
+    record Counts(long models, long trainingLog, long trainingRuns, long deployments) {
     }
 
     Counts counts() throws SQLException {
-        return new Counts(count("SELECT COUNT(*) FROM SQLNN.MODELS"), count("SELECT COUNT(*) FROM SQLNN.TRAINING_LOG"),
-                count("SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"));
+        return counts(connection);
+    }
+
+    static Counts counts(Connection connection) throws SQLException {
+        return new Counts(count(connection, "SELECT COUNT(*) FROM SQLNN.MODELS"),
+                count(connection, "SELECT COUNT(*) FROM SQLNN.TRAINING_LOG"),
+                count(connection, "SELECT COUNT(*) FROM SQLNN.TRAINING_RUNS"),
+                count(connection, "SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"));
     }
 
     /**
