@@ -54,6 +54,7 @@ final class TrainCommand implements Callable<Integer> {
                 } finally {
                     TrainingProgress.remove(progress);
                 }
+                if (remote != null) remote.finish(c, version);
             }
             progress.finish();
             summary(c, out, version);

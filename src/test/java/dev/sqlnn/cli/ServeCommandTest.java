@@ -59,6 +59,8 @@ class ServeCommandTest {
             CliRun train = CliRun.of("train", "--url", jdbc + ";USER=sa;PASSWORD=s3cret", "--model", "m",
                     "--query", "SELECT a, b, y FROM pts", "--options", "{\"hidden\":[8],\"epochs\":20,\"learning_rate\":0.02}");
             assertEquals(0, train.exitCode(), train::toString);
+            assertTrue(train.out().contains("epoch  1/20  train loss ") && train.out().contains("epoch 20/20  train loss "),
+                    () -> "every epoch followed through SQLNN.TRAINING_LOG: " + train);
 
             List<String> lines = psql(pg, "SELECT PREDICT('m', ARRAY[-1.5, 0.5]) AS left_side, PREDICT('m', ARRAY[2.5, 0.5]) AS right_side");
             assertEquals(List.of("0|1"), lines);
