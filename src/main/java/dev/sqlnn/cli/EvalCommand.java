@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code sqlnn eval}: the metrics of {@code ML_EVALUATE} on the rows of a query, as a table. */
@@ -34,9 +36,16 @@ final class EvalCommand implements Callable<Integer> {
              PreparedStatement p = c.prepareStatement("SELECT METRIC, CLASS, SCORE FROM ML_EVALUATE(?, ?)")) {
             p.setString(1, model);
             p.setString(2, sql);
+            TextTable table = new TextTable(List.of("METRIC", "CLASS", "SCORE"), List.of(false, false, true));
             try (ResultSet rs = p.executeQuery()) {
-                TextTable.of(rs, 0).print(spec.commandLine().getOut());
+                while (rs.next()) {
+                    double score = rs.getDouble(3);
+                    String text = rs.wasNull() ? "" : rs.getString(1).equals("support")
+                            ? String.format(Locale.ROOT, "%,.0f", score) : String.format(Locale.ROOT, "%.4f", score);
+                    table.add(rs.getString(1), rs.getString(2), text);
+                }
             }
+            table.print(spec.commandLine().getOut());
         }
         return 0;
     }

@@ -91,8 +91,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private void summary(Connection c, PrintWriter out, long version) throws SQLException {
         out.println();
-        try (PreparedStatement p = c.prepareStatement("SELECT EPOCH, TRAIN_LOSS, VALIDATION_LOSS, VALIDATION_METRIC, "
-                + "LEARNING_RATE, SECONDS, ROWS_PER_SECOND FROM ML_TRAINING_INFO(?, ?) ORDER BY EPOCH")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT EPOCH, CAST(TRAIN_LOSS AS NUMERIC(20, 4)) AS TRAIN_LOSS, "
+                + "CAST(VALIDATION_LOSS AS NUMERIC(20, 4)) AS VALIDATION_LOSS, "
+                + "CAST(VALIDATION_METRIC AS NUMERIC(20, 4)) AS VALIDATION_METRIC, CAST(SECONDS AS NUMERIC(20, 2)) AS SECONDS, "
+                + "CAST(ROWS_PER_SECOND AS NUMERIC(20, 0)) AS ROWS_PER_SECOND FROM ML_TRAINING_INFO(?, ?) ORDER BY EPOCH")) {
             p.setString(1, model);
             p.setLong(2, version);
             try (ResultSet rs = p.executeQuery()) {

@@ -91,7 +91,7 @@ class CommandsTest {
         CliRun run = CliRun.of("eval", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains(" METRIC ") && run.out().contains("| CLASS |") && run.out().contains("SCORE"), run::toString);
-        assertTrue(run.out().matches("(?s).*\\n accuracy\\s+\\|\\s+\\| +(1|0\\.\\d+)\\n.*"), run::toString);
+        assertTrue(run.out().matches("(?s).*\\n accuracy\\s+\\|\\s+\\| +[01]\\.\\d{4}\\n.*"), run::toString);
         assertTrue(run.out().matches("(?s).*\\n support\\s+\\| 2\\s+\\| +200\\n.*"), run::toString);
     }
 

@@ -50,9 +50,12 @@ final class LineChart {
         return this;
     }
 
-    /** Both axes from 0 to 1, with the chance diagonal: a ROC chart. */
-    LineChart unitSquare() {
-        fixedX = new double[] {0, 1};
+    /**
+     * Rates on both axes, from 0 to {@code xMax} across and 0 to 1 up, with the chance diagonal: a ROC
+     * chart, or its left part when {@code xMax} is below 1 (lines are cut at the edge).
+     */
+    LineChart rates(double xMax) {
+        fixedX = new double[] {0, xMax};
         fixedY = new double[] {0, 1};
         diagonal = true;
         return this;
@@ -65,7 +68,7 @@ final class LineChart {
     String svg(double width, double height) {
         double plotRight = width - LEGEND_WIDTH;
         double plotBottom = height - BOTTOM;
-        Axis x = fixedX != null ? Axis.fixed(fixedX[0], fixedX[1], 0.2, LEFT, plotRight)
+        Axis x = fixedX != null ? Axis.fixed(fixedX[0], fixedX[1], Axis.nice((fixedX[1] - fixedX[0]) / 6), LEFT, plotRight)
                 : Axis.covering(min(true), max(true), integerX, LEFT, plotRight);
         Axis y = fixedY != null ? Axis.fixed(fixedY[0], fixedY[1], 0.2, plotBottom, TOP)
                 : Axis.covering(fromZero ? Math.min(0, min(false)) : min(false), max(false), false, plotBottom, TOP);
@@ -85,7 +88,10 @@ final class LineChart {
         svg.line(LEFT, TOP, LEFT, plotBottom, Palette.MUTED, 1, false);
         svg.text((LEFT + plotRight) / 2, height - 8, xLabel, "middle", 12, Palette.INK);
         svg.text(14, (TOP + plotBottom) / 2, yLabel, "middle", 12, Palette.INK, false, -90);
-        if (diagonal) svg.line(x.pixel(0), y.pixel(0), x.pixel(1), y.pixel(1), Palette.MUTED, 1, true);
+        if (diagonal) {
+            double end = Math.min(x.max, y.max);
+            svg.line(x.pixel(0), y.pixel(0), x.pixel(end), y.pixel(end), Palette.MUTED, 1, true);
+        }
         for (Series s : series) draw(svg, s, x, y);
         legend(svg, plotRight + 16);
         return svg.toString();
@@ -93,9 +99,18 @@ final class LineChart {
 
     private void draw(Svg svg, Series s, Axis x, Axis y) {
         List<double[]> points = new ArrayList<>();
+        double[] previous = null;
         for (int i = 0; i < s.x().length; i++) {
             if (Double.isNaN(s.x()[i]) || Double.isNaN(s.y()[i])) continue;
-            points.add(new double[] {x.pixel(s.x()[i]), y.pixel(s.y()[i])});
+            double[] p = {s.x()[i], s.y()[i]};
+            boolean inside = p[0] >= x.min && p[0] <= x.max;
+            if (previous != null && inside != (previous[0] >= x.min && previous[0] <= x.max)) {
+                double edge = p[0] > x.max || previous[0] > x.max ? x.max : x.min; // where the line crosses the edge
+                double t = (edge - previous[0]) / (p[0] - previous[0]);
+                points.add(new double[] {x.pixel(edge), y.pixel(previous[1] + t * (p[1] - previous[1]))});
+            }
+            if (inside) points.add(new double[] {x.pixel(p[0]), y.pixel(p[1])});
+            previous = p;
         }
         svg.polyline(points, s.color(), points.size() > 30 ? 1.5 : 2, s.dashed());
         if (points.size() <= 30) {

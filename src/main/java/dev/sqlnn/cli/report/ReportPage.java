@@ -155,8 +155,10 @@ public final class ReportPage {
                             + "(blue on the diagonal: right; red: mistakes).</figcaption></figure>\n");
         }
         if (!data.roc().isEmpty()) {
-            LineChart roc = new LineChart("One class against the rest", "false positive rate", "true positive rate")
-                    .unitSquare();
+            double xMax = rocWidth(data.roc());
+            LineChart roc = new LineChart(xMax < 1 ? String.format(Locale.ROOT,
+                    "One class against the rest, false positive rate ≤ %s", Html.coordinate(xMax))
+                    : "One class against the rest", "false positive rate", "true positive rate").rates(xMax);
             for (int i = 0; i < data.roc().size(); i++) {
                 Roc r = data.roc().get(i);
                 roc.add(new LineChart.Series(String.format(Locale.ROOT, "%s (AUC %.3f)", shorten(r.className()), r.area()),
@@ -165,6 +167,30 @@ public final class ReportPage {
             html.append("<figure class=\"roc\"><h2>ROC curves</h2>").append(roc.svg(520, 420)).append("</figure>\n");
         }
         html.append("</div>\n</section>\n");
+    }
+
+    /**
+     * How much of the false positive rate axis to show: all of it, unless every curve is nearly at the
+     * top (a true positive rate of 0.95) by 0.5, 0.2, 0.1 or 0.05; then up to there, so that good
+     * classifiers' curves do not all crowd into the corner.
+     */
+    static double rocWidth(List<Roc> curves) {
+        double width = 1;
+        for (double candidate : new double[] {0.5, 0.2, 0.1, 0.05}) {
+            for (Roc r : curves) {
+                if (truePositiveRateAt(r, candidate) < 0.95) return width;
+            }
+            width = candidate;
+        }
+        return width;
+    }
+
+    private static double truePositiveRateAt(Roc r, double falsePositiveRate) {
+        double best = 0;
+        for (int i = 0; i < r.falsePositiveRate().length; i++) {
+            if (r.falsePositiveRate()[i] <= falsePositiveRate) best = Math.max(best, r.truePositiveRate()[i]);
+        }
+        return best;
     }
 
     private void versions() {

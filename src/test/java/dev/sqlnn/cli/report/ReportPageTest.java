@@ -69,6 +69,16 @@ class ReportPageTest {
     }
 
     @Test
+    void rocChartsOfGoodClassifiersShowTheLeftOfTheAxisWhereTheCurvesDiffer() {
+        Roc sharp = new Roc("a", new double[] {0, 0, 0.04, 1}, new double[] {0, 0.9, 0.99, 1});
+        Roc soft = new Roc("b", new double[] {0, 0.1, 0.3, 1}, new double[] {0, 0.8, 0.96, 1});
+        Roc chance = new Roc("c", new double[] {0, 0.5, 1}, new double[] {0, 0.5, 1});
+        assertEquals(0.05, ReportPage.rocWidth(List.of(sharp)));
+        assertEquals(0.5, ReportPage.rocWidth(List.of(sharp, soft)));
+        assertEquals(1.0, ReportPage.rocWidth(List.of(sharp, chance)));
+    }
+
+    @Test
     void axesEndOnNiceTicksThatCoverTheData() {
         Axis loss = Axis.covering(0.13, 1.27, false, 0, 100);
         assertEquals(0.0, loss.min, 1e-12);
