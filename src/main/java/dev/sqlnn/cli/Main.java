@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** Entry point of the {@code sqlnn} command line. */
-@Command(name = "sqlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "sqlnn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Train and score neural networks inside your SQL database.",
         subcommands = {DemoCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ModelsCommand.class, ReportCommand.class, ServeCommand.class,
-                InfoCommand.class, BenchCommand.class})
+                InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /**
