@@ -5,12 +5,17 @@ import dev.sqlnn.Sqlnn;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Opens the database a command names and makes sure sqlnn is installed in it. */
 final class Database {
 
     /** The default: an H2 file database {@code sqlnn.mv.db} in the working directory. */
     static final String DEFAULT_URL = "jdbc:h2:./sqlnn";
+
+    /** A table name that may be spliced into SQL text: a plain identifier, optionally schema-qualified. */
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}(\\.[A-Za-z_][A-Za-z0-9_]{0,127})?");
 
     private Database() {
     }
@@ -24,5 +29,32 @@ final class Database {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether the database engine runs in this JVM, so that ML_TRAIN's progress can be watched
+     * batch by batch ({@code jdbc:h2:file:}, {@code jdbc:h2:mem:}, {@code jdbc:h2:./x}...), rather
+     * than behind a server ({@code jdbc:h2:tcp:}, {@code jdbc:h2:ssl:}, other databases).
+     */
+    static boolean isInProcess(String url) {
+        String u = url.toLowerCase(Locale.ROOT);
+        return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:tcp:") && !u.startsWith("jdbc:h2:ssl:");
+    }
+
+    /** Refuses a table name that is not a plain identifier, since it becomes part of the SQL text. */
+    static String checkTable(String table) {
+        if (table == null || !TABLE.matcher(table).matches()) {
+            throw new CommandFailure("a table name must be a plain identifier such as DIGITS or MYSCHEMA.DIGITS; got '"
+                    + table + "'");
+        }
+        return table;
+    }
+
+    /** A query given on the command line, without the trailing semicolon a shell user may type. */
+    static String trimQuery(String query) {
+        String q = query.strip();
+        while (q.endsWith(";")) q = q.substring(0, q.length() - 1).stripTrailing();
+        if (q.isEmpty()) throw new CommandFailure("the query is empty; pass a SELECT, e.g. --query 'SELECT image, label FROM digits'");
+        return q;
     }
 }

@@ -1,26 +1,32 @@
 package dev.sqlnn.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
 
-/** {@code sqlnn info}: what ML_INFO() reports, and the models in the database. */
+/** {@code sqlnn info}: what ML_INFO() reports. */
 @Command(name = "info", description = "Show sqlnn's version, kernels and threads (ML_INFO()).")
 final class InfoCommand implements Callable<Integer> {
 
     @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
     String url;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         try (Connection c = Database.open(url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT ML_INFO()")) {
             rs.next();
-            System.out.println(rs.getString(1));
+            spec.commandLine().getOut().println(rs.getString(1));
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }

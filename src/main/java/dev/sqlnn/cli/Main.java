@@ -3,10 +3,15 @@ package dev.sqlnn.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /** Entry point of the {@code sqlnn} command line. */
-@Command(name = "sqlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "sqlnn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Train and score neural networks inside your SQL database.",
-        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
+                PredictCommand.class, ModelsCommand.class, ReportCommand.class, ServeCommand.class,
+                InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /**
@@ -24,14 +29,23 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code (for tests). */
+    /** Runs a command line on the process's standard output and error, and returns its exit code. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with its output and errors going to the given writers (for tests). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(new Failures())
+                .execute(args);
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,52 @@
+package dev.sqlnn.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code sqlnn eval}: the metrics of {@code ML_EVALUATE} on the rows of a query, as a table. */
+@Command(name = "eval", description = "Evaluate a model on the rows of a query (ML_EVALUATE).")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
+    String url;
+
+    @Option(names = "--model", required = true, description = "Model name (its deployed version is evaluated)")
+    String model;
+
+    @Option(names = "--query", required = true, description = "Rows to evaluate on: features, then the label, as in training")
+    String query;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws SQLException {
+        String sql = Database.trimQuery(query);
+        try (Connection c = Database.open(url);
+             PreparedStatement p = c.prepareStatement("SELECT METRIC, CLASS, SCORE FROM ML_EVALUATE(?, ?)")) {
+            p.setString(1, model);
+            p.setString(2, sql);
+            TextTable table = new TextTable(List.of("METRIC", "CLASS", "SCORE"), List.of(false, false, true));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    double score = rs.getDouble(3);
+                    String text = rs.wasNull() ? "" : rs.getString(1).equals("support")
+                            ? String.format(Locale.ROOT, "%,.0f", score) : String.format(Locale.ROOT, "%.4f", score);
+                    table.add(rs.getString(1), rs.getString(2), text);
+                }
+            }
+            table.print(spec.commandLine().getOut());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.sqlnn.cli;
+
+import dev.sqlnn.Sqlnn;
+import org.h2.tools.Server;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * {@code sqlnn serve}: serves an H2 file database with sqlnn installed over H2's TCP protocol (JDBC)
+ * and the PostgreSQL wire protocol (psql, any PostgreSQL driver), from this JVM, which holds the
+ * classes behind sqlnn's functions. Runs until interrupted.
+ *
+ * <p>H2's PostgreSQL server needs the database opened in PostgreSQL mode (only then does H2 create
+ * {@code pg_catalog}), and the mode of an H2 database is set by whoever opens it first. So the
+ * database is first opened on its own to install or upgrade sqlnn (Flyway's migrations are written
+ * for H2's regular mode) and to set the password of the served user, then reopened in PostgreSQL mode
+ * through the TCP server by a connection that stays open while serving, so that every later client,
+ * JDBC or psql, shares that database and its mode.
+ */
+@Command(name = "serve", description = "Serve a database with sqlnn over H2's TCP (JDBC) and PostgreSQL (psql) protocols.")
+final class ServeCommand implements Callable<Integer> {
+
+    private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final String PASSWORD_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    @Option(names = "--base-dir", defaultValue = ".", description = "Directory of the served databases (default: ${DEFAULT-VALUE})")
+    Path baseDir;
+
+    @Option(names = "--database", defaultValue = "sqlnn",
+            description = "Database to serve: <base-dir>/<database>.mv.db, created if missing (default: ${DEFAULT-VALUE}, "
+                    + "the database of the other commands' default --url)")
+    String database;
+
+    @Option(names = "--tcp-port", defaultValue = "9092", description = "H2 TCP (JDBC) port (default: ${DEFAULT-VALUE})")
+    int tcpPort;
+
+    @Option(names = "--pg-port", defaultValue = "5435", description = "PostgreSQL protocol port (default: ${DEFAULT-VALUE})")
+    int pgPort;
+
+    @Option(names = "--user", defaultValue = "sa", description = "User that clients log in as (default: ${DEFAULT-VALUE})")
+    String user;
+
+    @Option(names = "--password", description = "That user's password, set at every start (default: a random one, printed)")
+    String password;
+
+    @Option(names = "--allow-others", description = "Accept connections from other computers (default: this machine only)")
+    boolean allowOthers;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws SQLException, java.io.IOException {
+        if (!allowOthers && System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1"); // read once, when H2 first needs it
+        }
+        if (!USER.matcher(user).matches()) throw new CommandFailure("--user must be a plain identifier; got '" + user + "'");
+        if (!USER.matcher(database).matches()) {
+            throw new CommandFailure("--database must be a plain name such as sqlnn; got '" + database + "'");
+        }
+        if (password == null) password = randomPassword();
+        if (password.isEmpty()) throw new CommandFailure("--password must not be empty: psql cannot send an empty password");
+        Path base = baseDir.toAbsolutePath().normalize();
+        Files.createDirectories(base);
+        prepare(base);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Served served = start(base)) {
+            Thread hook = new Thread(served::close, "sqlnn-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            printHowToConnect(out, base);
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                out.println("Stopping.");
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook stops the servers
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Opens the database in this JVM, installs or upgrades sqlnn, and gives the served user its password
+     * and admin rights. Logs in as the other commands do (no user, as {@code jdbc:h2:./sqlnn}), else as
+     * the served user with the given password.
+     */
+    private void prepare(Path base) throws SQLException {
+        String url = "jdbc:h2:file:" + base.resolve(database);
+        try (Connection c = login(url); Statement s = c.createStatement()) {
+            Sqlnn.install(c);
+            String quoted = "'" + password.replace("'", "''") + "'";
+            s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD " + quoted + " ADMIN");
+            s.execute("ALTER USER " + user + " SET PASSWORD " + quoted);
+            s.execute("ALTER USER " + user + " ADMIN TRUE");
+        }
+    }
+
+    private Connection login(String url) throws SQLException {
+        try {
+            return DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            if (!"28000".equals(e.getSQLState())) throw e; // not a wrong user or password
+            try {
+                return DriverManager.getConnection(url, user, password);
+            } catch (SQLException again) {
+                throw new SQLException("cannot log in to " + url + " as the default (empty) user nor as " + user
+                        + " with the given --password: " + again.getMessage(), again.getSQLState(), again);
+            }
+        }
+    }
+
+    /** The two servers and the connection that keeps the database open in PostgreSQL mode. */
+    private record Served(List<Server> servers, Connection keeper) implements AutoCloseable {
+        @Override
+        public synchronized void close() {
+            try {
+                if (!keeper.isClosed()) keeper.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
+            servers.forEach(Server::stop);
+        }
+    }
+
+    private Served start(Path base) throws SQLException {
+        List<String> tcp = new ArrayList<>(List.of("-tcpPort", Integer.toString(tcpPort), "-baseDir", base.toString()));
+        List<String> pg = new ArrayList<>(List.of("-pgPort", Integer.toString(pgPort), "-baseDir", base.toString()));
+        if (allowOthers) {
+            tcp.add("-tcpAllowOthers");
+            pg.add("-pgAllowOthers");
+        }
+        List<Server> servers = new ArrayList<>();
+        try {
+            servers.add(Server.createTcpServer(tcp.toArray(String[]::new)).start());
+            servers.add(Server.createPgServer(pg.toArray(String[]::new)).start());
+            Connection keeper = DriverManager.getConnection(
+                    "jdbc:h2:tcp://127.0.0.1:" + tcpPort + "/" + database + ";MODE=PostgreSQL", user, password);
+            return new Served(servers, keeper);
+        } catch (SQLException | RuntimeException e) {
+            servers.forEach(Server::stop);
+            throw e;
+        }
+    }
+
+    private void printHowToConnect(PrintWriter out, Path base) {
+        String jdbc = "jdbc:h2:tcp://localhost:" + tcpPort + "/" + database;
+        out.println("Serving " + base.resolve(database + ".mv.db") + " with sqlnn installed.");
+        out.println();
+        out.println("psql (PostgreSQL protocol, port " + pgPort + "):");
+        out.println("  PGPASSWORD='" + password + "' psql -h localhost -p " + pgPort + " -U " + user + " " + database);
+        out.println("  then e.g.  SELECT name, version, metrics FROM sqlnn.models;");
+        out.println();
+        out.println("JDBC (H2 TCP, port " + tcpPort + "): " + jdbc + "  user " + user + ", password " + password);
+        out.println("sqlnn commands:  bin/sqlnn models --url '" + jdbc + ";USER=" + user + ";PASSWORD=" + password + "'");
+        out.println();
+        out.println((allowOthers ? "Accepting connections from other computers too." : "Accepting connections from this machine only.")
+                + " Stop with Ctrl+C.");
+        out.flush();
+    }
+
+    private static String randomPassword() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) sb.append(PASSWORD_LETTERS.charAt(random.nextInt(PASSWORD_LETTERS.length())));
+        return sb.toString();
+    }
+}

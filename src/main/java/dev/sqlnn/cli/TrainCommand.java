@@ -1,0 +1,117 @@
+package dev.sqlnn.cli;
+
+import dev.sqlnn.model.OptionsException;
+import dev.sqlnn.model.TrainingOptions;
+import dev.sqlnn.model.TrainingProgress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sqlnn train}: {@code ML_TRAIN} through SQL, with a live progress bar while it runs and the
+ * per-epoch table of {@code ML_TRAINING_INFO} when it is done.
+ */
+@Command(name = "train", description = "Train a model on the rows of a query (ML_TRAIN), showing progress.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
+    String url;
+
+    @Option(names = "--model", required = true, description = "Model name; each training adds a version")
+    String model;
+
+    @Option(names = "--query", required = true,
+            description = "Training rows: features, then the label (or name it in the options' \"label\")")
+    String query;
+
+    @Option(names = "--options", defaultValue = "{}",
+            description = "Options as JSON, e.g. '{\"hidden\":[128],\"epochs\":5}' (default: ${DEFAULT-VALUE})")
+    String options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws SQLException {
+        PrintWriter out = spec.commandLine().getOut();
+        String sql = Database.trimQuery(query);
+        try (Connection c = Database.open(url)) {
+            out.println("SELECT ML_TRAIN('" + model + "', '" + sql.replace("'", "''") + "', '" + options.replace("'", "''") + "');");
+            ProgressBar progress = progress(out);
+            long version;
+            try (RemoteLog remote = Database.isInProcess(url) ? null : new RemoteLog(url, c, model, progress)) {
+                if (remote == null) TrainingProgress.add(progress);
+                try {
+                    version = train(c, sql);
+                } finally {
+                    TrainingProgress.remove(progress);
+                }
+                if (remote != null) remote.finish(c, version);
+            }
+            progress.finish();
+            summary(c, out, version);
+        }
+        return 0;
+    }
+
+    /** A bar sized by the options; bad options get no bar here, since ML_TRAIN reports them with their SQLState. */
+    private ProgressBar progress(PrintWriter out) {
+        int epochs;
+        int batchSize;
+        try {
+            TrainingOptions parsed = TrainingOptions.parse(options);
+            epochs = parsed.epochs();
+            batchSize = parsed.batchSize();
+        } catch (OptionsException e) {
+            epochs = 1;
+            batchSize = 1;
+        }
+        return new ProgressBar(out, Terminal.isTerminal(), epochs, batchSize);
+    }
+
+    private long train(Connection c, String sql) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT ML_TRAIN(?, ?, ?)")) {
+            p.setString(1, model);
+            p.setString(2, sql);
+            p.setString(3, options);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void summary(Connection c, PrintWriter out, long version) throws SQLException {
+        out.println();
+        try (PreparedStatement p = c.prepareStatement("SELECT EPOCH, CAST(TRAIN_LOSS AS NUMERIC(20, 4)) AS TRAIN_LOSS, "
+                + "CAST(VALIDATION_LOSS AS NUMERIC(20, 4)) AS VALIDATION_LOSS, "
+                + "CAST(VALIDATION_METRIC AS NUMERIC(20, 4)) AS VALIDATION_METRIC, CAST(SECONDS AS NUMERIC(20, 2)) AS SECONDS, "
+                + "CAST(ROWS_PER_SECOND AS NUMERIC(20, 0)) AS ROWS_PER_SECOND FROM ML_TRAINING_INFO(?, ?) ORDER BY EPOCH")) {
+            p.setString(1, model);
+            p.setLong(2, version);
+            try (ResultSet rs = p.executeQuery()) {
+                TextTable.of(rs, 0).print(out);
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT LAYERS, DEPLOYED, METRICS FROM SQLNN.MODELS WHERE NAME = ? AND VERSION = ?")) {
+            p.setString(1, model);
+            p.setLong(2, version);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) return;
+                out.println();
+                out.printf("Saved %s version %d (%s), %s. %s%n", model, version, rs.getString(1),
+                        rs.getBoolean(2) ? "deployed" : "not deployed", Metrics.summary(rs.getString(3)));
+            }
+        }
+        out.flush();
+    }
+}

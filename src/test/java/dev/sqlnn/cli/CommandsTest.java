@@ -1,0 +1,180 @@
+package dev.sqlnn.cli;
+
+import dev.sqlnn.Sqlnn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The commands against an in-memory database: what they print, and how they fail on bad input. */
+class CommandsTest {
+
+    /** Three separable classes in the plane. */
+    private static final String BLOBS = "CREATE TABLE PTS AS SELECT X AS ID, CAST(MOD(X, 3) AS INT) AS Y,"
+            + " (MOD(X, 3) - 1) * 3 + RAND(7) AS A, RAND() + CASE WHEN MOD(X, 3) = 1 THEN 3 ELSE 0 END AS B"
+            + " FROM SYSTEM_RANGE(1, 600)";
+    private static final String BUNDLED = "src/main/resources/dev/sqlnn/data/";
+    private static final String QUICK = "{\"hidden\":[8],\"epochs\":3,\"learning_rate\":0.01}";
+
+    private String url;
+    private Connection keep;
+
+    @BeforeEach
+    void database() throws SQLException {
+        url = "jdbc:h2:mem:cli-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        keep = DriverManager.getConnection(url);
+        Sqlnn.install(keep);
+        try (Statement s = keep.createStatement()) {
+            s.execute(BLOBS);
+        }
+    }
+
+    private void train() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", "{\"hidden\":[16],\"epochs\":10,\"learning_rate\":0.01}");
+        assertEquals(0, run.exitCode(), run::toString);
+    }
+
+    @AfterEach
+    void dropIt() throws SQLException {
+        try (Statement s = keep.createStatement()) {
+            s.execute("SHUTDOWN");
+        } finally {
+            keep.close();
+        }
+    }
+
+    @Test
+    void trainPrintsAnEpochLineEachAndTheEpochTableWhenDone() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts;",
+                "--options", QUICK);
+        assertEquals(0, run.exitCode(), run::toString);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            assertTrue(run.out().contains("epoch " + epoch + "/3  train loss "), run::toString);
+        }
+        assertFalse(run.out().contains("\r"), "no bar redrawn in place when the output is not a terminal");
+        assertTrue(run.out().contains("EPOCH | TRAIN_LOSS | VALIDATION_LOSS | VALIDATION_METRIC"), run::toString);
+        assertTrue(run.out().contains("(3 rows)"), run::toString);
+        assertTrue(run.out().contains("Saved pts version 1 (2-8-3), deployed."), run::toString);
+    }
+
+    @Test
+    void modelsListsEveryVersionWithItsKeyMetrics() {
+        assertEquals(0, CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", QUICK).exitCode());
+        assertEquals(0, CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", "{\"hidden\":[4],\"epochs\":1,\"deploy\":\"never\"}").exitCode());
+        CliRun run = CliRun.of("models", "--url", url);
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("NAME | VERSION | DEPLOYED |"), run::toString);
+        assertTrue(run.out().contains("ACCURACY"), run::toString);
+        assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+1 \\| \\*\\s+\\| classification \\| 2-8-3 .*"), run::toString);
+        assertTrue(run.out().matches("(?s).*pts\\s+\\|\\s+2 \\|\\s+\\| classification \\| 2-4-3 .*"), run::toString);
+        assertTrue(run.out().contains("(2 rows)"), run::toString);
+    }
+
+    @Test
+    void evalPrintsTheMetricsOfMlEvaluate() {
+        train();
+        CliRun run = CliRun.of("eval", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains(" METRIC ") && run.out().contains("| CLASS |") && run.out().contains("SCORE"), run::toString);
+        assertTrue(run.out().matches("(?s).*\\n accuracy\\s+\\|\\s+\\| +[01]\\.\\d{4}\\n.*"), run::toString);
+        assertTrue(run.out().matches("(?s).*\\n support\\s+\\| 2\\s+\\| +200\\n.*"), run::toString);
+    }
+
+    @Test
+    void predictPrintsTheScoredRowsOrWritesThemIntoATable() throws SQLException {
+        train();
+        CliRun run = CliRun.of("predict", "--url", url, "--model", "pts", "--query", "SELECT id, a, b FROM pts WHERE id <= 7 ORDER BY id",
+                "--limit", "5");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("| PREDICTION | PROBABILITY"), run::toString);
+        assertTrue(run.out().contains("(5 rows shown; 2 more not shown)"), run::toString);
+
+        CliRun into = CliRun.of("predict", "--url", url, "--model", "pts", "--query", "SELECT id, a, b FROM pts",
+                "--into", "scored");
+        assertEquals(0, into.exitCode(), into::toString);
+        assertTrue(into.out().startsWith("Wrote 600 scored rows into scored"), into::toString);
+        try (Statement s = keep.createStatement();
+             var rs = s.executeQuery("SELECT COUNT(*) FROM scored WHERE prediction = MOD(id, 3)")) {
+            rs.next();
+            assertTrue(rs.getLong(1) > 500, "most predictions right: " + rs.getLong(1));
+        }
+        CliRun badTable = CliRun.of("predict", "--url", url, "--model", "pts", "--query", "SELECT a, b FROM pts",
+                "--into", "x; DROP TABLE pts");
+        assertEquals(1, badTable.exitCode(), badTable::toString);
+        assertTrue(badTable.err().contains("a table name must be a plain identifier"), badTable::toString);
+    }
+
+    @Test
+    void importReadsIdxFilesAndRefusesToOverwriteATableUnlessTold() {
+        String images = BUNDLED + "mnist10k-test-images-idx3-ubyte.gz";
+        String labels = BUNDLED + "mnist10k-test-labels-idx1-ubyte.gz";
+        CliRun run = CliRun.of("import", "--url", url, "--table", "digits", "--images", images, "--labels", labels);
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().startsWith("Imported 2,000 rows into digits"), run::toString);
+
+        CliRun again = CliRun.of("import", "--url", url, "--table", "digits", "--images", images, "--labels", labels);
+        assertEquals(1, again.exitCode(), again::toString);
+        assertTrue(again.err().contains("table digits already exists; pass --replace"), again::toString);
+        assertEquals(0, CliRun.of("import", "--url", url, "--table", "digits", "--images", images, "--replace").exitCode());
+    }
+
+    @Test
+    void importReadsACsvFileWithColumnsTypedByContent(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("iris.csv");
+        Files.writeString(csv, "sepal length,species\n5.1,setosa\n7.0,versicolor\n6.3,virginica\n");
+        CliRun run = CliRun.of("import", "--url", url, "--table", "iris", "--csv", csv.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().startsWith("Imported 3 rows into iris"), run::toString);
+        CliRun missing = CliRun.of("import", "--url", url, "--table", "other", "--csv", dir.resolve("none.csv").toString());
+        assertEquals(1, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().contains("none.csv"), missing::toString);
+        assertFalse(missing.err().contains("\tat "), missing::toString);
+    }
+
+    @Test
+    void aBadOptionIsTheDatabasesMessageAndSqlStateWithoutAStackTrace() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM pts",
+                "--options", "{\"epochs\":\"many\"}");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith("sqlnn train: ML_TRAIN: "), run::toString);
+        assertTrue(run.err().contains("(SQLState 22023)"), run::toString);
+        assertFalse(run.err().contains("\tat "), () -> "no stack trace: " + run.err());
+    }
+
+    @Test
+    void aMissingTableIsTheDatabasesOwnError() {
+        CliRun run = CliRun.of("train", "--url", url, "--model", "pts", "--query", "SELECT a, b, y FROM nowhere");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("NOWHERE") && run.err().contains("(SQLState 42S02)"), run::toString);
+        assertFalse(run.err().contains("\tat "), run::toString);
+    }
+
+    @Test
+    void anUnknownModelIsAFailureThatSaysHowToListThem() {
+        CliRun run = CliRun.of("models", "--url", url, "--model", "nope");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("there is no model named nope"), run::toString);
+    }
+
+    @Test
+    void aBadCommandLineIsExitCodeTwoWithUsage() {
+        CliRun run = CliRun.of("train", "--url", url, "--query", "SELECT 1");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("Missing required option: '--model=<model>'"), run::toString);
+    }
+}

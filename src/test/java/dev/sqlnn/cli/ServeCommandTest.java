@@ -1,0 +1,114 @@
+package dev.sqlnn.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code sqlnn serve} in this JVM on free ports: a model trained through a JDBC TCP connection (by
+ * the {@code train} command), then scored by the real {@code psql} through the PostgreSQL protocol.
+ */
+class ServeCommandTest {
+
+    private static final Path PSQL = Path.of("/usr/bin/psql");
+
+    @TempDir
+    Path base;
+
+    @Test
+    void psqlRunsPredictOnAModelTrainedOverTcp() throws Exception {
+        requirePsql();
+        int tcp = freePort();
+        int pg = freePort();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "serve", "--tcp-port", Integer.toString(tcp), "--pg-port", Integer.toString(pg),
+                "--base-dir", base.toString(), "--password", "s3cret")), "serve-under-test");
+        server.start();
+        try {
+            awaitOutput(out, err, "Stop with Ctrl+C.");
+            String printed = out.toString();
+            assertTrue(printed.contains("PGPASSWORD='s3cret' psql -h localhost -p " + pg + " -U sa sqlnn"), printed);
+            assertTrue(printed.contains("jdbc:h2:tcp://localhost:" + tcp + "/sqlnn"), printed);
+
+            String jdbc = "jdbc:h2:tcp://localhost:" + tcp + "/sqlnn";
+            try (Connection c = DriverManager.getConnection(jdbc, "sa", "s3cret"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE PTS AS SELECT X AS ID, CAST(MOD(X, 2) AS INT) AS Y,"
+                        + " MOD(X, 2) * 4 - 2 + RAND(3) AS A, RAND() AS B FROM SYSTEM_RANGE(1, 400)");
+            }
+            CliRun train = CliRun.of("train", "--url", jdbc + ";USER=sa;PASSWORD=s3cret", "--model", "m",
+                    "--query", "SELECT a, b, y FROM pts", "--options", "{\"hidden\":[8],\"epochs\":20,\"learning_rate\":0.02}");
+            assertEquals(0, train.exitCode(), train::toString);
+            assertTrue(train.out().contains("epoch  1/20  train loss ") && train.out().contains("epoch 20/20  train loss "),
+                    () -> "every epoch followed through SQLNN.TRAINING_LOG: " + train);
+
+            List<String> lines = psql(pg, "SELECT PREDICT('m', ARRAY[-1.5, 0.5]) AS left_side, PREDICT('m', ARRAY[2.5, 0.5]) AS right_side");
+            assertEquals(List.of("0|1"), lines);
+            assertEquals(List.of("m|1"), psql(pg, "SELECT name, version FROM sqlnn.models"));
+        } finally {
+            server.interrupt();
+            server.join(30_000);
+        }
+        assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
+        assertTrue(out.toString().contains("Stopping."));
+    }
+
+    private static void requirePsql() {
+        if (Files.isExecutable(PSQL)) return;
+        String message = PSQL + " is missing: install the Debian package postgresql-client (.ci/run does)";
+        if ("true".equals(System.getenv("CI"))) fail(message);
+        assumeTrue(false, message + "; skipping the psql test");
+    }
+
+    /** Rows of a query run by psql, unaligned with {@code |} between the columns. */
+    private static List<String> psql(int port, String sql) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(PSQL.toString(), "-h", "localhost", "-p", Integer.toString(port),
+                "-U", "sa", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql, "sqlnn").redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", "s3cret");
+        pb.environment().put("PGCONNECT_TIMEOUT", "10");
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("psql did not finish within 60 s: " + sql);
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> "psql failed on " + sql + ":\n" + output);
+        return output.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static void awaitOutput(StringWriter out, StringWriter err, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!out.toString().contains(text)) {
+            if (System.nanoTime() > deadline || !err.toString().isEmpty()) {
+                fail("serve did not start:\n--- out:\n" + out + "--- err:\n" + err);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
