@@ -152,6 +152,9 @@ final class BenchCommand implements Callable<Integer> {
             double predict = rowsPerSecond(c, "SELECT COUNT(PREDICT('bench', image)) FROM digits_all");
             results.put("predict_rows_per_second", predict);
             System.out.printf("SELECT COUNT(PREDICT('bench', image)) FROM digits_all (10,000 rows): %,.0f rows/s%n", predict);
+            double batch = rowsPerSecond(c, "SELECT COUNT(*) FROM ML_PREDICT('bench', 'SELECT image FROM digits_all')");
+            results.put("ml_predict_rows_per_second", batch);
+            System.out.printf("SELECT COUNT(*) FROM ML_PREDICT('bench', 'SELECT image FROM digits_all'):  %,.0f rows/s%n", batch);
             execute(c, "DROP ALL OBJECTS");
         }
     }
