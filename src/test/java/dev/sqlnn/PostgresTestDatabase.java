@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A fresh PostgreSQL database for one test, made on the server that {@code SQLNN_TEST_POSTGRES_URL}
  * names (a JDBC URL whose role may create databases, e.g.
- * {@code jdbc:postgresql://localhost/sqlnn_test?user=sqlnn&password=sqlnn}; {@code .ci/run} starts the
+ * {@code jdbc:postgresql://localhost/sqlnn_test?user=sqlnn_ci&password=sqlnn_ci}; {@code .ci/run} starts the
  * server and sets it). Without the variable the test is skipped with a message, except under CI
  * ({@code CI=true}), where it fails. Close it to drop the database.
  */

@@ -58,6 +58,18 @@ class SqlnnPostgresInstallTest {
         }
     }
 
+    @Test
+    void leavesTheConnectionsSchemaAsItWas() throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            Sqlnn.install(c);
+            Sqlnn.install(c);
+            try (ResultSet rs = s.executeQuery("SELECT current_schema() || '|' || current_setting('search_path')")) {
+                rs.next();
+                assertEquals("public|\"$user\", public", rs.getString(1));
+            }
+        }
+    }
+
     private static List<String> columns(Connection c, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (ResultSet rs = c.getMetaData().getColumns(null, "sqlnn", table, null)) {
