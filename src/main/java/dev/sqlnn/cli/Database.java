@@ -41,6 +41,14 @@ final class Database {
         return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:tcp:") && !u.startsWith("jdbc:h2:ssl:");
     }
 
+    /**
+     * Whether the database runs no Java of its own (PostgreSQL), so that sqlnn trains and scores in
+     * this JVM, over JDBC, rather than through SQL functions.
+     */
+    static boolean isClientSide(String url) {
+        return url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
+    }
+
     /** Refuses a table name that is not a plain identifier, since it becomes part of the SQL text. */
     static String checkTable(String table) {
         if (table == null || !TABLE.matcher(table).matches()) {
