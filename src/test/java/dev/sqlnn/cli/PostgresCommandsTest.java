@@ -97,6 +97,25 @@ class PostgresCommandsTest {
     }
 
     @Test
+    void importWritesIdxAndCsvFilesIntoPostgres(@TempDir Path dir) throws Exception {
+        String bundled = "src/main/resources/dev/sqlnn/data/";
+        CliRun idx = CliRun.of("import", "--url", database.url(), "--table", "digits",
+                "--images", bundled + "mnist10k-test-images-idx3-ubyte.gz", "--labels", bundled + "mnist10k-test-labels-idx1-ubyte.gz");
+        assertEquals(0, idx.exitCode(), idx::toString);
+        assertTrue(idx.out().startsWith("Imported 2,000 rows into digits"), idx::toString);
+        Path csv = dir.resolve("iris.csv");
+        java.nio.file.Files.writeString(csv, "sepal length,species\n5.1,setosa\n7.0,versicolor\n6.3,virginica\n");
+        CliRun run = CliRun.of("import", "--url", database.url(), "--table", "iris", "--csv", csv.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM digits WHERE octet_length(image) = 784)"
+                     + " + (SELECT COUNT(*) FROM iris)")) {
+            rs.next();
+            assertEquals(2003, rs.getInt(1));
+        }
+    }
+
+    @Test
     void badInputIsTheMessageAndSqlStateAsOnH2() {
         CliRun train = CliRun.of("train", "--url", database.url(), "--model", "m", "--query", "SELECT a, b, y FROM pts",
                 "--options", "{\"epochs\":-1}");

@@ -78,6 +78,8 @@ class ClientFunctionsPostgresTest {
         assertTrue(accuracy > 0.85, () -> "test accuracy " + accuracy);
         assertEquals(List.of("id:int4", "image:bytea", "prediction:int4", "probability:float8"), columns(pg, "digit_predictions"));
 
+        runPsqlExamples();
+
         ModelEvaluation onPostgres = Sqlnn.evaluate(pg, "digits", "SELECT image, label FROM digits_test");
         assertEquals(2000, onPostgres.rowCount());
 
@@ -117,6 +119,24 @@ class ClientFunctionsPostgresTest {
             }
             assertEquals(1L, Sqlnn.copyModel(pg, h2, "digits", 1L));
         }
+    }
+
+    /** The queries of sql/postgresql/models.sql, the README's examples for psql, each returning rows. */
+    private void runPsqlExamples() throws SQLException {
+        String script;
+        try {
+            script = java.nio.file.Files.readString(java.nio.file.Path.of("sql/postgresql/models.sql"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String code = script.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+        int statements = 0;
+        for (String sql : code.split(";")) {
+            if (sql.isBlank()) continue;
+            assertTrue(!strings(pg, sql).isEmpty(), () -> "no rows from " + sql);
+            statements++;
+        }
+        assertEquals(4, statements);
     }
 
     @Test
