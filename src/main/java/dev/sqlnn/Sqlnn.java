@@ -129,4 +129,20 @@ public final class Sqlnn {
     public static long copyModel(Connection from, Connection to, String model, Long version) throws SQLException {
         return ClientFunctions.copyModel(from, to, model, version);
     }
+
+    /**
+     * Deploys a version of {@code model} ({@code ML_DEPLOY}): null deploys the best by its stored
+     * validation score. Returns the deployed version.
+     */
+    public static long deploy(Connection connection, String model, Long version) throws SQLException {
+        return ClientFunctions.deploy(connection, model, version);
+    }
+
+    /**
+     * Deletes every version of {@code model}, or one, with its training history ({@code ML_DROP});
+     * returns how many versions went.
+     */
+    public static int drop(Connection connection, String model, Long version) throws SQLException {
+        return ClientFunctions.drop(connection, model, version);
+    }
 }

@@ -203,6 +203,28 @@ public final class ClientFunctions {
         });
     }
 
+    /** {@code ML_DEPLOY}: deploys a version (null: the best by its stored score); returns it. */
+    public static long deploy(Connection connection, String model, Long version) throws SQLException {
+        return inTransaction(connection, () -> {
+            try {
+                return new ModelRegistry(connection).deploy(model, version);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate("ML_DEPLOY", e);
+            }
+        });
+    }
+
+    /** {@code ML_DROP}: deletes every version of a model (or one) with its training history; returns how many. */
+    public static int drop(Connection connection, String model, Long version) throws SQLException {
+        return inTransaction(connection, () -> {
+            try {
+                return new ModelRegistry(connection).drop(model, version);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate("ML_DROP", e);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**

@@ -174,6 +174,28 @@ class ClientFunctionsPostgresTest {
     }
 
     @Test
+    void versionsAreDeployedAndDroppedAsByMlDeployAndMlDrop() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"
+                    + " FROM generate_series(1, 200) g");
+        }
+        String options = "{\"hidden\":[4],\"epochs\":2,\"deploy\":\"always\"}";
+        assertEquals(1L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options));
+        assertEquals(2L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options));
+        assertEquals(List.of("2"), strings(pg, "SELECT version FROM sqlnn.models WHERE deployed"));
+        assertEquals(1L, Sqlnn.deploy(pg, "m", 1L));
+        assertEquals(List.of("1"), strings(pg, "SELECT version FROM sqlnn.models WHERE deployed"));
+        assertEquals(2L, Sqlnn.predictInto(pg, "m", "SELECT id, a, b FROM pts WHERE id <= 2", "scored"));
+        assertEquals(1, Sqlnn.drop(pg, "m", 2L));
+        assertState("42704", () -> Sqlnn.deploy(pg, "m", 2L));
+        assertState("42704", () -> Sqlnn.drop(pg, "m", 2L));
+        assertEquals(1, Sqlnn.drop(pg, "m", null));
+        assertEquals(List.of("0|0|0"), strings(pg, "SELECT (SELECT COUNT(*) FROM sqlnn.models) || '|' || "
+                + "(SELECT COUNT(*) FROM sqlnn.training_runs) || '|' || (SELECT COUNT(*) FROM sqlnn.training_log)"));
+        assertState("42704", () -> Sqlnn.predictInto(pg, "m", "SELECT id, a, b FROM pts", "scored"));
+    }
+
+    @Test
     void epochsAreVisibleToOtherClientsWhileTheTrainingRuns() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + random() AS a, random() AS b, g % 2 AS y"
