@@ -226,6 +226,29 @@ class ClientFunctionsPostgresTest {
     }
 
     @Test
+    void aVersionReservedByAnotherClientAMomentBeforeIsSkipped() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, g % 2 AS y"
+                    + " FROM generate_series(1, 100) g");
+            // The other client's run of version 1, hidden by row security from this client's choice of a
+            // version (as a row committed between that choice and the insert would be), not from the key.
+            s.execute("INSERT INTO sqlnn.training_runs (name, version, status) VALUES ('race', 1, 'running')");
+            s.execute("CREATE POLICY not_yet ON sqlnn.training_runs USING (NOT (name = 'race' AND version = 1))"
+                    + " WITH CHECK (true)");
+            s.execute("ALTER TABLE sqlnn.training_runs ENABLE ROW LEVEL SECURITY");
+            s.execute("ALTER TABLE sqlnn.training_runs FORCE ROW LEVEL SECURITY");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(database.url());
+        assertEquals(2L, Sqlnn.train(ds, "race", "SELECT a, y FROM pts", "{\"hidden\":[4],\"epochs\":1}"));
+        try (Statement s = pg.createStatement()) {
+            s.execute("ALTER TABLE sqlnn.training_runs DISABLE ROW LEVEL SECURITY");
+        }
+        assertEquals(List.of("1:running", "2:saved"), strings(pg, "SELECT version || ':' || status FROM sqlnn.training_runs"
+                + " ORDER BY version"), "the other client's run is not taken for an abandoned one");
+    }
+
+    @Test
     void badInputGivesTheSameErrorsAsOnH2AndLeavesNoModel() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE pts AS SELECT g AS id, g * 1.0 AS a, 'x' || g AS label FROM generate_series(1, 50) g");
