@@ -49,6 +49,17 @@ final class Database {
         return url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
     }
 
+    /**
+     * Refuses a PostgreSQL URL for a command that needs sqlnn's SQL functions, which only H2 has, and
+     * says how to get there.
+     */
+    static void requireFunctions(String url, String command) {
+        if (!isClientSide(url)) return;
+        throw new CommandFailure("sqlnn " + command + " needs sqlnn's SQL functions, which run inside H2 only;"
+                + " PostgreSQL has train, predict, eval, models and import. Copy the model to H2 first:"
+                + " sqlnn models copy --from URL --to jdbc:h2:./sqlnn --model NAME");
+    }
+
     /** Refuses a table name that is not a plain identifier, since it becomes part of the SQL text. */
     static String checkTable(String table) {
         if (table == null || !TABLE.matcher(table).matches()) {

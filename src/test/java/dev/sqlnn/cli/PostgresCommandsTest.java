@@ -116,6 +116,21 @@ class PostgresCommandsTest {
     }
 
     @Test
+    void commandsThatNeedTheSqlFunctionsSayHowToGetToH2() {
+        for (String[] args : new String[][] {{"report", "--model", "m", "--query", "SELECT a, b, y FROM pts"}, {"demo"}}) {
+            String[] withUrl = java.util.Arrays.copyOf(args, args.length + 2);
+            withUrl[args.length] = "--url";
+            withUrl[args.length + 1] = database.url();
+            CliRun run = CliRun.of(withUrl);
+            assertEquals(1, run.exitCode(), run::toString);
+            assertTrue(run.err().contains("sqlnn models copy --from URL --to jdbc:h2:"), run::toString);
+        }
+        CliRun info = CliRun.of("info", "--url", database.url());
+        assertEquals(0, info.exitCode(), info::toString);
+        assertTrue(info.out().contains("PostgreSQL") && info.out().contains("kernels"), info::toString);
+    }
+
+    @Test
     void badInputIsTheMessageAndSqlStateAsOnH2() {
         CliRun train = CliRun.of("train", "--url", database.url(), "--model", "m", "--query", "SELECT a, b, y FROM pts",
                 "--options", "{\"epochs\":-1}");
