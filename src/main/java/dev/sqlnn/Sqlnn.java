@@ -1,7 +1,9 @@
 package dev.sqlnn;
 
 import dev.sqlnn.model.DatabaseKind;
+import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelStore;
+import dev.sqlnn.sql.ClientFunctions;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -11,7 +13,11 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
 
-/** Entry point for applications: installs sqlnn into their database. */
+/**
+ * Entry point for applications: installs sqlnn into their database, and trains, scores and copies
+ * models from the client JVM, over JDBC, where the database runs no Java (PostgreSQL; they work on H2
+ * too). On H2 the SQL functions ({@code ML_TRAIN}, {@code ML_PREDICT}...) do the same inside the database.
+ */
 public final class Sqlnn {
 
     /** Keep in step with the version in pom.xml. */
@@ -71,5 +77,72 @@ public final class Sqlnn {
      */
     public static void install(Connection connection) {
         install(new BorrowedConnectionDataSource(connection));
+    }
+
+    /**
+     * Trains a new version of {@code model} on the rows of {@code query} in this JVM, saves it in the
+     * database's {@code sqlnn.models} and returns its version: {@code ML_TRAIN} for a database without
+     * in-server Java. The rows are streamed through a cursor. The epochs' {@code training_log} rows are
+     * written with the model, at the end; {@link #train(DataSource, String, String, String)} commits
+     * each as its epoch ends. On a connection in autocommit mode the model is committed at the end
+     * (nothing is left after a failure); inside the caller's transaction it is left to the caller.
+     *
+     * @throws SQLException with SQLState 22023 for a bad name, option or data, 42704 for an unknown
+     *                      model; the query's own errors as the database reports them
+     */
+    public static long train(Connection connection, String model, String query, String options) throws SQLException {
+        return ClientFunctions.train(connection, model, query, options, null);
+    }
+
+    /**
+     * Like {@link #train(Connection, String, String, String)}, on connections of its own: each epoch's
+     * row of {@code sqlnn.training_log} is committed as the epoch ends, through a second connection,
+     * so that any client can follow the training while it runs.
+     */
+    public static long train(DataSource dataSource, String model, String query, String options) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Connection side = dataSource.getConnection()) {
+            side.setAutoCommit(true);
+            return ClientFunctions.train(connection, model, query, options, side);
+        }
+    }
+
+    /**
+     * Scores the rows of {@code query} with the deployed version of {@code model} and writes them into
+     * {@code table} (created with the query's columns, {@code prediction} and, for a classifier,
+     * {@code probability}, or appended to); returns the rows written.
+     */
+    public static long predictInto(Connection connection, String model, String query, String table)
+            throws SQLException {
+        return ClientFunctions.predictInto(connection, model, query, table);
+    }
+
+    /** The deployed version of {@code model} measured on the rows of {@code query}, as ML_EVALUATE measures it. */
+    public static ModelEvaluation evaluate(Connection connection, String model, String query) throws SQLException {
+        return ClientFunctions.evaluate(connection, model, query);
+    }
+
+    /**
+     * Copies a version of {@code model} (null: the deployed one) between two databases where sqlnn is
+     * installed, H2 or PostgreSQL either way: same version number, options, metrics and training log;
+     * deployed in {@code to} when deployed in {@code from}. Returns the version copied.
+     */
+    public static long copyModel(Connection from, Connection to, String model, Long version) throws SQLException {
+        return ClientFunctions.copyModel(from, to, model, version);
+    }
+
+    /**
+     * Deploys a version of {@code model} ({@code ML_DEPLOY}): null deploys the best by its stored
+     * validation score. Returns the deployed version.
+     */
+    public static long deploy(Connection connection, String model, Long version) throws SQLException {
+        return ClientFunctions.deploy(connection, model, version);
+    }
+
+    /**
+     * Deletes every version of {@code model}, or one, with its training history ({@code ML_DROP});
+     * returns how many versions went.
+     */
+    public static int drop(Connection connection, String model, Long version) throws SQLException {
+        return ClientFunctions.drop(connection, model, version);
     }
 }

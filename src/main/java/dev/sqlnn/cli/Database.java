@@ -41,6 +41,25 @@ final class Database {
         return u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:tcp:") && !u.startsWith("jdbc:h2:ssl:");
     }
 
+    /**
+     * Whether the database runs no Java of its own (PostgreSQL), so that sqlnn trains and scores in
+     * this JVM, over JDBC, rather than through SQL functions.
+     */
+    static boolean isClientSide(String url) {
+        return url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * Refuses a PostgreSQL URL for a command that needs sqlnn's SQL functions, which only H2 has, and
+     * says how to get there.
+     */
+    static void requireFunctions(String url, String command) {
+        if (!isClientSide(url)) return;
+        throw new CommandFailure("sqlnn " + command + " needs sqlnn's SQL functions, which run inside H2 only;"
+                + " PostgreSQL has train, predict, eval, models and import. Copy the model to H2 first:"
+                + " sqlnn models copy --from URL --to jdbc:h2:./sqlnn --model NAME");
+    }
+
     /** Refuses a table name that is not a plain identifier, since it becomes part of the SQL text. */
     static String checkTable(String table) {
         if (table == null || !TABLE.matcher(table).matches()) {

@@ -42,6 +42,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Database.requireFunctions(url, "demo");
         try (Connection c = Database.open(url)) {
             out.println("sqlnn demo on " + url);
             out.println(query(c, "SELECT ML_INFO()"));

@@ -1,5 +1,7 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.sql.ClientFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +34,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         String sql = Database.trimQuery(query);
+        if (Database.isClientSide(url)) return evaluateHere(sql);
         try (Connection c = Database.open(url);
              PreparedStatement p = c.prepareStatement("SELECT METRIC, CLASS, SCORE FROM ML_EVALUATE(?, ?)")) {
             p.setString(1, model);
@@ -47,6 +50,20 @@ final class EvalCommand implements Callable<Integer> {
             }
             table.print(spec.commandLine().getOut());
         }
+        return 0;
+    }
+
+    /** Evaluates in this JVM, for a database without in-server Java (PostgreSQL): the same figures. */
+    private int evaluateHere(String sql) throws SQLException {
+        TextTable table = new TextTable(List.of("METRIC", "CLASS", "SCORE"), List.of(false, false, true));
+        try (Connection c = Database.open(url)) {
+            for (ModelEvaluation.Metric m : ClientFunctions.evaluate(c, model, sql).metrics()) {
+                String text = Double.isNaN(m.score()) ? "" : m.name().equals("support")
+                        ? String.format(Locale.ROOT, "%,.0f", m.score()) : String.format(Locale.ROOT, "%.4f", m.score());
+                table.add(m.name(), m.className(), text);
+            }
+        }
+        table.print(spec.commandLine().getOut());
         return 0;
     }
 }

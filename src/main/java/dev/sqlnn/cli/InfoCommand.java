@@ -22,6 +22,15 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Database.isClientSide(url)) {
+            try (Connection c = Database.open(url)) {
+                spec.commandLine().getOut().println(dev.sqlnn.sql.Functions.info() + "; "
+                        + c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion()
+                        + ": sqlnn trains and scores in this JVM");
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
         try (Connection c = Database.open(url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT ML_INFO()")) {
             rs.next();

@@ -24,8 +24,16 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * jOOQ's open-source edition warns once that a PostgreSQL older than its newest is "not supported";
+     * the few plain statements sqlnn's model store writes run on PostgreSQL 15 and later (tested).
+     */
+    private static final java.util.logging.Logger JOOQ_VERSION_CHECK =
+            java.util.logging.Logger.getLogger("org.jooq.impl.DefaultExecuteContext");
+
     public static void main(String[] args) {
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+        JOOQ_VERSION_CHECK.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args));
     }
 

@@ -1,5 +1,6 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.sql.ClientFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +43,9 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String sql = Database.trimQuery(query);
         try (Connection c = Database.open(url)) {
-            if (into != null) {
+            if (Database.isClientSide(url)) {
+                scoreHere(c, out, sql);
+            } else if (into != null) {
                 // The table name is checked, since it goes into the SQL text.
                 String create = "CREATE TABLE " + Database.checkTable(into) + " AS SELECT * FROM ML_PREDICT("
                         + literal(model) + ", " + literal(sql) + ")";
@@ -64,6 +67,26 @@ final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Scores in this JVM, for a database without in-server Java (PostgreSQL): into the table, created
+     * or appended to, or into a temporary table whose first rows are printed.
+     */
+    private void scoreHere(Connection c, PrintWriter out, String sql) throws SQLException {
+        if (into != null) {
+            long rows = ClientFunctions.predictInto(c, model, sql, Database.checkTable(into));
+            out.printf("Wrote %,d scored rows into %s%n", rows, into);
+            return;
+        }
+        String scored = limit > 0 ? "SELECT * FROM (" + sql + ") AS scored_rows LIMIT " + (limit + 1) : sql;
+        ClientFunctions.predictInto(c, model, scored, "pg_temp.sqlnn_predicted");
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM pg_temp.sqlnn_predicted")) {
+            TextTable.of(rs, limit).print(out);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE pg_temp.sqlnn_predicted");
+        }
     }
 
     static String literal(String text) {

@@ -49,6 +49,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws SQLException, IOException {
         long start = System.nanoTime();
         ReportData data;
+        Database.requireFunctions(url, "report");
         try (Connection c = Database.open(url)) {
             data = ReportQueries.load(c, model, version, Database.trimQuery(query), images);
         }

@@ -3,6 +3,7 @@ package dev.sqlnn.cli;
 import dev.sqlnn.model.OptionsException;
 import dev.sqlnn.model.TrainingOptions;
 import dev.sqlnn.model.TrainingProgress;
+import dev.sqlnn.sql.ClientFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,6 +46,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String sql = Database.trimQuery(query);
         try (Connection c = Database.open(url)) {
+            if (Database.isClientSide(url)) return trainHere(c, out, sql);
             out.println("SELECT ML_TRAIN('" + model + "', '" + sql.replace("'", "''") + "', '" + options.replace("'", "''") + "');");
             ProgressBar progress = progress(out);
             long version;
@@ -59,6 +62,28 @@ final class TrainCommand implements Callable<Integer> {
             progress.finish();
             summary(c, out, version);
         }
+        return 0;
+    }
+
+    /**
+     * Trains in this JVM, for a database without in-server Java (PostgreSQL): reads the query's rows
+     * through a cursor, commits each epoch's sqlnn.training_log row through a second connection as it
+     * ends, and saves the model row at the end.
+     */
+    private int trainHere(Connection c, PrintWriter out, String sql) throws SQLException {
+        out.println("Training " + model + " in this JVM on the rows of: " + sql);
+        ProgressBar progress = progress(out);
+        long version;
+        try (Connection side = DriverManager.getConnection(url)) {
+            TrainingProgress.add(progress);
+            try {
+                version = ClientFunctions.train(c, model, sql, options, side);
+            } finally {
+                TrainingProgress.remove(progress);
+            }
+        }
+        progress.finish();
+        summary(c, out, version);
         return 0;
     }
 
@@ -94,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
         try (PreparedStatement p = c.prepareStatement("SELECT EPOCH, CAST(TRAIN_LOSS AS NUMERIC(20, 4)) AS TRAIN_LOSS, "
                 + "CAST(VALIDATION_LOSS AS NUMERIC(20, 4)) AS VALIDATION_LOSS, "
                 + "CAST(VALIDATION_METRIC AS NUMERIC(20, 4)) AS VALIDATION_METRIC, CAST(SECONDS AS NUMERIC(20, 2)) AS SECONDS, "
-                + "CAST(ROWS_PER_SECOND AS NUMERIC(20, 0)) AS ROWS_PER_SECOND FROM ML_TRAINING_INFO(?, ?) ORDER BY EPOCH")) {
+                + "CAST(ROWS_PER_SECOND AS NUMERIC(20, 0)) AS ROWS_PER_SECOND FROM " + (Database.isClientSide(url) ? "SQLNN.TRAINING_LOG WHERE NAME = ? AND VERSION = ?"
+                : "ML_TRAINING_INFO(?, ?)") + " ORDER BY EPOCH")) {
             p.setString(1, model);
             p.setLong(2, version);
             try (ResultSet rs = p.executeQuery()) {

@@ -9,7 +9,7 @@ import java.sql.SQLException;
 
 /**
  * Writes IDX images, and optionally their labels, into a table {@code (ID INT PRIMARY KEY, IMAGE
- * VARBINARY(rows × columns) NOT NULL, LABEL INT NOT NULL)}: one row per image, numbered from 1 in file
+ * VARBINARY(rows × columns) NOT NULL, LABEL INT NOT NULL)} ({@code BYTEA} on PostgreSQL): one row per image, numbered from 1 in file
  * order, pixels as unsigned bytes, labels as integers 0 to 255; without labels the table has no
  * {@code LABEL} column. Rows are inserted in batches on the caller's connection, with the caller's
  * rights.
@@ -70,8 +70,11 @@ public final class IdxTable {
         }
         ImportTarget.checkAbsent(connection, table, replace);
         int width = images.pixelsPerImage();
-        ImportTarget.create(connection, table, replace, "CREATE TABLE " + table + " (ID INT PRIMARY KEY, IMAGE VARBINARY("
-                + width + ") NOT NULL" + (labels == null ? "" : ", LABEL INT NOT NULL") + ")");
+        // PostgreSQL has no VARBINARY: its byte strings are BYTEA, without a length.
+        String binary = "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())
+                ? "BYTEA" : "VARBINARY(" + width + ")";
+        ImportTarget.create(connection, table, replace, "CREATE TABLE " + table + " (ID INT PRIMARY KEY, IMAGE " + binary
+                + " NOT NULL" + (labels == null ? "" : ", LABEL INT NOT NULL") + ")");
         try {
             insert(connection, table, images, labels);
         } catch (SQLException | RuntimeException e) {

@@ -24,11 +24,15 @@ public final class ModelRegistry {
 
     private final Connection connection;
     private final Object database;
+    /** Whether trainings of this database run in other JVMs too (PostgreSQL): then none is known to be abandoned. */
+    private final boolean clientSide;
     private ModelStore store;
 
     public ModelRegistry(Connection connection) throws SQLException {
         this.connection = connection;
         this.database = DatabaseIdentity.of(connection);
+        this.clientSide = DatabaseKind.fromProductName(connection.getMetaData().getDatabaseProductName())
+                != DatabaseKind.H2;
     }
 
     ModelStore store() {
@@ -55,6 +59,50 @@ public final class ModelRegistry {
         LoadedModel model = load(db, stored);
         db.deployed.put(name, new ModelCache.Resolved(generation, model));
         return model;
+    }
+
+    /**
+     * The deployed version of a model, read from the database now rather than from the cache: for a
+     * database that other JVMs may change (PostgreSQL), when a query's worth of rows is to be scored.
+     */
+    public LoadedModel deployedNow(String name) {
+        var stored = store().findDeployed(name).orElseThrow(() -> unknown(name));
+        return new LoadedModel(stored.name(), stored.version(), ModelCodec.decode(stored.weights()));
+    }
+
+    /**
+     * Copies a version of {@code name} (by default the deployed one) into another database's store, with
+     * its options, metrics and training log, under the same version number, in {@code target}'s
+     * transaction; deploys it there when it is deployed here. Returns the version copied.
+     *
+     * @throws UnknownModelException    when there is no such model or version here
+     * @throws IllegalArgumentException when the target has that version already
+     */
+    public long copyTo(String name, Long version, ModelRegistry target) {
+        checkName(name);
+        long chosen;
+        if (version != null) {
+            chosen = version;
+        } else {
+            var deployed = store().deployedVersion(name);
+            if (deployed.isEmpty()) throw unknown(name);
+            chosen = deployed.getAsLong();
+        }
+        NewModel row = store().findRow(name, chosen).orElseThrow(() -> new UnknownModelException(
+                "model " + name + " has no version " + chosen + versionsHint(name)));
+        boolean deployed = store().deployedVersion(name).orElse(-1) == chosen;
+        List<LogEntry> log = store().trainingLog(name, chosen).stream().map(LogRow::entry).toList();
+        ModelStore to = target.store();
+        if (to.find(name, chosen).isPresent() || to.runStatus(name, chosen).isPresent()) {
+            throw new IllegalArgumentException("the target database has version " + chosen + " of model " + name
+                    + " already; drop it there first, or copy another version");
+        }
+        to.insertModel(row);
+        to.insertRun(name, chosen, RunStatus.SAVED);
+        to.insertTrainingLog(name, chosen, log);
+        if (deployed) to.deploy(name, chosen);
+        CACHE.invalidate(target.database, name);
+        return chosen;
     }
 
     /** The model deployed last, whatever its name (one-argument {@code PREDICT}). */
@@ -129,8 +177,9 @@ public final class ModelRegistry {
      */
     long saveVersion(String name, long version, TrainedModel trained, boolean liveRun) {
         ModelStore s = store();
-        // A run of this name that says it is running but is not under way in this JVM will never end.
-        s.abandonRuns(name, TrainingRun.running(database, name));
+        // On H2 a run of this name that says it is running but is not under way in this JVM will never end.
+        // On PostgreSQL it may be under way in another client's JVM.
+        if (!clientSide) s.abandonRuns(name, TrainingRun.running(database, name));
         Model model = trained.model();
         String classes = model.task() == Task.CLASSIFICATION ? classesJson(model.classes()) : null;
         s.insertModel(new NewModel(name, version, model.task().sqlName(), trained.options().toJson(),

@@ -297,6 +297,16 @@ public final class ModelStore {
                         r.value6(), r.value7(), r.value8())));
     }
 
+    /** A whole model row, as {@link #insertModel} takes it: what copying a version to another database needs. */
+    public Optional<NewModel> findRow(String name, long version) {
+        return sql.select(Models.NAME, Models.VERSION, Models.TASK, Models.OPTIONS, Models.INPUT_WIDTH, Models.LAYERS,
+                        Models.CLASSES, Models.METRICS, Models.TRAIN_ROWS, Models.TRAIN_SECONDS, Models.WEIGHTS)
+                .from(Models.TABLE)
+                .where(Models.NAME.eq(name).and(Models.VERSION.eq(version)))
+                .fetchOptional(r -> new NewModel(r.value1(), r.value2(), r.value3(), text(r.value4()), r.value5(),
+                        r.value6(), text(r.value7()), text(r.value8()), r.value9(), r.value10(), r.value11()));
+    }
+
     private Optional<StoredModel> findWhere(Condition condition) {
         return sql.select(Models.ID, Models.NAME, Models.VERSION, Models.TASK, Models.INPUT_WIDTH, Models.LAYERS,
                         Models.METRICS, Models.DEPLOYED, Models.WEIGHTS)

@@ -3,6 +3,8 @@ package dev.sqlnn.model;
 import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.TrainingListener;
 
+import org.jooq.exception.DataAccessException;
+
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,9 @@ public final class TrainingRun implements TrainingListener, AutoCloseable {
 
     /** The live runs under way in this JVM, of every database. */
     private static final Set<RunKey> UNDER_WAY = ConcurrentHashMap.newKeySet();
+    /** SQLState of a duplicate key: the version's run row exists already. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int MAX_RESERVE_ATTEMPTS = 20;
     /** Choosing a version and claiming it in {@link #UNDER_WAY} is one step, so that two runs never share one. */
     private static final Object RESERVING = new Object();
 
@@ -62,20 +67,33 @@ public final class TrainingRun implements TrainingListener, AutoCloseable {
         ModelStore side = new ModelStore(sideConnection);
         // The caller's own view counts too: it sees the versions its open transaction has saved.
         long callerNext = registry.store().nextVersion(name);
-        RunKey key;
+        long after = 0;
+        for (int attempt = 1; ; attempt++) {
+            RunKey key = reserve(database, name, Math.max(callerNext, after + 1), side);
+            try {
+                side.insertRun(name, key.version(), RunStatus.RUNNING);
+                return new TrainingRun(registry, name, side, key);
+            } catch (DataAccessException e) {
+                UNDER_WAY.remove(key);
+                // A client in another JVM (PostgreSQL) reserved the same version a moment before: take the next.
+                if (!UNIQUE_VIOLATION.equals(e.sqlState()) || attempt == MAX_RESERVE_ATTEMPTS) throw e;
+                after = key.version();
+            } catch (RuntimeException e) {
+                UNDER_WAY.remove(key);
+                throw e;
+            }
+        }
+    }
+
+    /** Chooses a version of at least {@code lowest} and claims it in this JVM. */
+    private static RunKey reserve(Object database, String name, long lowest, ModelStore side) {
         synchronized (RESERVING) {
-            long version = Math.max(callerNext, side.nextVersion(name));
+            long version = Math.max(lowest, side.nextVersion(name));
             for (long v : running(database, name)) version = Math.max(version, v + 1);
-            key = new RunKey(database, name, version);
+            RunKey key = new RunKey(database, name, version);
             UNDER_WAY.add(key); // before the row exists: a running row is never taken for an abandoned one
+            return key;
         }
-        try {
-            side.insertRun(name, key.version(), RunStatus.RUNNING);
-        } catch (RuntimeException e) {
-            UNDER_WAY.remove(key);
-            throw e;
-        }
-        return new TrainingRun(registry, name, side, key);
     }
 
     /** The versions of {@code name} whose live runs are under way in this JVM. */

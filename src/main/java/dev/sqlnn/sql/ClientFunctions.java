@@ -1,0 +1,354 @@
+package dev.sqlnn.sql;
+
+import dev.sqlnn.data.Task;
+import dev.sqlnn.model.LoadedModel;
+import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.model.ModelRegistry;
+import dev.sqlnn.model.ModelTrainer;
+import dev.sqlnn.model.QueryScorer;
+import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.model.TrainingOptions;
+import dev.sqlnn.model.TrainingRun;
+import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.simd.MatMul;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * sqlnn's functions for a database that runs no Java of its own (PostgreSQL): the same engine as
+ * the H2 functions, in the client JVM, over JDBC. Each reads the query's rows through a cursor
+ * (autocommit off, a fetch size), so that no more than a batch of them is in memory besides what the
+ * training keeps, and writes in one transaction: its own, committed at the end and rolled back on
+ * failure, when the connection was in autocommit mode; else the caller's, which it leaves open.
+ *
+ * <p>Errors are those of the H2 functions of the same name, with the same SQLStates: {@code 22023}
+ * bad argument, option or data, {@code 42704} unknown model, {@code 22000} damaged model; the query's
+ * own errors come from the database unchanged.
+ */
+public final class ClientFunctions {
+
+    /** Rows fetched from the server at a time, and inserted per batch. */
+    static final int FETCH_SIZE = 1000;
+    private static final Pattern TABLE =
+            Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
+    private ClientFunctions() {
+    }
+
+    /** Work done in a transaction; returns a result. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Trains a new version of {@code model} on the rows of {@code query} and saves it in
+     * {@code sqlnn.models}; returns the version. {@code side}, when not null, is a second connection
+     * to the same database in autocommit mode: each epoch's {@code sqlnn.training_log} row is
+     * committed through it as the epoch ends, for any client to follow; without it the log is
+     * written with the model, at the end. A failed training leaves no model row.
+     */
+    public static long train(Connection connection, String model, String query, String options, Connection side)
+            throws SQLException {
+        String fn = "ML_TRAIN";
+        TrainingOptions parsed;
+        try {
+            ModelRegistry.checkName(model);
+            if (query == null || query.isBlank()) {
+                throw SqlErrors.badArgument(fn, "the training query is empty; pass a SELECT whose last column is "
+                        + "the label, e.g. 'SELECT image, label FROM digits'");
+            }
+            parsed = TrainingOptions.parse(options);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+        return inTransaction(connection, () -> {
+            try (Statement statement = streaming(connection);
+                 ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
+                 TrainingRun run = new ModelRegistry(connection).startTraining(model, side)) {
+                TrainedModel trained = ModelTrainer.train(rows, parsed, run);
+                return run.save(trained);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate(fn, e);
+            }
+        });
+    }
+
+    /**
+     * Scores the rows of {@code query} with the deployed version of {@code model} and writes them into
+     * {@code table}, with the query's columns, then {@code prediction} and, for a classifier,
+     * {@code probability}; the table is created when it does not exist, else the rows are appended.
+     * Returns the rows written.
+     */
+    public static long predictInto(Connection connection, String model, String query, String table)
+            throws SQLException {
+        String fn = "ML_PREDICT";
+        checkQuery(fn, query, "SELECT id, image FROM digits");
+        if (table == null || !TABLE.matcher(table).matches()) {
+            throw SqlErrors.badArgument(fn, "the table must be a plain identifier such as digit_predictions or "
+                    + "myschema.digit_predictions; got " + (table == null ? "NULL" : "'" + table + "'"));
+        }
+        return inTransaction(connection, () -> {
+            LoadedModel m = deployed(fn, connection, model);
+            boolean classifier = m.model().task() == Task.CLASSIFICATION;
+            try (Statement statement = streaming(connection);
+                 ResultSet rows = statement.executeQuery(query);
+                 MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
+                ResultSetMetaData meta = rows.getMetaData();
+                int width = meta.getColumnCount();
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= width; i++) {
+                    String label = meta.getColumnLabel(i);
+                    String lower = label.toLowerCase(Locale.ROOT);
+                    if (lower.equals("prediction") || lower.equals("probability")) {
+                        throw SqlErrors.badArgument(fn, "the query has a column named " + label + ", which ML_PREDICT"
+                                + " adds itself; rename it with AS, e.g. " + label + " AS " + label + "_0");
+                    }
+                    columns.add(quote(label));
+                }
+                QueryScorer scorer;
+                try {
+                    scorer = new QueryScorer(m, rows, matMul, rs -> values(rs, width), null);
+                } catch (RuntimeException e) {
+                    throw SqlErrors.translate(fn, e);
+                }
+                if (!tableExists(connection, table)) createTable(connection, table, meta, columns, m);
+                columns.add("prediction");
+                if (classifier) columns.add("probability");
+                return insertScored(fn, connection, table, columns, scorer, m);
+            }
+        });
+    }
+
+    private static long insertScored(String fn, Connection connection, String table, List<String> columns,
+                                     QueryScorer scorer, LoadedModel m) throws SQLException {
+        boolean classifier = m.model().task() == Task.CLASSIFICATION;
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        long written = 0;
+        try (PreparedStatement p = connection.prepareStatement(insert)) {
+            int count;
+            while ((count = nextBatch(fn, scorer)) > 0) {
+                for (int i = 0; i < count; i++) {
+                    Object[] values = scorer.values(i);
+                    for (int c = 0; c < values.length; c++) p.setObject(c + 1, values[c]);
+                    int at = values.length + 1;
+                    boolean scored = scorer.scored(i);
+                    if (!classifier) {
+                        p.setObject(at, scored ? scorer.predictedValue(i) : null, java.sql.Types.DOUBLE);
+                    } else {
+                        p.setObject(at, scored ? prediction(m, scorer.predictedClass(i)) : null,
+                                predictionType(m));
+                        p.setObject(at + 1, scored ? (double) scorer.probability(i) : null, java.sql.Types.DOUBLE);
+                    }
+                    p.addBatch();
+                }
+                p.executeBatch();
+                written += count;
+            }
+        }
+        return written;
+    }
+
+    private static int nextBatch(String fn, QueryScorer scorer) throws SQLException {
+        try {
+            return scorer.nextBatch();
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    /**
+     * Measures the deployed version of {@code model} on the rows of {@code query}: features, then the
+     * true label, as for training. The same figures as {@code ML_EVALUATE} on H2.
+     */
+    public static ModelEvaluation evaluate(Connection connection, String model, String query) throws SQLException {
+        String fn = "ML_EVALUATE";
+        checkQuery(fn, query, "SELECT image, label FROM digits_test");
+        return inTransaction(connection, () -> {
+            LoadedModel m = deployed(fn, connection, model);
+            try (Statement statement = streaming(connection);
+                 ResultSet rows = statement.executeQuery(query);
+                 MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
+                return ModelEvaluation.evaluate(m, rows, matMul, null);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate(fn, e);
+            }
+        });
+    }
+
+    /**
+     * Copies a version of {@code model} (null: the deployed one) from one database to another, H2 or
+     * PostgreSQL either way, with its training log; it keeps its version number and is deployed in
+     * {@code to} when it is in {@code from}. Returns the version copied.
+     */
+    public static long copyModel(Connection from, Connection to, String model, Long version) throws SQLException {
+        String fn = "ML_COPY_MODEL";
+        return inTransaction(to, () -> {
+            try {
+                return new ModelRegistry(from).copyTo(model, version, new ModelRegistry(to));
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate(fn, e);
+            }
+        });
+    }
+
+    /** {@code ML_DEPLOY}: deploys a version (null: the best by its stored score); returns it. */
+    public static long deploy(Connection connection, String model, Long version) throws SQLException {
+        return inTransaction(connection, () -> {
+            try {
+                return new ModelRegistry(connection).deploy(model, version);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate("ML_DEPLOY", e);
+            }
+        });
+    }
+
+    /** {@code ML_DROP}: deletes every version of a model (or one) with its training history; returns how many. */
+    public static int drop(Connection connection, String model, Long version) throws SQLException {
+        return inTransaction(connection, () -> {
+            try {
+                return new ModelRegistry(connection).drop(model, version);
+            } catch (RuntimeException e) {
+                throw SqlErrors.translate("ML_DROP", e);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Runs {@code work} in a transaction: the connection's own when it is in one already (left open),
+     * else a new one, committed, or rolled back on failure, with autocommit restored.
+     */
+    private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        if (!connection.getAutoCommit()) return work.run();
+        connection.setAutoCommit(false); // PostgreSQL's driver keeps a cursor only inside a transaction
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** A statement whose results come from a server-side cursor, {@link #FETCH_SIZE} rows at a time. */
+    private static Statement streaming(Connection connection) throws SQLException {
+        Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        statement.setFetchSize(FETCH_SIZE);
+        return statement;
+    }
+
+    private static Object[] values(ResultSet rs, int width) throws SQLException {
+        Object[] values = new Object[width];
+        for (int i = 0; i < width; i++) values[i] = rs.getObject(i + 1);
+        return values;
+    }
+
+    private static boolean tableExists(Connection connection, String table) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        int dot = table.indexOf('.');
+        String schema = dot < 0 ? connection.getSchema() : fold(meta, table.substring(0, dot));
+        String name = fold(meta, table.substring(dot + 1));
+        try (ResultSet tables = meta.getTables(null, schema, name, null)) {
+            while (tables.next()) {
+                if (tables.getString("TABLE_NAME").equals(name)) return true; // '_' matched any character
+            }
+        }
+        return false;
+    }
+
+    private static String fold(DatabaseMetaData meta, String identifier) throws SQLException {
+        if (meta.storesUpperCaseIdentifiers()) return identifier.toUpperCase(Locale.ROOT);
+        if (meta.storesLowerCaseIdentifiers()) return identifier.toLowerCase(Locale.ROOT);
+        return identifier;
+    }
+
+    /** Creates the table with the query's columns, typed by the database's own type names, and the predictions. */
+    private static void createTable(Connection connection, String table, ResultSetMetaData meta, List<String> columns,
+                                    LoadedModel m) throws SQLException {
+        List<String> definitions = new ArrayList<>();
+        for (int i = 1; i <= columns.size(); i++) {
+            definitions.add(columns.get(i - 1) + " " + typeName(meta, i));
+        }
+        definitions.add("prediction " + switch (predictionType(m)) {
+            case java.sql.Types.INTEGER -> "INTEGER";
+            case java.sql.Types.BIGINT -> "BIGINT";
+            case java.sql.Types.VARCHAR -> "VARCHAR(1000)";
+            default -> "DOUBLE PRECISION";
+        });
+        if (m.model().task() == Task.CLASSIFICATION) definitions.add("probability DOUBLE PRECISION");
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (" + String.join(", ", definitions) + ")");
+        }
+    }
+
+    /** A column's type as the database names it, with its length or precision where the name needs one. */
+    private static String typeName(ResultSetMetaData meta, int i) throws SQLException {
+        String name = meta.getColumnTypeName(i);
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("_")) return quote(name); // a PostgreSQL array type, e.g. _float4 is real[]
+        if ((lower.equals("numeric") || lower.equals("decimal")) && meta.getPrecision(i) > 0
+                && meta.getPrecision(i) <= 1000) {
+            return name + "(" + meta.getPrecision(i) + ", " + Math.max(0, meta.getScale(i)) + ")";
+        }
+        if (lower.equals("serial")) return "integer";
+        if (lower.equals("bigserial")) return "bigint";
+        return name.contains(" ") || name.matches("[A-Za-z_][A-Za-z0-9_]*") ? name : quote(name);
+    }
+
+    private static int predictionType(LoadedModel m) {
+        if (m.model().task() == Task.REGRESSION) return java.sql.Types.DOUBLE;
+        if (m.integerClasses() != null) return java.sql.Types.INTEGER;
+        if (m.model().labelKind() == dev.sqlnn.data.LabelKind.INTEGER) return java.sql.Types.BIGINT;
+        return java.sql.Types.VARCHAR;
+    }
+
+    private static Object prediction(LoadedModel m, int index) {
+        return switch (predictionType(m)) {
+            case java.sql.Types.INTEGER -> m.integerClasses()[index];
+            case java.sql.Types.BIGINT -> Long.parseLong(m.model().classes().get(index));
+            default -> m.model().classes().get(index);
+        };
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static void checkQuery(String fn, String query, String example) throws SQLException {
+        if (query == null || query.isBlank()) {
+            throw SqlErrors.badArgument(fn, "the query is empty; pass a SELECT, e.g. '" + example + "'");
+        }
+    }
+
+    private static LoadedModel deployed(String fn, Connection connection, String model) throws SQLException {
+        try {
+            return new ModelRegistry(connection).deployedNow(ModelRegistry.checkName(model));
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    private static int threads() {
+        return TrainingOptions.defaults().threads();
+    }
+}
