@@ -141,4 +141,18 @@ class PostgresCommandsTest {
         assertEquals(1, predict.exitCode(), predict::toString);
         assertTrue(predict.err().contains("(SQLState 42704)"), predict::toString);
     }
+
+    @Test
+    void anUnreachableServerOrAWrongPasswordIsAClearErrorNotAStackTrace() {
+        CliRun unreachable = CliRun.of("models", "--url", "jdbc:postgresql://127.0.0.1:1/nowhere?user=u&password=p&connectTimeout=2");
+        assertEquals(1, unreachable.exitCode(), unreachable::toString);
+        assertTrue(unreachable.err().contains("(SQLState 08001)"), unreachable::toString);
+        assertTrue(!unreachable.err().contains("\tat "), "no stack trace: " + unreachable);
+
+        String wrongPassword = database.url().replaceAll("password=[^&]*", "password=not-the-password");
+        CliRun refused = CliRun.of("train", "--url", wrongPassword, "--model", "m", "--query", "SELECT a, b, y FROM pts");
+        assertEquals(1, refused.exitCode(), refused::toString);
+        assertTrue(refused.err().contains("(SQLState 28P01)") && refused.err().contains("password"), refused::toString);
+        assertTrue(!refused.err().contains("\tat "), "no stack trace: " + refused);
+    }
 }
