@@ -99,7 +99,8 @@ final class DemoCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println();
             out.println(sql + ";");
-            out.printf("Test accuracy: %.2f%% (%,d of %,d), scored at %,.0f rows/s%n",
+            out.printf("Test accuracy: %.2f%% (%,d of %,d), scored at %,.0f rows/s "
+                            + "(a first, cold query: `bin/sqlnn bench` measures PREDICT warmed up)%n",
                     100.0 * correct / rows, correct, rows, rows / seconds);
         }
     }
