@@ -6,9 +6,11 @@ import dev.sqlnn.model.TrainingProgress;
 import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,10 +40,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
     long seed;
 
-    private final PrintStream out = System.out;
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out;
 
     @Override
     public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
         Database.requireFunctions(url, "demo");
         try (Connection c = Database.open(url)) {
             out.println("sqlnn demo on " + url);
