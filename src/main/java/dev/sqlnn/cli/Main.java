@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         description = "Train and score neural networks inside your SQL database.",
         subcommands = {DemoCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ModelsCommand.class, ReportCommand.class, ServeCommand.class,
-                InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                InfoCommand.class, BenchCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /**
