@@ -57,7 +57,7 @@ public final class ModelRegistry {
         if (hit != null && hit.generation() == generation) return hit.model();
         var stored = store().findDeployed(name).orElseThrow(() -> unknown(name));
         LoadedModel model = load(db, stored);
-        db.deployed.put(name, new ModelCache.Resolved(generation, model));
+        if (CACHE.cacheable()) db.deployed.put(name, new ModelCache.Resolved(generation, model));
         return model;
     }
 
@@ -101,7 +101,7 @@ public final class ModelRegistry {
         to.insertRun(name, chosen, RunStatus.SAVED);
         to.insertTrainingLog(name, chosen, log);
         if (deployed) to.deploy(name, chosen);
-        CACHE.invalidate(target.database, name);
+        CACHE.invalidate(target.database, name, target.connection);
         return chosen;
     }
 
@@ -114,7 +114,7 @@ public final class ModelRegistry {
         ModelKey key = store().defaultModel().orElseThrow(() -> new UnknownModelException(
                 "no model is deployed yet: train one with ML_TRAIN (it deploys the first version) or deploy one with ML_DEPLOY"));
         LoadedModel model = version(key.name(), key.version());
-        db.defaultModel = new ModelCache.Resolved(generation, model);
+        if (CACHE.cacheable()) db.defaultModel = new ModelCache.Resolved(generation, model);
         return model;
     }
 
@@ -192,7 +192,7 @@ public final class ModelRegistry {
         if (shouldDeploy(name, trained)) s.deploy(name, version);
         // Last: the one row the run's own side connection touches, were this statement to fail.
         if (liveRun) s.setRunStatus(name, version, RunStatus.SAVED);
-        CACHE.invalidate(database, name);
+        CACHE.invalidate(database, name, connection);
         return version;
     }
 
@@ -241,7 +241,7 @@ public final class ModelRegistry {
             chosen = best.version();
         }
         store().deploy(name, chosen);
-        CACHE.invalidate(database, name);
+        CACHE.invalidate(database, name, connection);
         return chosen;
     }
 
@@ -257,7 +257,7 @@ public final class ModelRegistry {
             throw version == null ? unknown(name)
                     : new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
         }
-        CACHE.invalidate(database, name);
+        CACHE.invalidate(database, name, connection);
         return dropped.versions();
     }
 
