@@ -95,6 +95,7 @@ final class ModelCache {
      */
     void invalidate(Object database, String name, Connection writer) {
         settle();
+        StatementPins.clear();
         Transaction transaction = transactionOf(writer);
         if (transaction != null) pending.add(transaction);
         generation.incrementAndGet();

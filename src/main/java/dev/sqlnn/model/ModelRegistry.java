@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sqlnn.data.Task;
+import org.h2.engine.SessionLocal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +25,8 @@ public final class ModelRegistry {
 
     private final Connection connection;
     private final Object database;
+    /** The H2 session of a connection inside the database's JVM, whose statements pin models; else null. */
+    private final SessionLocal session;
     /** Whether trainings of this database run in other JVMs too (PostgreSQL): then none is known to be abandoned. */
     private final boolean clientSide;
     private ModelStore store;
@@ -31,6 +34,7 @@ public final class ModelRegistry {
     public ModelRegistry(Connection connection) throws SQLException {
         this.connection = connection;
         this.database = DatabaseIdentity.of(connection);
+        this.session = DatabaseIdentity.localSession(connection);
         this.clientSide = DatabaseKind.fromProductName(connection.getMetaData().getDatabaseProductName())
                 != DatabaseKind.H2;
     }
@@ -49,8 +53,21 @@ public final class ModelRegistry {
         return name;
     }
 
-    /** The deployed version of a model. */
+    /**
+     * The deployed version of a model. Within one SQL statement of an H2 session (called from a stored
+     * function), always the same version, though another connection deploys one meanwhile: see
+     * {@link StatementPins}.
+     */
     public LoadedModel deployed(String name) {
+        StatementPins pins = session == null ? null : StatementPins.of(session);
+        LoadedModel pinned = pins == null ? null : pins.deployed.get(name);
+        if (pinned != null) return pinned;
+        LoadedModel model = deployedForStatement(name);
+        if (session != null) StatementPins.pin(session).deployed.put(name, model);
+        return model;
+    }
+
+    private LoadedModel deployedForStatement(String name) {
         ModelCache.PerDatabase db = CACHE.of(database);
         ModelCache.Resolved hit = db.deployed.get(name);
         long generation = CACHE.generation();
@@ -105,8 +122,16 @@ public final class ModelRegistry {
         return chosen;
     }
 
-    /** The model deployed last, whatever its name (one-argument {@code PREDICT}). */
+    /** The model deployed last, whatever its name (one-argument {@code PREDICT}); pinned like {@link #deployed}. */
     public LoadedModel defaultModel() {
+        StatementPins pins = session == null ? null : StatementPins.of(session);
+        if (pins != null && pins.defaultModel != null) return pins.defaultModel;
+        LoadedModel model = defaultModelForStatement();
+        if (session != null) StatementPins.pin(session).defaultModel = model;
+        return model;
+    }
+
+    private LoadedModel defaultModelForStatement() {
         ModelCache.PerDatabase db = CACHE.of(database);
         ModelCache.Resolved hit = db.defaultModel;
         long generation = CACHE.generation();

@@ -161,7 +161,7 @@ class ConcurrentScoringSqlTest extends SqlTestSupport {
                 answered.incrementAndGet();
                 Set<Integer> allowed = new TreeSet<>();
                 for (int i = from; i <= to; i++) allowed.add(deployments.get(i).shift());
-                if (ONE_VERSION_PER_QUERY.contains(query) && shifts.size() > 1) {
+                if (shifts.size() > 1) {
                     failures.add(query + ": rows from several versions, shifts " + shifts);
                 }
                 if (!allowed.containsAll(shifts)) {
@@ -185,14 +185,6 @@ class ConcurrentScoringSqlTest extends SqlTestSupport {
         }
         return shifts;
     }
-
-    /**
-     * The queries whose every row must come from one version. {@code ML_PREDICT} resolves the model
-     * once per query. Scalar {@code PREDICT} resolves it per row, and H2 gives each of sqlnn's own
-     * queries a fresh snapshot, so its rows may span a deployment (each from a deployed version).
-     */
-    private static final Set<String> ONE_VERSION_PER_QUERY =
-            Set.of("SELECT y, prediction FROM ML_PREDICT('m', 'SELECT y, f FROM t')");
 
     private static List<String> queries() {
         return List.of("SELECT y, PREDICT('m', f) FROM t",
