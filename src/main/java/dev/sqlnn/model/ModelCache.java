@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * snapshot. While a write is pending nothing is cached: the writer's own session would otherwise
  * cache what it has not committed for every connection to see.
  *
- * <p>The hot path of {@code PREDICT} pays one {@code isEmpty} of an almost always empty set, and
- * one volatile read; while a write is pending, it also reads each pending transaction's status (an
- * atomic field) and queries the database. A connection to H2 over the network, or to PostgreSQL,
+ * <p>The hot path of {@code PREDICT} pays one {@code isEmpty} of the database's almost always empty
+ * set of pending writes, and one volatile read; while a write is pending, it also reads each pending
+ * transaction's status (an atomic field) and queries the database. A connection to H2 over the network, or to PostgreSQL,
  * has no transaction to watch: its writes only increment the generation, as before.
+ *
+ * <p>The cache answers per call; that one statement scores all its rows with one version is
+ * {@link StatementPins}' doing.
  */
 final class ModelCache {
 
@@ -41,8 +44,6 @@ final class ModelCache {
     private static final int MAX_VERSIONS = 16;
 
     private final AtomicLong generation = new AtomicLong();
-    /** The H2 transactions that changed deployments and had not ended when last looked at. */
-    private final Set<Transaction> pending = ConcurrentHashMap.newKeySet();
     private final Map<Object, PerDatabase> databases = Collections.synchronizedMap(new WeakHashMap<>());
 
     record Resolved(long generation, LoadedModel model) {
@@ -51,6 +52,11 @@ final class ModelCache {
     static final class PerDatabase {
         final Map<String, Resolved> deployed = new ConcurrentHashMap<>();
         volatile Resolved defaultModel;
+        /**
+         * The H2 transactions that changed this database's deployments and had not ended when last
+         * looked at. Per database, so that one left open by a database that died slows no other.
+         */
+        final Set<Transaction> pending = ConcurrentHashMap.newKeySet();
         final Map<ModelKey, LoadedModel> versions = Collections.synchronizedMap(
                 new java.util.LinkedHashMap<>(16, 0.75f, true) {
                     @Override
@@ -64,22 +70,22 @@ final class ModelCache {
      * The current generation, after counting the end of every pending write that has ended. Read it
      * before asking the database, and tag the answer with it.
      */
-    long generation() {
-        if (!pending.isEmpty()) settle();
+    long generation(PerDatabase db) {
+        if (!db.pending.isEmpty()) settle(db);
         return generation.get();
     }
 
-    /** Whether an answer read now may be cached: no write of sqlnn's is still uncommitted. */
-    boolean cacheable() {
-        return pending.isEmpty();
+    /** Whether an answer read now may be cached: no write of sqlnn's to the database is still uncommitted. */
+    boolean cacheable(PerDatabase db) {
+        return db.pending.isEmpty();
     }
 
-    private void settle() {
-        for (Transaction t : pending) {
+    private void settle(PerDatabase db) {
+        for (Transaction t : db.pending) {
             if (t.getStatus() == Transaction.STATUS_CLOSED) {
                 // First the increment, then the removal: whoever finds t gone finds the generation moved on.
                 generation.incrementAndGet();
-                pending.remove(t);
+                db.pending.remove(t);
             }
         }
     }
@@ -94,12 +100,12 @@ final class ModelCache {
      * writer's connection.
      */
     void invalidate(Object database, String name, Connection writer) {
-        settle();
+        PerDatabase db = of(database);
+        settle(db);
         StatementPins.clear();
         Transaction transaction = transactionOf(writer);
-        if (transaction != null) pending.add(transaction);
+        if (transaction != null) db.pending.add(transaction);
         generation.incrementAndGet();
-        PerDatabase db = of(database);
         db.deployed.clear();
         db.defaultModel = null;
         if (name != null) {

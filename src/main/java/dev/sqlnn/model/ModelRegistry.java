@@ -70,11 +70,11 @@ public final class ModelRegistry {
     private LoadedModel deployedForStatement(String name) {
         ModelCache.PerDatabase db = CACHE.of(database);
         ModelCache.Resolved hit = db.deployed.get(name);
-        long generation = CACHE.generation();
+        long generation = CACHE.generation(db);
         if (hit != null && hit.generation() == generation) return hit.model();
         var stored = store().findDeployed(name).orElseThrow(() -> unknown(name));
         LoadedModel model = load(db, stored);
-        if (CACHE.cacheable()) db.deployed.put(name, new ModelCache.Resolved(generation, model));
+        if (CACHE.cacheable(db)) db.deployed.put(name, new ModelCache.Resolved(generation, model));
         return model;
     }
 
@@ -134,12 +134,12 @@ public final class ModelRegistry {
     private LoadedModel defaultModelForStatement() {
         ModelCache.PerDatabase db = CACHE.of(database);
         ModelCache.Resolved hit = db.defaultModel;
-        long generation = CACHE.generation();
+        long generation = CACHE.generation(db);
         if (hit != null && hit.generation() == generation) return hit.model();
         ModelKey key = store().defaultModel().orElseThrow(() -> new UnknownModelException(
                 "no model is deployed yet: train one with ML_TRAIN (it deploys the first version) or deploy one with ML_DEPLOY"));
         LoadedModel model = version(key.name(), key.version());
-        if (CACHE.cacheable()) db.defaultModel = new ModelCache.Resolved(generation, model);
+        if (CACHE.cacheable(db)) db.defaultModel = new ModelCache.Resolved(generation, model);
         return model;
     }
 
