@@ -40,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deployment i to j only: every row of its answer from one version, never the one deployed before
  * i, never a dropped one. Every error counts; the name always has a deployed version, so none is
  * expected at all.
+ *
+ * <p>And, without threads: a deployment in an open transaction is its writer's alone until the
+ * commit, and one rolled back is forgotten (the model cache must not hand either to others).
  */
 class ConcurrentScoringSqlTest extends SqlTestSupport {
 
@@ -101,6 +104,29 @@ class ConcurrentScoringSqlTest extends SqlTestSupport {
         assertTrue(failures.isEmpty(), () -> failures.size() + " failures, the first: " + failures.peek());
         assertTrue(answered.get() >= SCORERS, "the scorers answered " + answered.get() + " queries");
         assertTrue(writes.get("trained") >= 2, () -> "the writer trained while they scored: " + writes);
+    }
+
+    @Test
+    void anUncommittedDeploymentIsTheWritersOnlyAndARolledBackOneIsForgotten() throws Exception {
+        train("m", labelQuery(1), OPTIONS);
+        train("m", labelQuery(2), OPTIONS);
+        String query = queries().get(0);
+        try (Connection writer = DriverManager.getConnection(url);
+             Connection reader = DriverManager.getConnection(url)) {
+            assertEquals(Set.of(2), answer(reader, query));
+            writer.setAutoCommit(false);
+            value(writer, "SELECT ML_DEPLOY('m', CAST(1 AS BIGINT))");
+            assertEquals(Set.of(1), answer(writer, query), "the writer sees its own deployment");
+            assertEquals(Set.of(2), answer(reader, query), "no other connection does before the commit");
+            writer.rollback();
+            assertEquals(Set.of(2), answer(writer, query), "rolled back");
+            assertEquals(Set.of(2), answer(reader, query));
+            value(writer, "SELECT ML_DEPLOY('m', CAST(1 AS BIGINT))");
+            assertEquals(Set.of(2), answer(reader, query));
+            writer.commit();
+            assertEquals(Set.of(1), answer(reader, query), "committed");
+            assertEquals(Set.of(1), answer(writer, query));
+        }
     }
 
     /** Trains, deploys an older version and drops one until the deadline; returns what it did. */
