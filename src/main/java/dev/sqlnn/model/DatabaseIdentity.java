@@ -17,13 +17,19 @@ final class DatabaseIdentity {
      * no useful URL), else the URL and user name.
      */
     static Object of(Connection connection) throws SQLException {
-        if (connection.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
-            var session = connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
-            if (session instanceof org.h2.engine.SessionLocal local) {
-                return local.getDatabase();
-            }
-        }
+        org.h2.engine.SessionLocal local = localSession(connection);
+        if (local != null) return local.getDatabase();
         var meta = connection.getMetaData();
         return meta.getURL() + "|" + meta.getUserName();
+    }
+
+    /** The H2 engine's session of a connection inside H2's JVM; null for any other connection. */
+    static org.h2.engine.SessionLocal localSession(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
+                && connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()
+                instanceof org.h2.engine.SessionLocal local) {
+            return local;
+        }
+        return null;
     }
 }

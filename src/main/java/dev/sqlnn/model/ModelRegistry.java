@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sqlnn.data.Task;
+import org.h2.engine.SessionLocal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +25,8 @@ public final class ModelRegistry {
 
     private final Connection connection;
     private final Object database;
+    /** The H2 session of a connection inside the database's JVM, whose statements pin models; else null. */
+    private final SessionLocal session;
     /** Whether trainings of this database run in other JVMs too (PostgreSQL): then none is known to be abandoned. */
     private final boolean clientSide;
     private ModelStore store;
@@ -31,6 +34,7 @@ public final class ModelRegistry {
     public ModelRegistry(Connection connection) throws SQLException {
         this.connection = connection;
         this.database = DatabaseIdentity.of(connection);
+        this.session = DatabaseIdentity.localSession(connection);
         this.clientSide = DatabaseKind.fromProductName(connection.getMetaData().getDatabaseProductName())
                 != DatabaseKind.H2;
     }
@@ -49,15 +53,28 @@ public final class ModelRegistry {
         return name;
     }
 
-    /** The deployed version of a model. */
+    /**
+     * The deployed version of a model. Within one SQL statement of an H2 session (called from a stored
+     * function), always the same version, though another connection deploys one meanwhile: see
+     * {@link StatementPins}.
+     */
     public LoadedModel deployed(String name) {
+        StatementPins pins = session == null ? null : StatementPins.of(session);
+        LoadedModel pinned = pins == null ? null : pins.deployed.get(name);
+        if (pinned != null) return pinned;
+        LoadedModel model = deployedForStatement(name);
+        if (session != null) StatementPins.pin(session).deployed.put(name, model);
+        return model;
+    }
+
+    private LoadedModel deployedForStatement(String name) {
         ModelCache.PerDatabase db = CACHE.of(database);
         ModelCache.Resolved hit = db.deployed.get(name);
-        long generation = CACHE.generation();
+        long generation = CACHE.generation(db);
         if (hit != null && hit.generation() == generation) return hit.model();
         var stored = store().findDeployed(name).orElseThrow(() -> unknown(name));
         LoadedModel model = load(db, stored);
-        db.deployed.put(name, new ModelCache.Resolved(generation, model));
+        if (CACHE.cacheable(db)) db.deployed.put(name, new ModelCache.Resolved(generation, model));
         return model;
     }
 
@@ -101,20 +118,28 @@ public final class ModelRegistry {
         to.insertRun(name, chosen, RunStatus.SAVED);
         to.insertTrainingLog(name, chosen, log);
         if (deployed) to.deploy(name, chosen);
-        CACHE.invalidate(target.database, name);
+        CACHE.invalidate(target.database, name, target.connection);
         return chosen;
     }
 
-    /** The model deployed last, whatever its name (one-argument {@code PREDICT}). */
+    /** The model deployed last, whatever its name (one-argument {@code PREDICT}); pinned like {@link #deployed}. */
     public LoadedModel defaultModel() {
+        StatementPins pins = session == null ? null : StatementPins.of(session);
+        if (pins != null && pins.defaultModel != null) return pins.defaultModel;
+        LoadedModel model = defaultModelForStatement();
+        if (session != null) StatementPins.pin(session).defaultModel = model;
+        return model;
+    }
+
+    private LoadedModel defaultModelForStatement() {
         ModelCache.PerDatabase db = CACHE.of(database);
         ModelCache.Resolved hit = db.defaultModel;
-        long generation = CACHE.generation();
+        long generation = CACHE.generation(db);
         if (hit != null && hit.generation() == generation) return hit.model();
         ModelKey key = store().defaultModel().orElseThrow(() -> new UnknownModelException(
                 "no model is deployed yet: train one with ML_TRAIN (it deploys the first version) or deploy one with ML_DEPLOY"));
         LoadedModel model = version(key.name(), key.version());
-        db.defaultModel = new ModelCache.Resolved(generation, model);
+        if (CACHE.cacheable(db)) db.defaultModel = new ModelCache.Resolved(generation, model);
         return model;
     }
 
@@ -192,7 +217,7 @@ public final class ModelRegistry {
         if (shouldDeploy(name, trained)) s.deploy(name, version);
         // Last: the one row the run's own side connection touches, were this statement to fail.
         if (liveRun) s.setRunStatus(name, version, RunStatus.SAVED);
-        CACHE.invalidate(database, name);
+        CACHE.invalidate(database, name, connection);
         return version;
     }
 
@@ -241,7 +266,7 @@ public final class ModelRegistry {
             chosen = best.version();
         }
         store().deploy(name, chosen);
-        CACHE.invalidate(database, name);
+        CACHE.invalidate(database, name, connection);
         return chosen;
     }
 
@@ -257,7 +282,7 @@ public final class ModelRegistry {
             throw version == null ? unknown(name)
                     : new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
         }
-        CACHE.invalidate(database, name);
+        CACHE.invalidate(database, name, connection);
         return dropped.versions();
     }
 
