@@ -61,17 +61,7 @@ public final class ClientFunctions {
     public static long train(Connection connection, String model, String query, String options, Connection side)
             throws SQLException {
         String fn = "ML_TRAIN";
-        TrainingOptions parsed;
-        try {
-            ModelRegistry.checkName(model);
-            if (query == null || query.isBlank()) {
-                throw SqlErrors.badArgument(fn, "the training query is empty; pass a SELECT whose last column is "
-                        + "the label, e.g. 'SELECT image, label FROM digits'");
-            }
-            parsed = TrainingOptions.parse(options);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
-        }
+        TrainingOptions parsed = Functions.trainingArguments(model, query, options);
         return inTransaction(connection, () -> {
             try (Statement statement = streaming(connection);
                  ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged

@@ -42,17 +42,7 @@ public final class Functions {
     /** {@code ML_TRAIN(model, query, options)}: trains and saves a new version; returns it. */
     public static long train(Connection connection, String model, String query, String options) throws SQLException {
         String fn = "ML_TRAIN";
-        TrainingOptions parsed;
-        try {
-            ModelRegistry.checkName(model);
-            if (query == null || query.isBlank()) {
-                throw SqlErrors.badArgument(fn, "the training query is empty; pass a SELECT whose last column is "
-                        + "the label, e.g. 'SELECT image, label FROM digits'");
-            }
-            parsed = TrainingOptions.parse(options);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
-        }
+        TrainingOptions parsed = trainingArguments(model, query, options);
         CancelCheck cancelCheck = new CancelCheck(connection); // before any query: it sees the calling statement
         // The query's own errors (missing table, no rights, syntax) propagate unchanged, and come before
         // anything is written. Then each epoch's log row is committed through the side session as the
@@ -70,6 +60,23 @@ public final class Functions {
             throw "57014".equals(sql.getSQLState()) ? SqlErrors.canceled(fn, sql) : sql;
         } catch (RuntimeException e) {
             throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    /**
+     * Checks {@code ML_TRAIN}'s arguments, here or in the client JVM: a valid model name, a query,
+     * and options that parse. Returns the options.
+     */
+    static TrainingOptions trainingArguments(String model, String query, String options) throws SQLException {
+        try {
+            ModelRegistry.checkName(model);
+            if (query == null || query.isBlank()) {
+                throw SqlErrors.badArgument("ML_TRAIN", "the training query is empty; pass a SELECT whose last column is "
+                        + "the label, e.g. 'SELECT image, label FROM digits'");
+            }
+            return TrainingOptions.parse(options);
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("ML_TRAIN", e);
         }
     }
 
