@@ -79,13 +79,4 @@ public final class BatchScorer {
         }
         return all;
     }
-
-    /** The index of the largest of {@code y[off..off+width)}, the first one among equals. */
-    static int argMax(float[] y, int off, int width) {
-        int best = 0;
-        for (int j = 1; j < width; j++) {
-            if (y[off + j] > y[off + best]) best = j;
-        }
-        return best;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.data.DataException;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.eval.ClassificationMetrics;
@@ -94,7 +95,7 @@ public final class ModelEvaluation {
         label.checkAllKnown();
         int[] actual = Arrays.copyOf(classes, n);
         int[] predicted = new int[n];
-        for (int r = 0; r < n; r++) predicted[r] = BatchScorer.argMax(outputs, r * outputWidth, outputWidth);
+        for (int r = 0; r < n; r++) predicted[r] = Predictor.argMax(outputs, r * outputWidth, outputWidth);
         float[] probabilities = Arrays.copyOf(outputs, n * outputWidth);
         return new ModelEvaluation(model, new ClassificationMetrics(actual, predicted, probabilities, outputWidth), null);
     }

@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.nn.Predictor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlnn.data.Dataset;
@@ -7,7 +8,6 @@ import dev.sqlnn.data.DatasetExamples;
 import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.ImageAugmenter;
 import dev.sqlnn.data.JdbcDatasetReader;
-import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.Scaler;
 import dev.sqlnn.data.Task;
@@ -154,7 +154,7 @@ public final class ModelTrainer {
             int[] predicted = new int[rows.length];
             for (int r = 0; r < rows.length; r++) {
                 actual[r] = examples.classIndex(rows[r]);
-                predicted[r] = BatchScorer.argMax(outputs, r * k, k);
+                predicted[r] = Predictor.argMax(outputs, r * k, k);
             }
             ClassificationMetrics m = new ClassificationMetrics(actual, predicted, outputs, k);
             metrics.put("accuracy", m.accuracy());
@@ -177,10 +177,5 @@ public final class ModelTrainer {
         metrics.put("mae", m.mae());
         metrics.put("r2", m.r2());
         return m.r2();
-    }
-
-    /** Whether a label kind gives integer predictions ({@code PREDICT}) rather than text or values. */
-    static boolean integerClasses(Model model) {
-        return model.task() == Task.CLASSIFICATION && model.labelKind() == LabelKind.INTEGER;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.simd.MatMul;
 
@@ -94,7 +95,7 @@ public final class QueryScorer {
     /** The class predicted for row {@code i}: an index into the model's classes. */
     public int predictedClass(int i) {
         requireClassifier();
-        return BatchScorer.argMax(outputs, check(i) * scorer.outputWidth(), scorer.outputWidth());
+        return Predictor.argMax(outputs, check(i) * scorer.outputWidth(), scorer.outputWidth());
     }
 
     /** The probability of the predicted class of row {@code i}. */

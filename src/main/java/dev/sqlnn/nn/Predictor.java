@@ -129,6 +129,15 @@ public final class Predictor {
         return nonZero * 3 < n;
     }
 
+    /** The index of the largest of {@code y[off..off+width)}, the first one among equals: the predicted class. */
+    public static int argMax(float[] y, int off, int width) {
+        int best = 0;
+        for (int j = 1; j < width; j++) {
+            if (y[off + j] > y[off + best]) best = j;
+        }
+        return best;
+    }
+
     /** Buffers for {@link #forwardBatch} with up to {@code rows} rows (hidden layers only). */
     public float[][] batchBuffers(int rows) {
         float[][] b = new float[Math.max(0, network.layerCount() - 1)][];

@@ -132,7 +132,7 @@ public final class Trainer {
             float[] y = pass.result();
             for (int r = 0; r < n; r++) {
                 if (config.classification()) {
-                    if (argMax(y, r * width, width) == labels[r]) correct++;
+                    if (Predictor.argMax(y, r * width, width) == labels[r]) correct++;
                 } else {
                     double t = targets[r];
                     double d = y[r] - t;
@@ -150,14 +150,6 @@ public final class Trainer {
             metric = variance > 0 ? 1 - residualSquares / variance : (residualSquares == 0 ? 1 : 0);
         }
         return new Evaluation(lossSum / rows.length, metric);
-    }
-
-    static int argMax(float[] y, int off, int width) {
-        int best = 0;
-        for (int j = 1; j < width; j++) {
-            if (y[off + j] > y[off + best]) best = j;
-        }
-        return best;
     }
 
     private void fillLabels(Examples examples, int[] rows, int from, int count, int[] labels, float[] targets) {

@@ -9,6 +9,7 @@ import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.model.TrainingRun;
 import dev.sqlnn.model.TrainingOptions;
+import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.simd.KernelProvider;
 import org.h2.message.DbException;
 import org.h2.tools.SimpleResultSet;
@@ -249,11 +250,7 @@ public final class Functions {
     }
 
     private static int argMax(float[] y) {
-        int best = 0;
-        for (int j = 1; j < y.length; j++) {
-            if (y[j] > y[best]) best = j;
-        }
-        return best;
+        return Predictor.argMax(y, 0, y.length);
     }
 
     static boolean isColumnListCall(Connection connection) throws SQLException {

@@ -109,7 +109,7 @@ class SubnormalTest {
             examples.inputs(all, from, rows, inputs, -1);
             predictor.forwardBatch(inputs, rows, out, matMul, buffers);
             for (int r = 0; r < rows; r++) {
-                if (Trainer.argMax(out, r * CLASSES, CLASSES) == examples.classIndex(from + r)) correct++;
+                if (Predictor.argMax(out, r * CLASSES, CLASSES) == examples.classIndex(from + r)) correct++;
             }
         }
         return (double) correct / all.length;

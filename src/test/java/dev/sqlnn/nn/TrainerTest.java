@@ -74,7 +74,7 @@ class TrainerTest {
         Predictor predictor = new Predictor(result.network(), KERNELS);
         for (int row = 0; row < 4; row++) {
             float[] p = predictor.forward(xor.row(row));
-            assertEquals(xor.classIndex(row), Trainer.argMax(p, 0, 2),
+            assertEquals(xor.classIndex(row), Predictor.argMax(p, 0, 2),
                     "XOR of " + Arrays.toString(xor.row(row)) + ": probabilities " + Arrays.toString(p));
         }
         assertLossFalls(result.epochs());
