@@ -124,6 +124,12 @@ public final class Dataset {
         return width;
     }
 
+    /** The bytes this dataset's arrays take on the heap (features and labels). */
+    public long heapBytes() {
+        long features = kind == FeatureKind.BYTES ? byteFeatures.length : (long) numericFeatures.length * Float.BYTES;
+        return features + (long) rows * Integer.BYTES; // a class index or a float target per row
+    }
+
     public int rows() {
         return rows;
     }

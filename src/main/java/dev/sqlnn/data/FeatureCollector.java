@@ -21,18 +21,21 @@ final class FeatureCollector {
     private final Form form;
     private final int[] columns;        // 1-based JDBC indices
     private final List<String> names;
-    private final Growable.Bytes bytes = new Growable.Bytes();
-    private final Growable.Floats numbers = new Growable.Floats();
+    private final Growable.Bytes bytes;
+    private final Growable.Floats numbers;
     private int width = -1;             // set by the first row
 
-    private FeatureCollector(Form form, int[] columns, List<String> names) {
+    private FeatureCollector(Form form, int[] columns, List<String> names, HeapBudget budget) {
         this.form = form;
         this.columns = columns;
         this.names = names;
+        this.bytes = new Growable.Bytes(budget);
+        this.numbers = new Growable.Floats(budget);
     }
 
     /** Every column except {@code labelIndex} is a feature; checks that together they form one kind. */
-    static FeatureCollector forColumns(ResultSetMetaData meta, int labelIndex) throws SQLException {
+    static FeatureCollector forColumns(ResultSetMetaData meta, int labelIndex, HeapBudget budget)
+            throws SQLException {
         int count = meta.getColumnCount();
         if (count < 2) {
             throw new DataException("the training query has only the label column " + meta.getColumnLabel(labelIndex)
@@ -65,7 +68,7 @@ final class FeatureCollector {
                     + " or one or more plain numeric columns: select one of these forms (put extra numbers into the ARRAY)");
         }
         Form form = binaries > 0 ? Form.BINARY : arrays > 0 ? Form.ARRAY : Form.COLUMNS;
-        return new FeatureCollector(form, columns, List.copyOf(names));
+        return new FeatureCollector(form, columns, List.copyOf(names), budget);
     }
 
     private static boolean isBinary(int type) {

@@ -34,21 +34,32 @@ public final class JdbcDatasetReader {
      * @param task        classification or regression; null to infer it from the label column's type
      */
     public static Dataset read(ResultSet rs, String labelColumn, Task task) throws SQLException {
+        return read(rs, labelColumn, task, HeapBudget.ofThisJvm());
+    }
+
+    /** As {@link #read(ResultSet, String, Task)}, with the rows' arrays charged to {@code budget}. */
+    static Dataset read(ResultSet rs, String labelColumn, Task task, HeapBudget budget) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         int labelIndex = labelIndex(meta, labelColumn);
-        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex);
-        LabelCollector labels = LabelCollector.forColumn(meta, labelIndex, task);
+        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, budget);
+        LabelCollector labels = LabelCollector.forColumn(meta, labelIndex, task, budget);
         int rows = 0;
-        while (rs.next()) {
-            rows++;
-            features.read(rs, rows);
-            labels.read(rs, rows);
+        try {
+            while (rs.next()) {
+                rows++;
+                features.read(rs, rows);
+                labels.read(rs, rows);
+            }
+            if (rows == 0) {
+                throw new DataException("the training query returned no rows; check its FROM and WHERE clauses");
+            }
+            labels.finish(rows);
+            return features.kind() == FeatureKind.BYTES ? bytesDataset(features, labels) : numericDataset(features, labels);
+        } catch (HeapLimitException e) {
+            throw new HeapLimitException("the training query's rows do not fit in memory: at row " + String.format("%,d", rows)
+                    + ", " + e.getMessage() + ". Train on fewer rows (a WHERE or LIMIT on a sample), keep images as"
+                    + " VARBINARY (1 byte per pixel, not 4), or give the JVM a larger -Xmx");
         }
-        if (rows == 0) {
-            throw new DataException("the training query returned no rows; check its FROM and WHERE clauses");
-        }
-        labels.finish(rows);
-        return features.kind() == FeatureKind.BYTES ? bytesDataset(features, labels) : numericDataset(features, labels);
     }
 
     private static Dataset bytesDataset(FeatureCollector features, LabelCollector labels) {

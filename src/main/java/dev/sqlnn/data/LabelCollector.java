@@ -36,15 +36,18 @@ final class LabelCollector {
     private final Reading reading;
     private final int index;
 
-    private final Growable.Longs integerClasses = new Growable.Longs();
-    private final Growable.Ints textClassIds = new Growable.Ints(); // ids in order of first appearance
+    private final Growable.Longs integerClasses;
+    private final Growable.Ints textClassIds; // ids in order of first appearance
     private final Map<String, Integer> textIdsByLabel = new HashMap<>();
-    private final Growable.Floats targets = new Growable.Floats();
+    private final Growable.Floats targets;
 
     private List<String> classes = List.of();
     private int[] classIndices;
 
-    private LabelCollector(String column, String typeName, Task task, Reading reading, int index) {
+    private LabelCollector(String column, String typeName, Task task, Reading reading, int index, HeapBudget budget) {
+        this.integerClasses = new Growable.Longs(budget);
+        this.textClassIds = new Growable.Ints(budget);
+        this.targets = new Growable.Floats(budget);
         this.column = column;
         this.typeName = typeName;
         this.task = task;
@@ -53,7 +56,8 @@ final class LabelCollector {
     }
 
     /** Chooses how to read column {@code index} (1-based) for the requested task (null: infer it). */
-    static LabelCollector forColumn(ResultSetMetaData meta, int index, Task requested) throws SQLException {
+    static LabelCollector forColumn(ResultSetMetaData meta, int index, Task requested, HeapBudget budget)
+            throws SQLException {
         String column = meta.getColumnLabel(index);
         String typeName = meta.getColumnTypeName(index);
         int type = meta.getColumnType(index);
@@ -74,7 +78,7 @@ final class LabelCollector {
         else if (type == Types.DECIMAL || type == Types.NUMERIC) reading = Reading.DECIMAL_CLASS;
         else if (declared == LabelKind.INTEGER) reading = Reading.LONG_CLASS;
         else reading = Reading.DOUBLE_CLASS;
-        return new LabelCollector(column, typeName, task, reading, index);
+        return new LabelCollector(column, typeName, task, reading, index, budget);
     }
 
     private static LabelKind declaredKind(int type, String typeName, int scale) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlnn.data.Dataset;
 import dev.sqlnn.data.DatasetExamples;
 import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.HeapLimitException;
 import dev.sqlnn.data.ImageAugmenter;
 import dev.sqlnn.data.JdbcDatasetReader;
 import dev.sqlnn.data.Preprocessing;
@@ -31,8 +32,8 @@ import java.sql.SQLException;
  */
 public final class ModelTrainer {
 
-    /** Refuse networks whose parameters and optimizer state would take more than this share of the heap. */
-    private static final double MAX_HEAP_SHARE = 0.5;
+    /** Refuse trainings whose rows, parameters and optimizer state would take more than this share of the heap. */
+    private static final double MAX_HEAP_SHARE = 0.8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelTrainer() {
@@ -50,7 +51,7 @@ public final class ModelTrainer {
         int outputs = classification ? dataset.classes().size() : 1;
 
         TrainerConfig config = config(options, classification);
-        checkMemory(config.layerSizes(dataset.width(), outputs), config);
+        checkMemory(config.layerSizes(dataset.width(), outputs), config, dataset);
         TrainingResult result = new Trainer(config, KernelProvider.kernels())
                 .train(training, outputs, TrainingProgress.with(listener));
 
@@ -118,21 +119,26 @@ public final class ModelTrainer {
     }
 
     /**
-     * Refuses up front a network that would not fit: parameters, gradients and optimizer state (about
-     * five floats per parameter, plus a copy for early stopping), so that a too-large request is a
-     * clear error rather than an OutOfMemoryError in the database's JVM.
+     * Refuses up front a network that would not fit next to its training rows: parameters, gradients
+     * and optimizer state (about five floats per parameter, plus a copy for early stopping) and a batch's activations, so that a
+     * too-large request is a clear error rather than an OutOfMemoryError in the database's JVM.
      */
-    private static void checkMemory(int[] sizes, TrainerConfig config) {
+    private static void checkMemory(int[] sizes, TrainerConfig config, Dataset dataset) {
         long parameters = 0;
         for (int l = 0; l + 1 < sizes.length; l++) parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
         long floatsPerParameter = 5 + (config.patience() > 0 ? 1 : 0);
-        long bytes = parameters * floatsPerParameter * Float.BYTES;
+        long units = 0;
+        for (int size : sizes) units += size;
+        // A batch's activations, their gradients and pre-activations: about three floats per unit and row.
+        long bytes = (parameters * floatsPerParameter + 3L * config.batchSize() * units) * Float.BYTES;
         long heap = Runtime.getRuntime().maxMemory();
-        if (bytes > heap * MAX_HEAP_SHARE) {
-            throw new OptionsException(String.format(
-                    "a network of %s has %,d parameters and needs about %,d MB to train; this JVM's heap is %,d MB. "
-                            + "Use smaller hidden layers or start the JVM with a larger -Xmx",
-                    joined(sizes), parameters, bytes >> 20, heap >> 20));
+        if (bytes + dataset.heapBytes() > heap * MAX_HEAP_SHARE) {
+            throw new HeapLimitException(String.format(
+                    "a network of %s has %,d parameters and needs about %,d MB to train, next to %,d MB of training"
+                            + " rows; this JVM's heap is %,d MB, of which sqlnn takes at most %d%%."
+                            + " Use smaller hidden layers, fewer rows, or start the JVM with a larger -Xmx",
+                    joined(sizes), parameters, bytes >> 20, dataset.heapBytes() >> 20, heap >> 20,
+                    Math.round(MAX_HEAP_SHARE * 100)));
         }
     }
 

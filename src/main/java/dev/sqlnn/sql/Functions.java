@@ -11,6 +11,8 @@ import dev.sqlnn.model.TrainingRun;
 import dev.sqlnn.model.TrainingOptions;
 import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.simd.KernelProvider;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
 import org.h2.tools.SimpleResultSet;
 import org.h2.value.Value;
@@ -50,7 +52,7 @@ public final class Functions {
         // epoch ends, and the model row goes into the caller's transaction; closing the run of a
         // training that failed deletes its rows.
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(query);
+             ResultSet rows = streamed(connection, statement, query);
              SideSession side = SideSession.open(connection);
              TrainingRun run = new ModelRegistry(connection).startTraining(model,
                      side == null ? null : side.connection())) {
@@ -61,6 +63,27 @@ public final class Functions {
             throw "57014".equals(sql.getSQLState()) ? SqlErrors.canceled(fn, sql) : sql;
         } catch (RuntimeException e) {
             throw SqlErrors.translate(fn, e);
+        }
+    }
+
+    /**
+     * Runs the training query lazily, so that H2 hands over its rows as they are read instead of
+     * buffering all of them first (an in-memory database cannot spill a large result to disk): the
+     * only copy of the rows is then sqlnn's compact one, which stops at its share of the heap
+     * rather than running out of memory. The session's own setting is put back at once; the result
+     * stays lazy. (H2 shows the setting nowhere in SQL, hence its session object.)
+     */
+    private static ResultSet streamed(Connection connection, Statement statement, String query) throws SQLException {
+        if (!connection.isWrapperFor(JdbcConnection.class)
+                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            return statement.executeQuery(query);
+        }
+        boolean wasLazy = session.isLazyQueryExecution();
+        session.setLazyQueryExecution(true);
+        try {
+            return statement.executeQuery(query);
+        } finally {
+            session.setLazyQueryExecution(wasLazy);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sqlnn.sql;
 
 import dev.sqlnn.data.DataException;
+import dev.sqlnn.data.HeapLimitException;
 import dev.sqlnn.model.DamagedModelException;
 import dev.sqlnn.model.OptionsException;
 import dev.sqlnn.model.UnknownModelException;
@@ -21,6 +22,8 @@ final class SqlErrors {
     static final String NOT_SUPPORTED = "0A000";
     /** Data exception: a stored model blob that does not decode. */
     static final String DAMAGED_MODEL = "22000";
+    /** Out of memory: work refused because it would not fit the JVM's heap. */
+    static final String OUT_OF_MEMORY = "53200";
     /** Query canceled. */
     static final String CANCELED = "57014";
 
@@ -33,6 +36,8 @@ final class SqlErrors {
             state = UNKNOWN_MODEL;
         } else if (e instanceof DamagedModelException) {
             state = DAMAGED_MODEL;
+        } else if (e instanceof HeapLimitException) {
+            state = OUT_OF_MEMORY;
         } else if (e instanceof UnsupportedOperationException) {
             state = NOT_SUPPORTED;
         } else if (e instanceof OptionsException || e instanceof DataException || e instanceof IllegalArgumentException) {

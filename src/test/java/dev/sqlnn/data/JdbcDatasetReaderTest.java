@@ -376,4 +376,33 @@ class JdbcDatasetReaderTest {
         assertEquals(10, digits.classes().size());
         assertEquals(9, digits.classIndex(9_999));
     }
+
+    // ---------------------------------------------------------------- memory
+
+    @Test
+    void rowsBeyondTheBudgetStopTheReadWithTheRowAndTheLimit() throws SQLException {
+        String query = "SELECT CAST(REPEAT('7', 100) AS VARBINARY) AS image, MOD(X, 3) AS label FROM SYSTEM_RANGE(1, 5000)";
+        // 5,000 rows of 100 bytes: 500,000 bytes of features, charged as the arrays grow.
+        HeapBudget small = new HeapBudget(300_000, 1 << 30);
+        HeapLimitException failure;
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            failure = assertThrows(HeapLimitException.class, () -> JdbcDatasetReader.read(rs, null, null, small));
+        }
+        String message = failure.getMessage();
+        assertTrue(message.startsWith("the training query's rows do not fit in memory: at row "), message);
+        assertTrue(message.contains("of this JVM's 1,024 MB heap"), message);
+        assertTrue(message.contains("-Xmx"), message);
+        int row = Integer.parseInt(message.replaceAll(".*at row ([0-9,]+),.*", "$1").replace(",", ""));
+        assertTrue(row > 1000 && row < 3000, "stopped while growing past 300,000 bytes, not before: " + message);
+        assertTrue(small.charged() <= 300_000, "never charged beyond its limit: " + small.charged());
+
+        // The same rows with room to spare: features, a class per row and the trimmed copies all fit.
+        HeapBudget enough = new HeapBudget(2_000_000, 1 << 30);
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            Dataset dataset = JdbcDatasetReader.read(rs, null, null, enough);
+            assertEquals(5000, dataset.rows());
+            assertEquals(5000 * 100 + 5000 * 4, dataset.heapBytes());
+        }
+        assertTrue(enough.charged() >= 500_000 && enough.charged() < 1_000_000, "charged: " + enough.charged());
+    }
 }
