@@ -22,7 +22,7 @@ public final class BatchScorer {
     private final int outputWidth;
     private final float[] inputs;
     private final float[] outputs;
-    private final float[][] buffers;
+    private final Predictor.BatchBuffers buffers;
 
     /** A scorer for batches of up to {@code capacity} rows, whose products run on {@code matMul}'s threads. */
     public BatchScorer(Model model, int capacity, MatMul matMul) {

@@ -9,6 +9,9 @@ import dev.sqlnn.simd.MatMul;
  */
 public final class Predictor {
 
+    /** A sparse layer's weights are walked in column blocks of about this many floats (512 KB: half an L2). */
+    private static final int SPARSE_BLOCK_FLOATS = 1 << 17;
+
     private final Network network;
     private final Kernels kernels;
     private final ThreadLocal<float[][]> scratch;
@@ -88,30 +91,28 @@ public final class Predictor {
             }
         }
         System.arraycopy(network.biases(l), 0, out, outOff, outWidth);
-        kernels.sparseRowTimesMatrix(values, indices, count, w, outWidth, out, outOff, outWidth);
+        kernels.sparseRowTimesMatrix(values, indices, 0, count, w, 0, outWidth, out, outOff, outWidth);
         Activations.activate(network.activation(l), out, outOff, outWidth);
     }
 
     /**
      * Outputs for {@code rows} scaled input rows ({@code rows × inputWidth}, row-major), written to
-     * {@code out} ({@code rows × outputWidth}) by matrix-matrix products.
+     * {@code out} ({@code rows × outputWidth}).
      *
-     * <p>When most inputs are zero (the pixels of a digit: about 80%), the first layer is instead
-     * computed row by row from the non-zero inputs only, as {@code PREDICT} does, split across the
-     * threads by rows: five times less arithmetic than the dense product, and the same sums as
-     * {@code PREDICT}, so both agree on that layer bit for bit.
+     * <p>A layer whose inputs are mostly zeros (the pixels of a digit: about 80%; the units after a
+     * ReLU: often more than half) is computed from the non-zero inputs only, as {@code PREDICT} does,
+     * so both agree on it bit for bit; other layers are matrix-matrix products.
      */
-    public void forwardBatch(float[] inputs, int rows, float[] out, MatMul matMul, float[][] buffers) {
+    public void forwardBatch(float[] inputs, int rows, float[] out, MatMul matMul, BatchBuffers buffers) {
         float[] current = inputs;
         for (int l = 0; l < network.layerCount(); l++) {
             int in = network.size(l);
             int width = network.size(l + 1);
-            float[] next = l == network.layerCount() - 1 ? out : buffers[l];
-            if (l == 0 && mostlyZeros(inputs, rows * in)) {
-                float[] source = current;
-                matMul.forEachRow(rows, (from, to) -> {
-                    for (int r = from; r < to; r++) layer(0, source, r * in, next, r * width);
-                });
+            float[] next = l == network.layerCount() - 1 ? out : buffers.hidden[l];
+            // Inputs and the units after a ReLU may be mostly zeros; after tanh or sigmoid they never are.
+            boolean mayBeSparse = l == 0 || network.activation(l - 1) == Activation.RELU;
+            if (mayBeSparse && gatherNonZeros(current, rows, in, matMul, buffers) * 3L < (long) rows * in) {
+                sparseLayer(l, rows, next, matMul, buffers);
             } else {
                 matMul.gemm(false, false, rows, width, in, current, in, network.weights(l), width, next, width, false);
                 Activations.addBiasAndActivate(network.activation(l), next, rows, width, network.biases(l));
@@ -120,13 +121,63 @@ public final class Predictor {
         }
     }
 
-    /** Whether fewer than a third of the values are non-zero, where skipping zeros beats a dense product. */
-    private static boolean mostlyZeros(float[] values, int n) {
-        int nonZero = 0;
-        for (int i = 0; i < n; i++) {
-            if (values[i] != 0f) nonZero++;
+    /**
+     * Gathers each row's non-zero inputs into {@code buffers} (row {@code r}'s at {@code r × in}),
+     * split across the threads by rows, and returns how many there are in all.
+     */
+    private static long gatherNonZeros(float[] input, int rows, int in, MatMul matMul, BatchBuffers buffers) {
+        float[] values = buffers.nonZeroValues;
+        int[] indices = buffers.nonZeroIndices;
+        int[] counts = buffers.nonZeroCounts;
+        matMul.forEachRow(rows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * in;
+                int count = 0;
+                for (int i = 0; i < in; i++) {
+                    float x = input[base + i];
+                    if (x != 0f) {
+                        values[base + count] = x;
+                        indices[base + count++] = i;
+                    }
+                }
+                counts[r] = count;
+            }
+        });
+        long total = 0;
+        for (int r = 0; r < rows; r++) total += counts[r];
+        return total;
+    }
+
+    /**
+     * Layer {@code l} for a batch whose non-zero inputs {@link #gatherNonZeros} has gathered: each
+     * thread takes a range of output columns and walks it in blocks whose slice of the weights stays
+     * in the core's L2 cache while every row of the batch is summed into it, so that the weights are
+     * read from memory once per batch rather than once per row.
+     */
+    private void sparseLayer(int l, int rows, float[] out, MatMul matMul, BatchBuffers buffers) {
+        int inWidth = network.size(l);
+        int outWidth = network.size(l + 1);
+        float[] w = network.weights(l);
+        float[] bias = network.biases(l);
+        Activation activation = network.activation(l);
+        boolean wholeRows = activation == Activation.SOFTMAX; // the others apply column by column
+        int block = Math.max(MatMul.COLUMN_ALIGN, SPARSE_BLOCK_FLOATS / inWidth / MatMul.COLUMN_ALIGN * MatMul.COLUMN_ALIGN);
+        matMul.forEachColumnRange(outWidth, (c0, c1) -> {
+            for (int jb = c0; jb < c1; jb += block) {
+                int n = Math.min(block, c1 - jb);
+                for (int r = 0; r < rows; r++) {
+                    int base = r * inWidth;
+                    int at = r * outWidth + jb;
+                    System.arraycopy(bias, jb, out, at, n);
+                    kernels.sparseRowTimesMatrix(buffers.nonZeroValues, buffers.nonZeroIndices, base,
+                            base + buffers.nonZeroCounts[r], w, jb, outWidth, out, at, n);
+                    if (!wholeRows) Activations.activate(activation, out, at, n);
+                }
+            }
+        });
+        if (wholeRows) {
+            for (int r = 0; r < rows; r++) Activations.activate(activation, out, r * outWidth, outWidth);
         }
-        return nonZero * 3 < n;
     }
 
     /** The index of the largest of {@code y[off..off+width)}, the first one among equals: the predicted class. */
@@ -138,10 +189,28 @@ public final class Predictor {
         return best;
     }
 
-    /** Buffers for {@link #forwardBatch} with up to {@code rows} rows (hidden layers only). */
-    public float[][] batchBuffers(int rows) {
-        float[][] b = new float[Math.max(0, network.layerCount() - 1)][];
-        for (int l = 0; l < b.length; l++) b[l] = new float[rows * network.size(l + 1)];
-        return b;
+    /** Buffers for {@link #forwardBatch} with up to {@code rows} rows. */
+    public BatchBuffers batchBuffers(int rows) {
+        return new BatchBuffers(network, rows);
+    }
+
+    /** One caller's scratch space for {@link #forwardBatch}: hidden layers' outputs and gathered non-zero inputs. */
+    public static final class BatchBuffers {
+        private final float[][] hidden;
+        private final float[] nonZeroValues;
+        private final int[] nonZeroIndices;
+        private final int[] nonZeroCounts;
+
+        private BatchBuffers(Network network, int rows) {
+            hidden = new float[Math.max(0, network.layerCount() - 1)][];
+            int widestInput = 0;
+            for (int l = 0; l < network.layerCount(); l++) {
+                if (l < hidden.length) hidden[l] = new float[Math.multiplyExact(rows, network.size(l + 1))];
+                widestInput = Math.max(widestInput, network.size(l));
+            }
+            nonZeroValues = new float[Math.multiplyExact(rows, widestInput)];
+            nonZeroIndices = new int[nonZeroValues.length];
+            nonZeroCounts = new int[rows];
+        }
     }
 }

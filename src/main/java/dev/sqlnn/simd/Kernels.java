@@ -30,11 +30,12 @@ public interface Kernels {
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
-     * A sparse row times a matrix: {@code y[yOff..yOff+n) += Σ_t values[t] · w[rows[t]·stride ..
-     * rows[t]·stride+n)} for {@code t < count}, summed in {@code t} order with one fused
-     * multiply-add per term, so it equals {@code count} calls of {@link #axpy} bit for bit.
+     * A sparse row times a matrix: {@code y[yOff..yOff+n) += Σ_t values[t] · w[wOff + rows[t]·stride ..
+     * wOff + rows[t]·stride + n)} for {@code from <= t < to}, summed in {@code t} order with one fused
+     * multiply-add per term, so it equals {@code to - from} calls of {@link #axpy} bit for bit, however
+     * the columns are split into calls ({@code wOff} and {@code yOff} select a block of them).
      */
-    void sparseRowTimesMatrix(float[] values, int[] rows, int count, float[] w, int stride,
+    void sparseRowTimesMatrix(float[] values, int[] rows, int from, int to, float[] w, int wOff, int stride,
                               float[] y, int yOff, int n);
 
     /** The dot product of {@code x[xOff..xOff+n)} and {@code y[yOff..yOff+n)}. */

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MatMul implements AutoCloseable {
 
     /** Column blocks are multiples of this, so that threads split on micro-tile boundaries. */
-    private static final int COLUMN_ALIGN = 64;
+    public static final int COLUMN_ALIGN = 64;
     /** Below this many multiply-adds a product runs on the calling thread: handing off costs more. */
     private static final long PARALLEL_THRESHOLD = 1L << 18;
     /** Below this many elements, element-wise work runs on the calling thread. */
@@ -87,9 +87,22 @@ public final class MatMul implements AutoCloseable {
      * one thread, so results do not depend on the thread count.
      */
     public void forEachRange(int n, RangeTask task) {
+        if (n < PARALLEL_ELEMENTS) {
+            task.run(0, n);
+            return;
+        }
+        forEachColumnRange(n, task);
+    }
+
+    /**
+     * Runs {@code task} over columns {@code [0, n)}, split into one contiguous range per thread at
+     * multiples of {@link #COLUMN_ALIGN}, for work heavy enough per column (a column of a layer for
+     * a whole batch) to be worth the hand-off.
+     */
+    public void forEachColumnRange(int n, RangeTask task) {
         int blocks = (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN;
         int parts = Math.min(threads, blocks);
-        if (parts <= 1 || n < PARALLEL_ELEMENTS) {
+        if (parts <= 1) {
             task.run(0, n);
             return;
         }

@@ -58,10 +58,10 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void sparseRowTimesMatrix(float[] values, int[] rows, int count, float[] w, int stride,
+    public void sparseRowTimesMatrix(float[] values, int[] rows, int from, int to, float[] w, int wOff, int stride,
                                      float[] y, int yOff, int n) {
-        for (int t = 0; t < count; t++) {
-            axpy(values[t], w, rows[t] * stride, y, yOff, n);
+        for (int t = from; t < to; t++) {
+            axpy(values[t], w, wOff + rows[t] * stride, y, yOff, n);
         }
     }
 

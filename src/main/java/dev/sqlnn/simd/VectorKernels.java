@@ -286,7 +286,7 @@ final class VectorKernels implements Kernels {
      * stored once instead of once per term, which halves the memory traffic of repeated axpys.
      */
     @Override
-    public void sparseRowTimesMatrix(float[] values, int[] rows, int count, float[] w, int stride,
+    public void sparseRowTimesMatrix(float[] values, int[] rows, int from, int to, float[] w, int wOff, int stride,
                                      float[] y, int yOff, int n) {
         int j = 0;
         for (; j + 4 * L <= n; j += 4 * L) {
@@ -294,9 +294,9 @@ final class VectorKernels implements Kernels {
             FloatVector y1 = FloatVector.fromArray(S, y, yOff + j + L);
             FloatVector y2 = FloatVector.fromArray(S, y, yOff + j + 2 * L);
             FloatVector y3 = FloatVector.fromArray(S, y, yOff + j + 3 * L);
-            for (int t = 0; t < count; t++) {
+            for (int t = from; t < to; t++) {
                 FloatVector a = FloatVector.broadcast(S, values[t]);
-                int base = rows[t] * stride + j;
+                int base = wOff + rows[t] * stride + j;
                 y0 = a.fma(FloatVector.fromArray(S, w, base), y0);
                 y1 = a.fma(FloatVector.fromArray(S, w, base + L), y1);
                 y2 = a.fma(FloatVector.fromArray(S, w, base + 2 * L), y2);
@@ -308,8 +308,8 @@ final class VectorKernels implements Kernels {
             y3.intoArray(y, yOff + j + 3 * L);
         }
         if (j < n) {
-            for (int t = 0; t < count; t++) {
-                axpy(values[t], w, rows[t] * stride + j, y, yOff + j, n - j);
+            for (int t = from; t < to; t++) {
+                axpy(values[t], w, wOff + rows[t] * stride + j, y, yOff + j, n - j);
             }
         }
     }

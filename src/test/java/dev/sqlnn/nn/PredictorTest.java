@@ -118,7 +118,7 @@ class PredictorTest {
                 running.add(pool.submit((Callable<Void>) () -> {
                     start.await();
                     try (MatMul matMul = new MatMul(KernelProvider.kernels(), 1)) {
-                        float[][] buffers = predictor.batchBuffers(rows);
+                        Predictor.BatchBuffers buffers = predictor.batchBuffers(rows);
                         float[] batch = new float[rows * 10];
                         for (int round = 0; round < 5; round++) {
                             for (int i = 0; i < rows; i++) {

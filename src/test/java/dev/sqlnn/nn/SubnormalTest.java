@@ -100,7 +100,7 @@ class SubnormalTest {
         int chunk = 500;
         float[] inputs = new float[chunk * PIXELS];
         float[] out = new float[chunk * CLASSES];
-        float[][] buffers = predictor.batchBuffers(chunk);
+        Predictor.BatchBuffers buffers = predictor.batchBuffers(chunk);
         int[] all = new int[examples.size()];
         for (int i = 0; i < all.length; i++) all[i] = i;
         int correct = 0;

@@ -132,11 +132,27 @@ class KernelsTest {
                 float[] w = random(r, inputs * n + 3);
                 int[] rows = {0, 3, 4, 17, 39};
                 float[] values = {0.5f, -1.25f, 2f, 0.03f, -0.7f};
-                float[] expected = random(r, n + 2);
-                float[] actual = expected.clone();
-                for (int t = 0; t < rows.length; t++) kernels.axpy(values[t], w, rows[t] * n, expected, 2, n);
-                kernels.sparseRowTimesMatrix(values, rows, rows.length, w, n, actual, 2, n);
-                assertTrue(java.util.Arrays.equals(expected, actual), kernels.description() + ", n=" + n);
+                float[] initial = random(r, n + 2);
+                float[] expected = initial.clone();
+                float[] expectedSlice = initial.clone(); // terms 1 to 3 only
+                for (int t = 0; t < rows.length; t++) {
+                    kernels.axpy(values[t], w, rows[t] * n, expected, 2, n);
+                    if (t >= 1 && t < 4) kernels.axpy(values[t], w, rows[t] * n, expectedSlice, 2, n);
+                }
+                float[] whole = initial.clone();
+                kernels.sparseRowTimesMatrix(values, rows, 0, rows.length, w, 0, n, whole, 2, n);
+                assertTrue(java.util.Arrays.equals(expected, whole), kernels.description() + ", n=" + n);
+
+                // The same sums in column blocks of 64 (from w's and y's offsets), and over a slice of the terms.
+                float[] blocked = initial.clone();
+                float[] slice = initial.clone();
+                for (int c = 0; c < n; c += 64) {
+                    int width = Math.min(64, n - c);
+                    kernels.sparseRowTimesMatrix(values, rows, 0, rows.length, w, c, n, blocked, 2 + c, width);
+                    kernels.sparseRowTimesMatrix(values, rows, 1, 4, w, c, n, slice, 2 + c, width);
+                }
+                assertTrue(java.util.Arrays.equals(expected, blocked), kernels.description() + ", blocked, n=" + n);
+                assertTrue(java.util.Arrays.equals(expectedSlice, slice), kernels.description() + ", slice, n=" + n);
             }
         }
     }
