@@ -1,11 +1,9 @@
 package dev.sqlnn.model;
 
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.tx.Transaction;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -117,14 +115,7 @@ final class ModelCache {
 
     /** The open H2 transaction of a connection inside the JVM of the database; null for any other. */
     private static Transaction transactionOf(Connection connection) {
-        try {
-            if (connection.isWrapperFor(JdbcConnection.class)
-                    && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local) {
-                return local.getTransaction();
-            }
-        } catch (SQLException e) {
-            // Not H2's: nothing to watch.
-        }
-        return null;
+        SessionLocal local = EmbeddedSession.of(connection);
+        return local == null ? null : local.getTransaction();
     }
 }

@@ -1,11 +1,11 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.model.EmbeddedSession;
 import dev.sqlnn.nn.TrainingListener;
 import org.h2.command.Command;
 import org.h2.command.CommandInterface;
 import org.h2.command.Prepared;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.result.ResultInterface;
 
 import java.sql.Connection;
@@ -28,8 +28,8 @@ final class CancelCheck implements TrainingListener {
 
     CancelCheck(Connection connection) throws SQLException {
         Prepared local = null;
-        if (connection.isWrapperFor(JdbcConnection.class)
-                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal s) {
+        SessionLocal s = EmbeddedSession.of(connection);
+        if (s != null) {
             local = new CallingStatement(s);
             local.setCommand(s.getCurrentCommand());
         }

@@ -1,5 +1,6 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.model.EmbeddedSession;
 import dev.sqlnn.Sqlnn;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.model.LoadedModel;
@@ -11,8 +12,9 @@ import dev.sqlnn.model.TrainingRun;
 import dev.sqlnn.model.TrainingOptions;
 import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.simd.KernelProvider;
+import org.h2.command.Command;
+import org.h2.command.CommandContainer;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
 import org.h2.tools.SimpleResultSet;
 import org.h2.value.Value;
@@ -47,6 +49,7 @@ public final class Functions {
         String fn = "ML_TRAIN";
         TrainingOptions parsed = trainingArguments(model, query, options);
         CancelCheck cancelCheck = new CancelCheck(connection); // before any query: it sees the calling statement
+        requireSingleStatement(fn, connection, query);
         // The query's own errors (missing table, no rights, syntax) propagate unchanged, and come before
         // anything is written. Then each epoch's log row is committed through the side session as the
         // epoch ends, and the model row goes into the caller's transaction; closing the run of a
@@ -74,10 +77,8 @@ public final class Functions {
      * stays lazy. (H2 shows the setting nowhere in SQL, hence its session object.)
      */
     private static ResultSet streamed(Connection connection, Statement statement, String query) throws SQLException {
-        if (!connection.isWrapperFor(JdbcConnection.class)
-                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
-            return statement.executeQuery(query);
-        }
+        SessionLocal session = EmbeddedSession.of(connection);
+        if (session == null) return statement.executeQuery(query);
         boolean wasLazy = session.isLazyQueryExecution();
         session.setLazyQueryExecution(true);
         try {
@@ -101,6 +102,33 @@ public final class Functions {
             return TrainingOptions.parse(options);
         } catch (RuntimeException e) {
             throw SqlErrors.translate("ML_TRAIN", e);
+        }
+    }
+
+    /**
+     * Refuses a query argument of several statements, before anything runs it. Given
+     * {@code "SELECT ...; DROP TABLE t"}, H2's {@code executeQuery} returns the first statement's rows
+     * and runs the others too, with the caller's rights. Preparing runs nothing: so the text is
+     * prepared here and must be one statement (a trailing ';' or comment is fine). That it is a query
+     * {@code executeQuery} checks itself, before running it (90002). The database's own errors (syntax,
+     * missing table, rights) propagate as they are. Outside H2's engine this checks nothing.
+     */
+    static void requireSingleStatement(String fn, Connection connection, String query) throws SQLException {
+        SessionLocal session = EmbeddedSession.of(connection);
+        if (session == null) return;
+        Command command;
+        try {
+            command = session.prepareLocal(query);
+        } catch (DbException e) {
+            throw DbException.toSQLException(e);
+        }
+        try {
+            if (!(command instanceof CommandContainer)) {
+                throw SqlErrors.badArgument(fn, "the query must be a single statement; this one has several,"
+                        + " separated by ';', and none was run: " + query);
+            }
+        } finally {
+            command.close(); // lets the statement that runs the query reuse the prepared command
         }
     }
 

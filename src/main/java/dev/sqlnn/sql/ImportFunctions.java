@@ -1,10 +1,10 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.model.EmbeddedSession;
 import dev.sqlnn.data.CsvImporter;
 import dev.sqlnn.data.IdxTable;
 import dev.sqlnn.data.TableExistsException;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
@@ -85,9 +85,8 @@ public final class ImportFunctions {
      * connection whose session cannot be seen (not H2's embedded engine) is refused too.
      */
     static void requireAdmin(Connection connection, String fn) throws SQLException {
-        if (connection.isWrapperFor(JdbcConnection.class)
-                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session
-                && session.getUser().isAdmin()) {
+        SessionLocal session = EmbeddedSession.of(connection);
+        if (session != null && session.getUser().isAdmin()) {
             return;
         }
         String user = connection.getMetaData().getUserName();

@@ -1,5 +1,6 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.model.EmbeddedSession;
 import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -37,10 +38,8 @@ final class SideSession implements AutoCloseable {
      * would wait for it, the caller's side session among them.
      */
     static SideSession open(Connection caller) throws SQLException {
-        if (!caller.isWrapperFor(JdbcConnection.class)
-                || !(caller.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal callers)) {
-            return null;
-        }
+        SessionLocal callers = EmbeddedSession.of(caller);
+        if (callers == null) return null;
         Database database = callers.getDatabase();
         if (database.isClosing() || database.getExclusiveSession() != null) return null;
         SessionLocal side = new SessionLocal(database, callers.getUser(), callers.getId());

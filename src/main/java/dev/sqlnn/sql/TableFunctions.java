@@ -54,6 +54,7 @@ public final class TableFunctions {
         if (Functions.isColumnListCall(connection)) {
             // H2 only wants the columns: prepare the query for its metadata, but neither run it nor score.
             LoadedModel m = deployed(fn, connection, model);
+            Functions.requireSingleStatement(fn, connection, query);
             try (PreparedStatement statement = connection.prepareStatement(query)) {
                 ResultSetMetaData meta = statement.getMetaData();
                 if (meta == null) throw SqlErrors.badArgument(fn, "the query must return rows; got " + query);
@@ -63,6 +64,7 @@ public final class TableFunctions {
         }
         CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
         LoadedModel m = deployed(fn, connection, model);
+        Functions.requireSingleStatement(fn, connection, query);
         Statement statement = connection.createStatement();
         MatMul matMul = null;
         try {
@@ -238,6 +240,7 @@ public final class TableFunctions {
         checkQuery(fn, query, "SELECT image, label FROM digits_test");
         CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
         LoadedModel m = deployed(fn, connection, model);
+        Functions.requireSingleStatement(fn, connection, query);
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
              MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
