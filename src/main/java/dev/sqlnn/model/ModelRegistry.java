@@ -83,8 +83,7 @@ public final class ModelRegistry {
      * database that other JVMs may change (PostgreSQL), when a query's worth of rows is to be scored.
      */
     public LoadedModel deployedNow(String name) {
-        var stored = store().findDeployed(name).orElseThrow(() -> unknown(name));
-        return new LoadedModel(stored.name(), stored.version(), ModelCodec.decode(stored.weights()));
+        return decoded(store().findDeployed(name).orElseThrow(() -> unknown(name)));
     }
 
     /**
@@ -157,9 +156,19 @@ public final class ModelRegistry {
         ModelKey key = new ModelKey(stored.name(), stored.version());
         LoadedModel cached = db.versions.get(key);
         if (cached != null) return cached;
-        LoadedModel model = new LoadedModel(stored.name(), stored.version(), ModelCodec.decode(stored.weights()));
+        LoadedModel model = decoded(stored);
         db.versions.put(key, model);
         return model;
+    }
+
+    /** Decodes a stored version; a blob that does not decode names the version it belongs to. */
+    private static LoadedModel decoded(StoredModel stored) {
+        try {
+            return new LoadedModel(stored.name(), stored.version(), ModelCodec.decode(stored.weights()));
+        } catch (DamagedModelException e) {
+            throw new DamagedModelException("model " + stored.name() + " version " + stored.version()
+                    + " is damaged and cannot be used (train it again, or deploy another version): " + e.getMessage(), e);
+        }
     }
 
     private UnknownModelException unknown(String name) {

@@ -9,8 +9,6 @@ import dev.sqlnn.simd.MatMul;
  */
 public final class Predictor {
 
-    /** A sparse layer's weights are walked in column blocks of about this many floats (512 KB: half an L2). */
-    private static final int SPARSE_BLOCK_FLOATS = 1 << 17;
 
     private final Network network;
     private final Kernels kernels;
@@ -111,72 +109,13 @@ public final class Predictor {
             float[] next = l == network.layerCount() - 1 ? out : buffers.hidden[l];
             // Inputs and the units after a ReLU may be mostly zeros; after tanh or sigmoid they never are.
             boolean mayBeSparse = l == 0 || network.activation(l - 1) == Activation.RELU;
-            if (mayBeSparse && gatherNonZeros(current, rows, in, matMul, buffers) * 3L < (long) rows * in) {
-                sparseLayer(l, rows, next, matMul, buffers);
+            if (mayBeSparse && buffers.sparse.gather(current, rows, in, matMul)) {
+                buffers.sparse.times(network.weights(l), network.biases(l), width, network.activation(l), next, matMul);
             } else {
                 matMul.gemm(false, false, rows, width, in, current, in, network.weights(l), width, next, width, false);
                 Activations.addBiasAndActivate(network.activation(l), next, rows, width, network.biases(l));
             }
             current = next;
-        }
-    }
-
-    /**
-     * Gathers each row's non-zero inputs into {@code buffers} (row {@code r}'s at {@code r × in}),
-     * split across the threads by rows, and returns how many there are in all.
-     */
-    private static long gatherNonZeros(float[] input, int rows, int in, MatMul matMul, BatchBuffers buffers) {
-        float[] values = buffers.nonZeroValues;
-        int[] indices = buffers.nonZeroIndices;
-        int[] counts = buffers.nonZeroCounts;
-        matMul.forEachRow(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int base = r * in;
-                int count = 0;
-                for (int i = 0; i < in; i++) {
-                    float x = input[base + i];
-                    if (x != 0f) {
-                        values[base + count] = x;
-                        indices[base + count++] = i;
-                    }
-                }
-                counts[r] = count;
-            }
-        });
-        long total = 0;
-        for (int r = 0; r < rows; r++) total += counts[r];
-        return total;
-    }
-
-    /**
-     * Layer {@code l} for a batch whose non-zero inputs {@link #gatherNonZeros} has gathered: each
-     * thread takes a range of output columns and walks it in blocks whose slice of the weights stays
-     * in the core's L2 cache while every row of the batch is summed into it, so that the weights are
-     * read from memory once per batch rather than once per row.
-     */
-    private void sparseLayer(int l, int rows, float[] out, MatMul matMul, BatchBuffers buffers) {
-        int inWidth = network.size(l);
-        int outWidth = network.size(l + 1);
-        float[] w = network.weights(l);
-        float[] bias = network.biases(l);
-        Activation activation = network.activation(l);
-        boolean wholeRows = activation == Activation.SOFTMAX; // the others apply column by column
-        int block = Math.max(MatMul.COLUMN_ALIGN, SPARSE_BLOCK_FLOATS / inWidth / MatMul.COLUMN_ALIGN * MatMul.COLUMN_ALIGN);
-        matMul.forEachColumnRange(outWidth, (c0, c1) -> {
-            for (int jb = c0; jb < c1; jb += block) {
-                int n = Math.min(block, c1 - jb);
-                for (int r = 0; r < rows; r++) {
-                    int base = r * inWidth;
-                    int at = r * outWidth + jb;
-                    System.arraycopy(bias, jb, out, at, n);
-                    kernels.sparseRowTimesMatrix(buffers.nonZeroValues, buffers.nonZeroIndices, base,
-                            base + buffers.nonZeroCounts[r], w, jb, outWidth, out, at, n);
-                    if (!wholeRows) Activations.activate(activation, out, at, n);
-                }
-            }
-        });
-        if (wholeRows) {
-            for (int r = 0; r < rows; r++) Activations.activate(activation, out, r * outWidth, outWidth);
         }
     }
 
@@ -191,26 +130,22 @@ public final class Predictor {
 
     /** Buffers for {@link #forwardBatch} with up to {@code rows} rows. */
     public BatchBuffers batchBuffers(int rows) {
-        return new BatchBuffers(network, rows);
+        return new BatchBuffers(network, kernels, rows);
     }
 
-    /** One caller's scratch space for {@link #forwardBatch}: hidden layers' outputs and gathered non-zero inputs. */
+    /** One caller's scratch space for {@link #forwardBatch}: hidden layers' outputs and a sparse copy of a layer's inputs. */
     public static final class BatchBuffers {
         private final float[][] hidden;
-        private final float[] nonZeroValues;
-        private final int[] nonZeroIndices;
-        private final int[] nonZeroCounts;
+        private final SparseBatch sparse;
 
-        private BatchBuffers(Network network, int rows) {
+        private BatchBuffers(Network network, Kernels kernels, int rows) {
             hidden = new float[Math.max(0, network.layerCount() - 1)][];
             int widestInput = 0;
             for (int l = 0; l < network.layerCount(); l++) {
                 if (l < hidden.length) hidden[l] = new float[Math.multiplyExact(rows, network.size(l + 1))];
                 widestInput = Math.max(widestInput, network.size(l));
             }
-            nonZeroValues = new float[Math.multiplyExact(rows, widestInput)];
-            nonZeroIndices = new int[nonZeroValues.length];
-            nonZeroCounts = new int[rows];
+            sparse = new SparseBatch(kernels, rows, widestInput);
         }
     }
 }

@@ -20,6 +20,10 @@ final class Propagation {
     private final float[][] deltas;
     final float[][] gradW;
     final float[][] gradB;
+    /** Per layer that may have mostly-zero inputs (the first, those after a ReLU), their sparse copy; else null. */
+    private final SparseBatch[] sparse;
+    /** Whether the last forward pass used {@link #sparse} for each layer, so that the backward pass does too. */
+    private final boolean[] usedSparse;
 
     Propagation(Network network, MatMul matMul, Loss loss, int maxBatch) {
         this.network = network;
@@ -37,6 +41,13 @@ final class Propagation {
             deltas[l] = new float[maxBatch * network.size(l + 1)];
             gradW[l] = new float[network.weights(l).length];
             gradB[l] = new float[network.biases(l).length];
+        }
+        sparse = new SparseBatch[layers];
+        usedSparse = new boolean[layers];
+        for (int l = 0; l < layers; l++) {
+            if (l == 0 || network.activation(l - 1) == Activation.RELU) {
+                sparse[l] = new SparseBatch(matMul.kernels(), maxBatch, network.size(l));
+            }
         }
     }
 
@@ -59,6 +70,11 @@ final class Propagation {
         for (int l = 0; l < network.layerCount(); l++) {
             int in = network.size(l);
             int out = network.size(l + 1);
+            usedSparse[l] = sparse[l] != null && sparse[l].gather(outputs[l], rows, in, matMul);
+            if (usedSparse[l]) {
+                sparse[l].times(network.weights(l), network.biases(l), out, network.activation(l), outputs[l + 1], matMul);
+                continue;
+            }
             matMul.gemm(false, false, rows, out, in, outputs[l], in, network.weights(l), out, outputs[l + 1], out, false);
             Activations.addBiasAndActivate(network.activation(l), outputs[l + 1], rows, out, network.biases(l));
         }
@@ -106,7 +122,11 @@ final class Propagation {
             int in = network.size(l);
             int out = network.size(l + 1);
             // dW = Xᵀ · dZ (in × out), db = column sums of dZ
-            matMul.gemm(true, false, in, out, rows, outputs[l], in, deltas[l], out, gradW[l], out, false);
+            if (usedSparse[l]) {
+                sparse[l].transposeTimes(deltas[l], out, gradW[l], matMul);
+            } else {
+                matMul.gemm(true, false, in, out, rows, outputs[l], in, deltas[l], out, gradW[l], out, false);
+            }
             columnSums(deltas[l], rows, out, gradB[l]);
             if (l > 0) {
                 // dX = dZ · Wᵀ (rows × in), then through the previous layer's activation

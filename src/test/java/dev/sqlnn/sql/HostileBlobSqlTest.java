@@ -362,14 +362,14 @@ class HostileBlobSqlTest extends SqlTestSupport {
     private static List<String> refusals(Connection db, String name, Base base, boolean isDefault) {
         List<String> problems = new ArrayList<>();
         for (Reader reader : readers(name, base, isDefault)) {
-            String problem = refusalProblem(db, reader);
+            String problem = refusalProblem(db, reader, name);
             if (problem != null) problems.add(reader.sql() + " " + problem);
         }
         return problems;
     }
 
-    /** Null when {@code reader} fails with 22000, its function's name and the decoder's message. */
-    private static String refusalProblem(Connection db, Reader reader) {
+    /** Null when {@code reader} fails with 22000, its function's name, the damaged version and the decoder's message. */
+    private static String refusalProblem(Connection db, Reader reader, String name) {
         try {
             List<Object[]> result = rows(db, reader.sql());
             return "answered " + (result.size() == 1 ? Arrays.deepToString(result.get(0)) : result.size() + " rows");
@@ -381,7 +381,11 @@ class HostileBlobSqlTest extends SqlTestSupport {
             String prefix = reader.function() + ": ";
             if (!message.startsWith(prefix)) return "failed without naming " + reader.function() + ": " + message;
             String rest = message.substring(prefix.length());
-            // Every DamagedModelException of ModelCodec and BlobReader says one of these first.
+            // The registry names the version; then what ModelCodec and BlobReader found, which starts with one of these.
+            String damaged = "model " + name + " version 1 is damaged and cannot be used"
+                    + " (train it again, or deploy another version): ";
+            if (!rest.startsWith(damaged)) return "failed with 22000 without naming the damaged version: " + message;
+            rest = rest.substring(damaged.length());
             if (!rest.startsWith("model blob ") && !rest.startsWith("not an sqlnn model")) {
                 return "failed with 22000 but not for the blob: " + message;
             }
