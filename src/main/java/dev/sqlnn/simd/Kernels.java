@@ -38,6 +38,13 @@ public interface Kernels {
     void sparseRowTimesMatrix(float[] values, int[] rows, int from, int to, float[] w, int wOff, int stride,
                               float[] y, int yOff, int n);
 
+    /**
+     * A ReLU's derivative applied to a gradient: {@code grad[i] = 0} where {@code output[i] <= 0}, for
+     * {@code from <= i < to}. Half the units are off in no predictable pattern, so a branch per unit
+     * would be mispredicted half the time.
+     */
+    void reluBackward(float[] grad, float[] output, int from, int to);
+
     /** The dot product of {@code x[xOff..xOff+n)} and {@code y[yOff..yOff+n)}. */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

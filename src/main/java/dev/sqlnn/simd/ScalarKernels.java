@@ -66,6 +66,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void reluBackward(float[] grad, float[] output, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(output[i] > 0f)) grad[i] = 0f;
+        }
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         float sum = 0f;
         for (int i = 0; i < n; i++) {

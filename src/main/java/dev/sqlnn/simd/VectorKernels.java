@@ -315,6 +315,18 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void reluBackward(float[] grad, float[] output, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            VectorMask<Float> off = FloatVector.fromArray(S, output, i).compare(VectorOperators.GT, 0f).not();
+            FloatVector.fromArray(S, grad, i).blend(zero, off).intoArray(grad, i);
+        }
+        SCALAR.reluBackward(grad, output, i, to); // the tail
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         float sum = 0f;

@@ -158,6 +158,23 @@ class KernelsTest {
     }
 
     @Test
+    void reluBackwardZeroesTheGradientWhereTheUnitIsOff() {
+        for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.kernels()}) {
+            for (int n : AWKWARD) {
+                Random r = new Random(n);
+                float[] output = random(r, n + 3);
+                for (int i = 0; i < output.length; i++) output[i] = Math.max(0f, output[i]); // a ReLU's outputs
+                if (n > 2) output[2] = Float.NaN;
+                float[] grad = random(r, n + 3);
+                float[] expected = grad.clone();
+                for (int i = 1; i < n + 1; i++) expected[i] = output[i] > 0f ? grad[i] : 0f;
+                kernels.reluBackward(grad, output, 1, n + 1);
+                assertTrue(java.util.Arrays.equals(expected, grad), kernels.description() + ", n=" + n);
+            }
+        }
+    }
+
+    @Test
     void optimizerStepsMatchScalarAndFlushTinyMoments() {
         Kernels vector = vector();
         Kernels scalar = KernelProvider.scalar();
