@@ -80,14 +80,7 @@ public final class Predictor {
         float[] w = network.weights(l);
         float[] values = nonZeroValues.get();
         int[] indices = nonZeroIndices.get();
-        int count = 0;
-        for (int i = 0; i < inWidth; i++) {
-            float x = in[inOff + i];
-            if (x != 0f) {
-                values[count] = x;
-                indices[count++] = i;
-            }
-        }
+        int count = kernels.gatherNonZeros(in, inOff, inWidth, values, indices, 0);
         System.arraycopy(network.biases(l), 0, out, outOff, outWidth);
         kernels.sparseRowTimesMatrix(values, indices, 0, count, w, 0, outWidth, out, outOff, outWidth);
         Activations.activate(network.activation(l), out, outOff, outWidth);

@@ -16,6 +16,7 @@ final class SparseBatch {
 
     /** A layer's weights are walked in column blocks of about this many floats (512 KB: half an L2). */
     private static final int BLOCK_FLOATS = Integer.getInteger("sqlnn.sparse.block", 1 << 17);
+    private static final double MAX_NONZERO_SHARE = Double.parseDouble(System.getProperty("sqlnn.sparse.share", "0.3333"));
     private static final boolean PACK = Boolean.parseBoolean(System.getProperty("sqlnn.sparse.pack", "true"));
     /** Per thread: a block of weights, packed. */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
@@ -49,21 +50,12 @@ final class SparseBatch {
         this.width = width;
         matMul.forEachRow(rows, (from, to) -> {
             for (int r = from; r < to; r++) {
-                int base = r * width;
-                int count = 0;
-                for (int i = 0; i < width; i++) {
-                    // Written always, kept by counting: no branch to mispredict on the units after a ReLU.
-                    float x = input[base + i];
-                    values[base + count] = x;
-                    indices[base + count] = i;
-                    count += x != 0f ? 1 : 0;
-                }
-                counts[r] = count;
+                counts[r] = kernels.gatherNonZeros(input, r * width, width, values, indices, r * width);
             }
         });
         long total = 0;
         for (int r = 0; r < rows; r++) total += counts[r];
-        return total * 3 < (long) rows * width;
+        return total < MAX_NONZERO_SHARE * rows * width;
     }
 
     /**

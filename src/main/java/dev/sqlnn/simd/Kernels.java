@@ -39,6 +39,13 @@ public interface Kernels {
                               float[] y, int yOff, int n);
 
     /**
+     * Copies the non-zero elements of {@code x[xOff..xOff+n)} to {@code values[out..)}, in order, and
+     * their indices (from 0) to {@code indices[out..)}; returns how many there are. May write
+     * anything to {@code values} and {@code indices} up to {@code out + n}.
+     */
+    int gatherNonZeros(float[] x, int xOff, int n, float[] values, int[] indices, int out);
+
+    /**
      * A ReLU's derivative applied to a gradient: {@code grad[i] = 0} where {@code output[i] <= 0}, for
      * {@code from <= i < to}. Half the units are off in no predictable pattern, so a branch per unit
      * would be mispredicted half the time.

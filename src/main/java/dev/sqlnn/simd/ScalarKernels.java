@@ -66,6 +66,24 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int gatherNonZeros(float[] x, int xOff, int n, float[] values, int[] indices, int out) {
+        return gatherNonZeros(x, xOff, n, values, indices, out, 0);
+    }
+
+    /** {@link #gatherNonZeros} with indices counted from {@code first}: for the vector kernel's tail. */
+    int gatherNonZeros(float[] x, int xOff, int n, float[] values, int[] indices, int out, int first) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            // Written always, kept by counting: no branch to mispredict on the units after a ReLU.
+            float v = x[xOff + i];
+            values[out + count] = v;
+            indices[out + count] = first + i;
+            count += v != 0f ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Override
     public void reluBackward(float[] grad, float[] output, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!(output[i] > 0f)) grad[i] = 0f;

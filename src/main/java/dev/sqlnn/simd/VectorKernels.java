@@ -1,6 +1,7 @@
 package dev.sqlnn.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,6 +22,8 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Ints in lanes matching {@link #S}'s floats, for indices. */
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     /** Rows of C per micro-tile. */
     private static final int MR = 6;
     /** Vectors of C per micro-tile row: 4 when there are 32 vector registers (AVX-512), else 2. */
@@ -312,6 +315,24 @@ final class VectorKernels implements Kernels {
                 axpy(values[t], w, wOff + rows[t] * stride + j, y, yOff + j, n - j);
             }
         }
+    }
+
+    /** Compresses each vector's non-zero lanes to the front (one AVX-512 instruction), values and indices alike. */
+    @Override
+    public int gatherNonZeros(float[] x, int xOff, int n, float[] values, int[] indices, int out) {
+        int count = 0;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            VectorMask<Float> nonZero = v.compare(VectorOperators.NE, 0f);
+            int found = nonZero.trueCount();
+            if (found == 0) continue;
+            v.compress(nonZero).intoArray(values, out + count);
+            IntVector.broadcast(IS, i).addIndex(1).compress(nonZero.cast(IS)).intoArray(indices, out + count);
+            count += found;
+        }
+        return count + SCALAR.gatherNonZeros(x, xOff + i, n - i, values, indices, out + count, i);
     }
 
     @Override

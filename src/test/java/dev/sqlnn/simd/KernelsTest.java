@@ -158,6 +158,32 @@ class KernelsTest {
     }
 
     @Test
+    void gatherNonZerosKeepsEveryNonZeroInOrder() {
+        for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.kernels()}) {
+            for (int n : AWKWARD) {
+                for (double share : new double[] {0, 0.2, 0.6, 1}) {
+                    Random r = new Random(n * 7L + (long) (share * 10));
+                    float[] x = new float[n + 5];
+                    for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < share ? r.nextFloat() + 0.5f : 0f;
+                    if (n > 3) x[4] = Float.NaN; // not zero: kept
+                    float[] values = new float[n + 9];
+                    int[] indices = new int[n + 9];
+                    int count = kernels.gatherNonZeros(x, 2, n, values, indices, 3);
+                    int expected = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (x[2 + i] != 0f) {
+                            assertEquals(i, indices[3 + expected], kernels.description() + ", n=" + n);
+                            assertEquals(Float.floatToRawIntBits(x[2 + i]), Float.floatToRawIntBits(values[3 + expected]));
+                            expected++;
+                        }
+                    }
+                    assertEquals(expected, count, kernels.description() + ", n=" + n + ", share " + share);
+                }
+            }
+        }
+    }
+
+    @Test
     void reluBackwardZeroesTheGradientWhereTheUnitIsOff() {
         for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.kernels()}) {
             for (int n : AWKWARD) {
