@@ -15,9 +15,7 @@ import dev.sqlnn.simd.MatMul;
 final class SparseBatch {
 
     /** A layer's weights are walked in column blocks of about this many floats (512 KB: half an L2). */
-    private static final int BLOCK_FLOATS = Integer.getInteger("sqlnn.sparse.block", 1 << 17);
-    private static final double MAX_NONZERO_SHARE = Double.parseDouble(System.getProperty("sqlnn.sparse.share", "0.3333"));
-    private static final boolean PACK = Boolean.parseBoolean(System.getProperty("sqlnn.sparse.pack", "true"));
+    private static final int BLOCK_FLOATS = 1 << 17;
     /** Per thread: a block of weights, packed. */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -55,7 +53,7 @@ final class SparseBatch {
         });
         long total = 0;
         for (int r = 0; r < rows; r++) total += counts[r];
-        return total < MAX_NONZERO_SHARE * rows * width;
+        return total * 3 < (long) rows * width;
     }
 
     /**
@@ -74,13 +72,12 @@ final class SparseBatch {
                 int n = Math.min(block, c1 - jb);
                 // The block's rows lie a power of two apart in w (4 KB for 1024 columns), where they
                 // would compete for a few of L2's sets; packed one after the other, they all fit.
-                if (PACK) for (int i = 0; i < width; i++) System.arraycopy(w, i * outWidth + jb, packed, i * n, n);
+                for (int i = 0; i < width; i++) System.arraycopy(w, i * outWidth + jb, packed, i * n, n);
                 for (int r = 0; r < rows; r++) {
                     int base = r * width;
                     int at = r * outWidth + jb;
                     System.arraycopy(bias, jb, out, at, n);
-                    if (PACK) kernels.sparseRowTimesMatrix(values, indices, base, base + counts[r], packed, 0, n, out, at, n);
-                    else kernels.sparseRowTimesMatrix(values, indices, base, base + counts[r], w, jb, outWidth, out, at, n);
+                    kernels.sparseRowTimesMatrix(values, indices, base, base + counts[r], packed, 0, n, out, at, n);
                     if (!wholeRows) Activations.activate(activation, out, at, n);
                 }
             }
