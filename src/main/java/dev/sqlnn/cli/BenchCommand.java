@@ -179,8 +179,8 @@ final class BenchCommand implements Callable<Integer> {
         Path directory = Files.createTempDirectory("sqlnn-bench");
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + directory.resolve("bench"))) {
             Sqlnn.install(c);
-            IdxTable.write(c, "DIGITS_60K", sixtyThousandImages(), sixtyThousandLabels());
-            System.gc(); // what writing the table left behind is not the training's
+            writeSixtyThousandDigits(c);
+            System.gc(); // the images in memory and what writing the table left behind are not the training's
             resetPeakHeap();
             String options = String.format("{\"hidden\":[1024,512],\"epochs\":1,\"batch_size\":64,\"optimizer\":\"adam\","
                     + "\"learning_rate\":0.001,\"validation_fraction\":0.1,\"threads\":%d}", t);
@@ -209,32 +209,29 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    private static void writeSixtyThousandDigits(Connection c) throws SQLException {
+        IdxReader.Digits digits = sixtyThousandDigits();
+        IdxTable.write(c, "DIGITS_60K", digits.images(), digits.labels());
+    }
+
     /** The bundled 10,000 digits, then five copies shifted by up to 2 pixels and rotated by up to 10°. */
-    private static IdxReader.Images sixtyThousandImages() {
+    private static IdxReader.Digits sixtyThousandDigits() {
         IdxReader.Digits train = IdxReader.bundledDigits(true);
         IdxReader.Digits test = IdxReader.bundledDigits(false);
         int width = train.images().pixelsPerImage();
         int base = train.count() + test.count();
         byte[] pixels = new byte[SIXTY_THOUSAND * width];
+        byte[] labels = new byte[SIXTY_THOUSAND];
         System.arraycopy(train.images().pixels(), 0, pixels, 0, train.count() * width);
         System.arraycopy(test.images().pixels(), 0, pixels, train.count() * width, test.count() * width);
+        System.arraycopy(train.labels(), 0, labels, 0, train.count());
+        System.arraycopy(test.labels(), 0, labels, train.count(), test.count());
         ImageAugmenter augmenter = new ImageAugmenter(28, 28, 2, 10, 7);
         for (int row = base; row < SIXTY_THOUSAND; row++) {
             augmenter.augment(pixels, (row % base) * width, pixels, row * width, row / base, row);
+            labels[row] = labels[row % base];
         }
-        return new IdxReader.Images(SIXTY_THOUSAND, 28, 28, pixels);
-    }
-
-    private static byte[] sixtyThousandLabels() {
-        IdxReader.Digits train = IdxReader.bundledDigits(true);
-        IdxReader.Digits test = IdxReader.bundledDigits(false);
-        int base = train.count() + test.count();
-        byte[] labels = new byte[SIXTY_THOUSAND];
-        for (int row = 0; row < SIXTY_THOUSAND; row++) {
-            int r = row % base;
-            labels[row] = r < train.count() ? train.labels()[r] : test.labels()[r - train.count()];
-        }
-        return labels;
+        return new IdxReader.Digits(new IdxReader.Images(SIXTY_THOUSAND, 28, 28, pixels), labels);
     }
 
     /** Rows/s of a COUNT query: the best of five runs after two warm-up runs. */

@@ -9,7 +9,6 @@ import dev.sqlnn.simd.MatMul;
  */
 public final class Predictor {
 
-
     private final Network network;
     private final Kernels kernels;
     private final ThreadLocal<float[][]> scratch;
@@ -70,20 +69,15 @@ public final class Predictor {
      * digit, half the units after a ReLU) are skipped outright.
      */
     private void layer(int l, float[] in, float[] out) {
-        layer(l, in, 0, out, 0);
-    }
-
-    /** {@link #layer(int, float[], float[])} for the row at {@code in[inOff..]}, into {@code out[outOff..]}. */
-    private void layer(int l, float[] in, int inOff, float[] out, int outOff) {
         int inWidth = network.size(l);
         int outWidth = network.size(l + 1);
         float[] w = network.weights(l);
         float[] values = nonZeroValues.get();
         int[] indices = nonZeroIndices.get();
-        int count = kernels.gatherNonZeros(in, inOff, inWidth, values, indices, 0);
-        System.arraycopy(network.biases(l), 0, out, outOff, outWidth);
-        kernels.sparseRowTimesMatrix(values, indices, 0, count, w, 0, outWidth, out, outOff, outWidth);
-        Activations.activate(network.activation(l), out, outOff, outWidth);
+        int count = kernels.gatherNonZeros(in, 0, inWidth, values, indices, 0);
+        System.arraycopy(network.biases(l), 0, out, 0, outWidth);
+        kernels.sparseRowTimesMatrix(values, indices, 0, count, w, 0, outWidth, out, 0, outWidth);
+        Activations.activate(network.activation(l), out, 0, outWidth);
     }
 
     /**
@@ -100,9 +94,7 @@ public final class Predictor {
             int in = network.size(l);
             int width = network.size(l + 1);
             float[] next = l == network.layerCount() - 1 ? out : buffers.hidden[l];
-            // Inputs and the units after a ReLU may be mostly zeros; after tanh or sigmoid they never are.
-            boolean mayBeSparse = l == 0 || network.activation(l - 1) == Activation.RELU;
-            if (mayBeSparse && buffers.sparse.gather(current, rows, in, matMul)) {
+            if (SparseBatch.mayBeSparse(network, l) && buffers.sparse.gather(current, rows, in, matMul)) {
                 buffers.sparse.times(network.weights(l), network.biases(l), width, network.activation(l), next, matMul);
             } else {
                 matMul.gemm(false, false, rows, width, in, current, in, network.weights(l), width, next, width, false);

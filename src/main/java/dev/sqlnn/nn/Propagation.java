@@ -45,9 +45,7 @@ final class Propagation {
         sparse = new SparseBatch[layers];
         usedSparse = new boolean[layers];
         for (int l = 0; l < layers; l++) {
-            if (l == 0 || network.activation(l - 1) == Activation.RELU) {
-                sparse[l] = new SparseBatch(matMul.kernels(), maxBatch, network.size(l));
-            }
+            if (SparseBatch.mayBeSparse(network, l)) sparse[l] = new SparseBatch(matMul.kernels(), maxBatch, network.size(l));
         }
     }
 

@@ -38,6 +38,11 @@ final class SparseBatch {
         this.counts = new int[maxRows];
     }
 
+    /** Whether layer {@code l}'s inputs may be mostly zeros: the network's inputs, or units after a ReLU (never after tanh or sigmoid). */
+    static boolean mayBeSparse(Network network, int l) {
+        return l == 0 || network.activation(l - 1) == Activation.RELU;
+    }
+
     /**
      * Gathers the non-zero values of {@code rows × width} row-major {@code input}, split across the
      * threads by rows, and returns whether they are few enough (under a third) for the sparse

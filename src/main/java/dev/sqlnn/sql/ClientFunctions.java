@@ -52,6 +52,18 @@ public final class ClientFunctions {
     }
 
     /**
+     * The query as a derived table, so that the database itself refuses a second statement
+     * ({@code SELECT ...; DROP TABLE t}) before running any of it: PostgreSQL's driver would run
+     * them all, with the caller's rights, where H2's functions check for one statement. A trailing
+     * {@code ;} is allowed; the newline ends a trailing {@code --} comment.
+     */
+    static String asOneQuery(String query) {
+        String body = query.strip();
+        while (body.endsWith(";")) body = body.substring(0, body.length() - 1).stripTrailing();
+        return "SELECT * FROM (" + body + "\n) AS sqlnn_query";
+    }
+
+    /**
      * Trains a new version of {@code model} on the rows of {@code query} and saves it in
      * {@code sqlnn.models}; returns the version. {@code side}, when not null, is a second connection
      * to the same database in autocommit mode: each epoch's {@code sqlnn.training_log} row is
@@ -64,7 +76,7 @@ public final class ClientFunctions {
         TrainingOptions parsed = Functions.trainingArguments(model, query, options);
         return inTransaction(connection, () -> {
             try (Statement statement = streaming(connection);
-                 ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
+                 ResultSet rows = statement.executeQuery(asOneQuery(query)); // its own errors propagate unchanged
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, side)) {
                 TrainedModel trained = ModelTrainer.train(rows, parsed, run);
                 return run.save(trained);
@@ -92,7 +104,7 @@ public final class ClientFunctions {
             LoadedModel m = deployed(fn, connection, model);
             boolean classifier = m.model().task() == Task.CLASSIFICATION;
             try (Statement statement = streaming(connection);
-                 ResultSet rows = statement.executeQuery(query);
+                 ResultSet rows = statement.executeQuery(asOneQuery(query));
                  MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
                 ResultSetMetaData meta = rows.getMetaData();
                 int width = meta.getColumnCount();
@@ -168,7 +180,7 @@ public final class ClientFunctions {
         return inTransaction(connection, () -> {
             LoadedModel m = deployed(fn, connection, model);
             try (Statement statement = streaming(connection);
-                 ResultSet rows = statement.executeQuery(query);
+                 ResultSet rows = statement.executeQuery(asOneQuery(query));
                  MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
                 return ModelEvaluation.evaluate(m, rows, matMul, null);
             } catch (RuntimeException e) {

@@ -344,7 +344,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         createBlobs("t", 30, 1);
         String expected = "a model name must be 1 to 128 letters, digits, '_', '.' or '-'";
         for (String name : List.of("x'); DROP TABLE t; --", "m' OR '1'='1", "m\"; DROP TABLE t; --", "m;", "m m",
-                "SQLNN.MODELS WHERE 1=1", "m\n")) {
+                "SQLNN.MODELS WHERE 1=1", "m\n", "bad name!", "n".repeat(129), "", "ünïcode")) {
             String q = quote(name);
             assertFails("22023", "ML_TRAIN", "SELECT ML_TRAIN(" + q + ", 'SELECT a, b, y FROM blobs', NULL)", expected);
             assertFails("22023", "ML_DEPLOY", "SELECT ML_DEPLOY(" + q + ")", expected);
@@ -353,6 +353,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
             assertFails("22023", "ML_DROP", "SELECT ML_DROP(" + q + ", 1)", expected);
             assertFails("22023", "PREDICT", "SELECT PREDICT(" + q + ", ARRAY[0, 3])", expected);
             assertFails("22023", "PREDICT_LABEL", "SELECT PREDICT_LABEL(" + q + ", ARRAY[0, 3])", expected);
+            assertFails("22023", "PREDICT_PROBA", "SELECT PREDICT_PROBA(" + q + ", ARRAY[0, 3])", expected);
             assertFails("22023", "ML_PREDICT", "SELECT * FROM ML_PREDICT(" + q + ", 'SELECT a, b FROM blobs')", expected);
             assertFails("22023", "ML_EVALUATE", "SELECT * FROM ML_EVALUATE(" + q + ", 'SELECT a, b, y FROM blobs')", expected);
             assertFails("22023", "ML_TRAINING_INFO", "SELECT * FROM ML_TRAINING_INFO(" + q + ")", expected);

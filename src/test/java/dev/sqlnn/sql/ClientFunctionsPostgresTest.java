@@ -272,6 +272,15 @@ class ClientFunctionsPostgresTest {
         assertState("22023", () -> Sqlnn.evaluate(pg, "m", "SELECT a, 'y' || id FROM pts"));
         assertEquals(List.of("1"), strings(pg, "SELECT COUNT(*) FROM sqlnn.models"));
         assertEquals(List.of("0"), strings(pg, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'out'"));
+
+        // A query is one statement: a second one is the database's syntax error, and none of it runs.
+        assertState("42601", () -> Sqlnn.train(pg, "m", "SELECT a, label FROM pts; DROP TABLE pts", "{}"));
+        assertState("42601", () -> Sqlnn.predictInto(pg, "m", "SELECT a FROM pts; DELETE FROM pts", "out"));
+        assertState("42601", () -> Sqlnn.evaluate(pg, "m", "SELECT a, label FROM pts; DELETE FROM pts"));
+        assertEquals(List.of("50"), strings(pg, "SELECT COUNT(*) FROM pts"));
+        // A trailing semicolon, or a trailing comment, is still one query.
+        assertEquals(2L, Sqlnn.train(pg, "m", "SELECT a, label FROM pts ; ", "{\"hidden\":[4],\"epochs\":2}"));
+        assertEquals(50L, Sqlnn.evaluate(pg, "m", "SELECT a, label FROM pts -- all of them").rowCount());
     }
 
     private interface Call {
