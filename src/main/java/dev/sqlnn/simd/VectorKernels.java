@@ -75,6 +75,10 @@ final class VectorKernels implements Kernels {
             return;
         }
         Scratch scratch = SCRATCH.get();
+        if (!transA && transB && NV == 4 && m <= NR) {
+            gemmTransposed(m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate, scratch);
+            return;
+        }
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] pa = scratch.packedA(mcMax * Math.min(KC, k));
         float[] pb = scratch.packedB(Math.min(KC, k) * NR);
@@ -103,6 +107,42 @@ final class VectorKernels implements Kernels {
                         // micro-kernel keeps it small enough for C2 to inline every vector operation.
                         microKernel(pa, paOff, bSrc, bOff, bStride, kc, scratch.tile);
                         mergeTile(scratch.tile, mr, nr, c, cOff, ldc, add);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C (+)= A · Bᵀ} for a short A (at most one panel of rows: a mini-batch of deltas times a
+     * layer's weights, in the backward pass), computed as its transpose {@code Cᵀ = B · Aᵀ}: the large
+     * B is then read in place, six of its rows at a time, instead of being transposed into packed
+     * panels for every product; only A is packed. Each element of C is the same sum, in the same order,
+     * as on the packed path, so the result is bit for bit the same.
+     */
+    private static void gemmTransposed(int m, int n0, int n1, int k, float[] a, int lda, float[] b, int ldb,
+                                       float[] c, int ldc, boolean accumulate, Scratch scratch) {
+        float[] pb = scratch.packedB(Math.min(KC, k) * NR);
+        float[] pa = scratch.packedA(MR * Math.min(KC, k));
+        float[] tile = scratch.tile;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean add = accumulate || p0 > 0;
+            packB(true, a, lda, 0, m, p0, kc, pb); // Aᵀ as one panel: pb[p*NR + r] = A[r][p0 + p]
+            for (int j = n0; j < n1; j += MR) {
+                int rows = Math.min(MR, n1 - j);
+                if (rows == MR) {
+                    microKernel6x4InPlaceA(b, j * ldb + p0, ldb, pb, kc, tile);
+                } else {
+                    packA(false, b, ldb, j, rows, p0, kc, pa);
+                    microKernel(pa, 0, pb, 0, NR, kc, tile);
+                }
+                // tile[jj][r] = Σ_p B[j + jj][p] · A[r][p] = C[r][j + jj]
+                for (int r = 0; r < m; r++) {
+                    int dst = r * ldc + j;
+                    for (int jj = 0; jj < rows; jj++) {
+                        float v = tile[jj * NR + r];
+                        c[dst + jj] = add ? c[dst + jj] + v : v;
                     }
                 }
             }
@@ -231,6 +271,45 @@ final class VectorKernels implements Kernels {
             c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
             a = FloatVector.broadcast(S, pa[ao + 5]);
             c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
+        }
+        c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
+        c10.intoArray(t, NR); c11.intoArray(t, NR + L); c12.intoArray(t, NR + 2 * L); c13.intoArray(t, NR + 3 * L);
+        c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L); c22.intoArray(t, 2 * NR + 2 * L); c23.intoArray(t, 2 * NR + 3 * L);
+        c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L); c32.intoArray(t, 3 * NR + 2 * L); c33.intoArray(t, 3 * NR + 3 * L);
+        c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L); c42.intoArray(t, 4 * NR + 2 * L); c43.intoArray(t, 4 * NR + 3 * L);
+        c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L); c52.intoArray(t, 5 * NR + 2 * L); c53.intoArray(t, 5 * NR + 3 * L);
+    }
+
+    /**
+     * {@link #microKernel6x4} with A's six rows read in place ({@code aOff + r·lda + p}) rather than
+     * from a packed sliver: each is a sequential stream, which the prefetcher follows.
+     */
+    private static void microKernel6x4InPlaceA(float[] a, int aOff, int lda, float[] pb, int kc, float[] t) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda, a4 = aOff + 4 * lda, a5 = aOff + 5 * lda;
+        int bo = 0;
+        for (int p = 0; p < kc; p++, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bo + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
         c00.intoArray(t, 0); c01.intoArray(t, L); c02.intoArray(t, 2 * L); c03.intoArray(t, 3 * L);
         c10.intoArray(t, NR); c11.intoArray(t, NR + L); c12.intoArray(t, NR + 2 * L); c13.intoArray(t, NR + 3 * L);

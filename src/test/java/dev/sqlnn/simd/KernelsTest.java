@@ -41,6 +41,11 @@ class KernelsTest {
         shapes.add(Arguments.of(64, 1024, 784, false, false));
         shapes.add(Arguments.of(784, 1024, 64, true, false));
         shapes.add(Arguments.of(64, 784, 1024, false, true));
+        // A·Bᵀ with A of at most one panel of rows, computed as (B·Aᵀ)ᵀ: partial slivers of six B rows, several depth blocks.
+        shapes.add(Arguments.of(64, 130, 600, false, true));
+        shapes.add(Arguments.of(13, 17, 257, false, true));
+        shapes.add(Arguments.of(1, 5, 3, false, true));
+        shapes.add(Arguments.of(65, 100, 300, false, true));
         return shapes.build();
     }
 
@@ -83,6 +88,29 @@ class KernelsTest {
                     assertEquals(expected[i * n + j], v, 1e-4f * k);
                 }
             }
+        }
+    }
+
+    /** A·Bᵀ sums each element in the same order as A·(Bᵀ written out): the same bits, on 1 and 2 threads. */
+    @Test
+    void aTransposedProductEqualsThePlainProductOfTheTransposeBitForBit() {
+        Kernels kernels = KernelProvider.kernels();
+        Random r = new Random(5);
+        int m = 64, n = 1000, k = 530;
+        float[] a = random(r, m * k);
+        float[] b = random(r, n * k); // n × k: op(B) = Bᵀ
+        float[] bt = new float[k * n];
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) bt[p * n + j] = b[j * k + p];
+        }
+        for (int threads = 1; threads <= 2; threads++) {
+            float[] transposed = new float[m * n];
+            float[] plain = new float[m * n];
+            try (MatMul matMul = new MatMul(kernels, threads)) {
+                matMul.gemm(false, true, m, n, k, a, k, b, k, transposed, n, false);
+                matMul.gemm(false, false, m, n, k, a, k, bt, n, plain, n, false);
+            }
+            assertTrue(java.util.Arrays.equals(plain, transposed), threads + " thread(s)");
         }
     }
 
