@@ -23,6 +23,7 @@ final class SparseBatch {
     private final float[] values;   // row r's non-zero values at [r × width, r × width + counts[r])
     private final int[] indices;    // and their column indices
     private final int[] counts;
+    private final boolean[] usedInputs;
     // The same entries by column, for products with the transpose (allocated and built on demand).
     private float[] columnValues = new float[0];
     private int[] columnRows = new int[0];
@@ -36,6 +37,7 @@ final class SparseBatch {
         this.values = new float[Math.multiplyExact(maxRows, maxWidth)];
         this.indices = new int[values.length];
         this.counts = new int[maxRows];
+        this.usedInputs = new boolean[maxWidth];
     }
 
     /** Whether layer {@code l}'s inputs may be mostly zeros: the network's inputs, or units after a ReLU (never after tanh or sigmoid). */
@@ -70,6 +72,12 @@ final class SparseBatch {
     void times(float[] w, float[] bias, int outWidth, Activation activation, float[] out, MatMul matMul) {
         boolean wholeRows = activation == Activation.SOFTMAX; // the others apply column by column
         int block = Math.max(MatMul.COLUMN_ALIGN, BLOCK_FLOATS / width / MatMul.COLUMN_ALIGN * MatMul.COLUMN_ALIGN);
+        // Only the weight rows of inputs that some row uses are read: pack those alone.
+        boolean[] used = usedInputs;
+        java.util.Arrays.fill(used, 0, width, false);
+        for (int r = 0; r < rows; r++) {
+            for (int t = r * width, end = t + counts[r]; t < end; t++) used[indices[t]] = true;
+        }
         matMul.forEachColumnRange(outWidth, (c0, c1) -> {
             float[] packed = PACKED.get();
             if (packed.length < width * block) PACKED.set(packed = new float[width * block]);
@@ -77,7 +85,9 @@ final class SparseBatch {
                 int n = Math.min(block, c1 - jb);
                 // The block's rows lie a power of two apart in w (4 KB for 1024 columns), where they
                 // would compete for a few of L2's sets; packed one after the other, they all fit.
-                for (int i = 0; i < width; i++) System.arraycopy(w, i * outWidth + jb, packed, i * n, n);
+                for (int i = 0; i < width; i++) {
+                    if (used[i]) System.arraycopy(w, i * outWidth + jb, packed, i * n, n);
+                }
                 for (int r = 0; r < rows; r++) {
                     int base = r * width;
                     int at = r * outWidth + jb;
