@@ -1,8 +1,8 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.model.EmbeddedSession;
 import dev.sqlnn.Sqlnn;
 import dev.sqlnn.data.Task;
+import dev.sqlnn.model.EmbeddedSession;
 import dev.sqlnn.model.LoadedModel;
 import dev.sqlnn.model.LogRow;
 import dev.sqlnn.model.ModelRegistry;
