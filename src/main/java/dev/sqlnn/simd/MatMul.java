@@ -1,17 +1,13 @@
 package dev.sqlnn.simd;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * Matrix products split across cores by column blocks of C.
  *
  * <p>Every element of C is summed by one thread in the same order whatever the thread count, so
  * the result is bit-identical for 1 or n threads. Worker threads are created once per instance
- * and reused, so no thread starts per product; call {@link #close()} when done.
+ * and reused, and they spin briefly between pieces of work ({@link SpinningWorkers}), so neither a
+ * thread start nor a wake-up is paid per product; call {@link #close()} when done. One thread at a
+ * time may use an instance.
  */
 public final class MatMul implements AutoCloseable {
 
@@ -24,7 +20,7 @@ public final class MatMul implements AutoCloseable {
 
     private final Kernels kernels;
     private final int threads;
-    private final ExecutorService workers;
+    private final SpinningWorkers workers;
 
     public MatMul(Kernels kernels, int threads) {
         if (threads < 1) {
@@ -32,16 +28,7 @@ public final class MatMul implements AutoCloseable {
         }
         this.kernels = kernels;
         this.threads = threads;
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonThreads());
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "sqlnn-matmul-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        this.workers = threads == 1 ? null : new SpinningWorkers(threads - 1);
     }
 
     public Kernels kernels() {
@@ -61,18 +48,8 @@ public final class MatMul implements AutoCloseable {
             kernels.gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
-        @SuppressWarnings("unchecked")
-        Future<?>[] pending = new Future<?>[parts - 1];
-        for (int t = 1; t < parts; t++) {
-            int n0 = columnStart(t, parts, blocks, n);
-            int n1 = columnStart(t + 1, parts, blocks, n);
-            pending[t - 1] = workers.submit(() ->
-                    kernels.gemm(transA, transB, m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate));
-        }
-        kernels.gemm(transA, transB, m, 0, columnStart(1, parts, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate);
-        for (Future<?> f : pending) {
-            await(f);
-        }
+        workers.invoke(parts, t -> kernels.gemm(transA, transB, m, columnStart(t, parts, blocks, n),
+                columnStart(t + 1, parts, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate));
     }
 
     /** A piece of element-wise work over the index range {@code [from, to)}. */
@@ -106,16 +83,7 @@ public final class MatMul implements AutoCloseable {
             task.run(0, n);
             return;
         }
-        Future<?>[] pending = new Future<?>[parts - 1];
-        for (int t = 1; t < parts; t++) {
-            int from = columnStart(t, parts, blocks, n);
-            int to = columnStart(t + 1, parts, blocks, n);
-            pending[t - 1] = workers.submit(() -> task.run(from, to));
-        }
-        task.run(0, columnStart(1, parts, blocks, n));
-        for (Future<?> f : pending) {
-            await(f);
-        }
+        workers.invoke(parts, t -> task.run(columnStart(t, parts, blocks, n), columnStart(t + 1, parts, blocks, n)));
     }
 
     /**
@@ -128,38 +96,15 @@ public final class MatMul implements AutoCloseable {
             task.run(0, rows);
             return;
         }
-        Future<?>[] pending = new Future<?>[parts - 1];
-        for (int t = 1; t < parts; t++) {
-            int from = (int) ((long) rows * t / parts);
-            int to = (int) ((long) rows * (t + 1) / parts);
-            pending[t - 1] = workers.submit(() -> task.run(from, to));
-        }
-        task.run(0, rows / parts);
-        for (Future<?> f : pending) {
-            await(f);
-        }
+        workers.invoke(parts, t -> task.run((int) ((long) rows * t / parts), (int) ((long) rows * (t + 1) / parts)));
     }
 
     private static int columnStart(int part, int parts, int blocks, int n) {
         return Math.min(n, (int) ((long) blocks * part / parts) * COLUMN_ALIGN);
     }
 
-    private static void await(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a matrix product", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) throw re;
-            if (cause instanceof Error err) throw err;
-            throw new IllegalStateException(cause);
-        }
-    }
-
     @Override
     public void close() {
-        if (workers != null) workers.shutdownNow();
+        if (workers != null) workers.close();
     }
 }
