@@ -1,6 +1,7 @@
 package dev.sqlnn.cli;
 
 import dev.sqlnn.Sqlnn;
+import dev.sqlnn.sql.ClientFunctions;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -71,8 +72,7 @@ final class Database {
 
     /** A query given on the command line, without the trailing semicolon a shell user may type. */
     static String trimQuery(String query) {
-        String q = query.strip();
-        while (q.endsWith(";")) q = q.substring(0, q.length() - 1).stripTrailing();
+        String q = ClientFunctions.withoutTrailingSemicolons(query);
         if (q.isEmpty()) throw new CommandFailure("the query is empty; pass a SELECT, e.g. --query 'SELECT image, label FROM digits'");
         return q;
     }

@@ -129,8 +129,10 @@ public final class ModelTrainer {
         long floatsPerParameter = 5 + (config.patience() > 0 ? 1 : 0);
         long units = 0;
         for (int size : sizes) units += size;
-        // A batch's activations, their gradients and pre-activations: about three floats per unit and row.
-        long bytes = (parameters * floatsPerParameter + 3L * config.batchSize() * units) * Float.BYTES;
+        // A batch's activations, their gradients and pre-activations: about three floats per unit and row
+        // (a batch is never larger than the rows).
+        long batch = Math.min(config.batchSize(), dataset.rows());
+        long bytes = (parameters * floatsPerParameter + 3L * batch * units) * Float.BYTES;
         long heap = Runtime.getRuntime().maxMemory();
         if (bytes + dataset.heapBytes() > heap * MAX_HEAP_SHARE) {
             throw new HeapLimitException(String.format(

@@ -58,9 +58,14 @@ public final class ClientFunctions {
      * {@code ;} is allowed; the newline ends a trailing {@code --} comment.
      */
     static String asOneQuery(String query) {
+        return "SELECT * FROM (" + withoutTrailingSemicolons(query) + "\n) AS sqlnn_query";
+    }
+
+    /** The query stripped, without the trailing semicolons a user may type. */
+    public static String withoutTrailingSemicolons(String query) {
         String body = query.strip();
         while (body.endsWith(";")) body = body.substring(0, body.length() - 1).stripTrailing();
-        return "SELECT * FROM (" + body + "\n) AS sqlnn_query";
+        return body;
     }
 
     /**
