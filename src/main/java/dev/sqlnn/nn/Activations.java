@@ -1,5 +1,7 @@
 package dev.sqlnn.nn;
 
+import dev.sqlnn.simd.MatMul;
+
 /**
  * The element-wise maths of {@link Activation}: applying one to a batch of pre-activations, and
  * multiplying a gradient by its derivative, written in terms of the activation's output (which
@@ -12,10 +14,15 @@ final class Activations {
 
     /**
      * Adds {@code bias} to each of the {@code rows} rows of {@code z} (row width {@code width}) and
-     * applies the activation in place.
+     * applies the activation in place, on {@code matMul}'s threads when the batch is large.
      */
-    static void addBiasAndActivate(Activation activation, float[] z, int rows, int width, float[] bias) {
-        for (int r = 0; r < rows; r++) {
+    static void addBiasAndActivate(Activation activation, float[] z, int rows, int width, float[] bias, MatMul matMul) {
+        matMul.forEachRow(rows, width, (from, to) -> addBiasAndActivate(activation, z, from, to, width, bias));
+    }
+
+    /** {@link #addBiasAndActivate(Activation, float[], int, int, float[], MatMul)} for rows {@code [from, to)}, on this thread. */
+    static void addBiasAndActivate(Activation activation, float[] z, int from, int to, int width, float[] bias) {
+        for (int r = from; r < to; r++) {
             int off = r * width;
             if (activation == Activation.RELU) {
                 // fused: the common case touches each element once

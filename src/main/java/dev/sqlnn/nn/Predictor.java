@@ -91,15 +91,8 @@ public final class Predictor {
     public void forwardBatch(float[] inputs, int rows, float[] out, MatMul matMul, BatchBuffers buffers) {
         float[] current = inputs;
         for (int l = 0; l < network.layerCount(); l++) {
-            int in = network.size(l);
-            int width = network.size(l + 1);
             float[] next = l == network.layerCount() - 1 ? out : buffers.hidden[l];
-            if (SparseBatch.mayBeSparse(network, l) && buffers.sparse.gather(current, rows, in, matMul)) {
-                buffers.sparse.times(network.weights(l), network.biases(l), width, network.activation(l), next, matMul);
-            } else {
-                matMul.gemm(false, false, rows, width, in, current, in, network.weights(l), width, next, width, false);
-                Activations.addBiasAndActivate(network.activation(l), next, rows, width, network.biases(l));
-            }
+            LayerForward.run(network, l, current, rows, next, SparseBatch.mayBeSparse(network, l) ? buffers.sparse : null, matMul);
             current = next;
         }
     }

@@ -66,15 +66,7 @@ final class Propagation {
     void forward(int rows) {
         checkBatch(rows);
         for (int l = 0; l < network.layerCount(); l++) {
-            int in = network.size(l);
-            int out = network.size(l + 1);
-            usedSparse[l] = sparse[l] != null && sparse[l].gather(outputs[l], rows, in, matMul);
-            if (usedSparse[l]) {
-                sparse[l].times(network.weights(l), network.biases(l), out, network.activation(l), outputs[l + 1], matMul);
-                continue;
-            }
-            matMul.gemm(false, false, rows, out, in, outputs[l], in, network.weights(l), out, outputs[l + 1], out, false);
-            Activations.addBiasAndActivate(network.activation(l), outputs[l + 1], rows, out, network.biases(l));
+            usedSparse[l] = LayerForward.run(network, l, outputs[l], rows, outputs[l + 1], sparse[l], matMul);
         }
     }
 

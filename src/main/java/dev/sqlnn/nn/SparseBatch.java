@@ -47,20 +47,23 @@ final class SparseBatch {
 
     /**
      * Gathers the non-zero values of {@code rows × width} row-major {@code input}, split across the
-     * threads by rows, and returns whether they are few enough (under a third) for the sparse
-     * products to beat a dense one.
+     * threads by rows, when they are few enough (under a third) for the sparse products to beat a
+     * dense one, and returns whether they were. They are counted first, so that a layer whose
+     * inputs turn out dense (the units after a ReLU, often) costs a count rather than a copy.
      */
     boolean gather(float[] input, int rows, int width, MatMul matMul) {
         this.rows = rows;
         this.width = width;
         matMul.forEachRow(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                counts[r] = kernels.gatherNonZeros(input, r * width, width, values, indices, r * width);
-            }
+            for (int r = from; r < to; r++) counts[r] = kernels.countNonZeros(input, r * width, width);
         });
         long total = 0;
         for (int r = 0; r < rows; r++) total += counts[r];
-        return total * 3 < (long) rows * width;
+        if (total * 3 >= (long) rows * width) return false;
+        matMul.forEachRow(rows, (from, to) -> {
+            for (int r = from; r < to; r++) kernels.gatherNonZeros(input, r * width, width, values, indices, r * width);
+        });
+        return true;
     }
 
     /**

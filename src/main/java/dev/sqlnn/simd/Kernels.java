@@ -38,6 +38,9 @@ public interface Kernels {
     void sparseRowTimesMatrix(float[] values, int[] rows, int from, int to, float[] w, int wOff, int stride,
                               float[] y, int yOff, int n);
 
+    /** How many of {@code x[xOff..xOff+n)} are not zero: whether a layer's inputs are worth gathering. */
+    int countNonZeros(float[] x, int xOff, int n);
+
     /**
      * Copies the non-zero elements of {@code x[xOff..xOff+n)} to {@code values[out..)}, in order, and
      * their indices (from 0) to {@code indices[out..)}; returns how many there are. May write

@@ -99,6 +99,19 @@ public final class MatMul implements AutoCloseable {
         workers.invoke(parts, t -> task.run((int) ((long) rows * t / parts), (int) ((long) rows * (t + 1) / parts)));
     }
 
+    /**
+     * Runs element-wise {@code task} over rows {@code [0, rows)} of {@code width} elements, split
+     * across the threads by rows when there are enough elements to be worth the hand-off: for work
+     * that needs whole rows, such as a softmax.
+     */
+    public void forEachRow(int rows, int width, RangeTask task) {
+        if ((long) rows * width < PARALLEL_ELEMENTS) {
+            task.run(0, rows);
+            return;
+        }
+        forEachRow(rows, task);
+    }
+
     private static int columnStart(int part, int parts, int blocks, int n) {
         return Math.min(n, (int) ((long) blocks * part / parts) * COLUMN_ALIGN);
     }

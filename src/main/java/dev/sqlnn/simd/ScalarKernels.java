@@ -66,6 +66,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int countNonZeros(float[] x, int xOff, int n) {
+        int count = 0;
+        for (int i = 0; i < n; i++) count += x[xOff + i] != 0f ? 1 : 0;
+        return count;
+    }
+
+    @Override
     public int gatherNonZeros(float[] x, int xOff, int n, float[] values, int[] indices, int out) {
         return gatherNonZeros(x, xOff, n, values, indices, out, 0);
     }

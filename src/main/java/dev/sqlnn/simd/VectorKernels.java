@@ -426,6 +426,17 @@ final class VectorKernels implements Kernels {
         y6.intoArray(y, yOff + 6 * L); y7.intoArray(y, yOff + 7 * L);
     }
 
+    @Override
+    public int countNonZeros(float[] x, int xOff, int n) {
+        int count = 0;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            count += FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.NE, 0f).trueCount();
+        }
+        return count + SCALAR.countNonZeros(x, xOff + i, n - i);
+    }
+
     /** Compresses each vector's non-zero lanes to the front (one AVX-512 instruction), values and indices alike. */
     @Override
     public int gatherNonZeros(float[] x, int xOff, int n, float[] values, int[] indices, int out) {

@@ -186,7 +186,7 @@ class KernelsTest {
     }
 
     @Test
-    void gatherNonZerosKeepsEveryNonZeroInOrder() {
+    void gatherNonZerosKeepsEveryNonZeroInOrderAndCountNonZerosCountsThem() {
         for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.kernels()}) {
             for (int n : AWKWARD) {
                 for (double share : new double[] {0, 0.2, 0.6, 1}) {
@@ -194,6 +194,7 @@ class KernelsTest {
                     float[] x = new float[n + 5];
                     for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < share ? r.nextFloat() + 0.5f : 0f;
                     if (n > 3) x[4] = Float.NaN; // not zero: kept
+                    if (n > 4) x[5] = -0f; // zero: skipped
                     float[] values = new float[n + 9];
                     int[] indices = new int[n + 9];
                     int count = kernels.gatherNonZeros(x, 2, n, values, indices, 3);
@@ -206,6 +207,7 @@ class KernelsTest {
                         }
                     }
                     assertEquals(expected, count, kernels.description() + ", n=" + n + ", share " + share);
+                    assertEquals(expected, kernels.countNonZeros(x, 2, n), kernels.description() + ", count, n=" + n + ", share " + share);
                 }
             }
         }
