@@ -1,6 +1,6 @@
 package dev.sqlnn.nn;
 
-import dev.sqlnn.simd.MatMul;
+import dev.sqlnn.simd.Epilogue;
 
 /**
  * The element-wise maths of {@link Activation}: applying one to a batch of pre-activations, and
@@ -13,25 +13,24 @@ final class Activations {
     }
 
     /**
-     * Adds {@code bias} to each of the {@code rows} rows of {@code z} (row width {@code width}) and
-     * applies the activation in place, on {@code matMul}'s threads when the batch is large.
+     * A matrix product's epilogue that adds {@code bias} to each finished piece of a layer's output
+     * and applies the activation, when it works element by element; a softmax needs whole rows, so
+     * for it the bias alone is added and the caller applies {@link #softmax} afterwards.
      */
-    static void addBiasAndActivate(Activation activation, float[] z, int rows, int width, float[] bias, MatMul matMul) {
-        matMul.forEachRow(rows, width, (from, to) -> addBiasAndActivate(activation, z, from, to, width, bias));
-    }
-
-    /** {@link #addBiasAndActivate(Activation, float[], int, int, float[], MatMul)} for rows {@code [from, to)}, on this thread. */
-    static void addBiasAndActivate(Activation activation, float[] z, int from, int to, int width, float[] bias) {
-        for (int r = from; r < to; r++) {
-            int off = r * width;
-            if (activation == Activation.RELU) {
-                // fused: the common case touches each element once
-                for (int j = 0; j < width; j++) z[off + j] = Math.max(0f, z[off + j] + bias[j]);
-                continue;
-            }
-            for (int j = 0; j < width; j++) z[off + j] += bias[j];
-            activate(activation, z, off, width);
-        }
+    static Epilogue biasAndActivation(Activation activation, float[] bias) {
+        return switch (activation) {
+            // fused: the common case touches each element once
+            case RELU -> (c, off, column, n) -> {
+                for (int j = 0; j < n; j++) c[off + j] = Math.max(0f, c[off + j] + bias[column + j]);
+            };
+            case SOFTMAX, IDENTITY -> (c, off, column, n) -> {
+                for (int j = 0; j < n; j++) c[off + j] += bias[column + j];
+            };
+            case TANH, SIGMOID -> (c, off, column, n) -> {
+                for (int j = 0; j < n; j++) c[off + j] += bias[column + j];
+                activate(activation, c, off, n);
+            };
+        };
     }
 
     /** Applies the activation to {@code z[off..off+width)} in place. */

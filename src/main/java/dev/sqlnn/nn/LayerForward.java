@@ -22,8 +22,14 @@ final class LayerForward {
             sparse.times(network.weights(l), network.biases(l), outWidth, network.activation(l), out, matMul);
             return true;
         }
-        matMul.gemm(false, false, rows, outWidth, inWidth, in, inWidth, network.weights(l), outWidth, out, outWidth, false);
-        Activations.addBiasAndActivate(network.activation(l), out, rows, outWidth, network.biases(l), matMul);
+        Activation activation = network.activation(l);
+        matMul.gemm(false, false, rows, outWidth, inWidth, in, inWidth, network.weights(l), outWidth, out, outWidth, false,
+                Activations.biasAndActivation(activation, network.biases(l)));
+        if (activation == Activation.SOFTMAX) {
+            matMul.forEachRow(rows, outWidth, (from, to) -> {
+                for (int r = from; r < to; r++) Activations.softmax(out, r * outWidth, outWidth);
+            });
+        }
         return false;
     }
 }

@@ -23,8 +23,17 @@ public interface Kernels {
      * {@code ldc}. Each element of C is summed over k in the same order whatever the column
      * range, so splitting columns across threads gives bit-identical results.
      */
+    default void gemm(boolean transA, boolean transB, int m, int n0, int n1, int k,
+                      float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+        gemm(transA, transB, m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate, null);
+    }
+
+    /**
+     * {@link #gemm(boolean, boolean, int, int, int, int, float[], int, float[], int, float[], int, boolean)}
+     * that hands each finished piece of C to {@code epilogue} (when not null) while it is in cache.
+     */
     void gemm(boolean transA, boolean transB, int m, int n0, int n1, int k,
-              float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate);
+              float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate, Epilogue epilogue);
 
     /** {@code y[yOff..yOff+n) += alpha * x[xOff..xOff+n)}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);

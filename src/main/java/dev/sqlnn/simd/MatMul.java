@@ -42,14 +42,20 @@ public final class MatMul implements AutoCloseable {
     /** {@code C (+)= op(A) · op(B)} over all n columns; see {@link Kernels#gemm}. */
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+        gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, null);
+    }
+
+    /** {@link #gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}, each piece of C finished by {@code epilogue}. */
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate, Epilogue epilogue) {
         int blocks = (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN;
         int parts = Math.min(threads, blocks);
         if (parts <= 1 || (long) m * n * k < PARALLEL_THRESHOLD) {
-            kernels.gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            kernels.gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue);
             return;
         }
         workers.invoke(parts, t -> kernels.gemm(transA, transB, m, columnStart(t, parts, blocks, n),
-                columnStart(t + 1, parts, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate));
+                columnStart(t + 1, parts, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate, epilogue));
     }
 
     /** A piece of element-wise work over the index range {@code [from, to)}. */

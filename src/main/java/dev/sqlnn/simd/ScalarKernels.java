@@ -14,7 +14,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n0, int n1, int k,
-                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate, Epilogue epilogue) {
         if (!accumulate) {
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(c, i * ldc + n0, i * ldc + n1, 0f);
@@ -43,6 +43,7 @@ public final class ScalarKernels implements Kernels {
                     }
                 }
             }
+            if (epilogue != null && n1 > n0) epilogue.finish(c, ci + n0, n0, n1 - n0);
         }
     }
 

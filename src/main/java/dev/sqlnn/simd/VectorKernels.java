@@ -68,15 +68,18 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n0, int n1, int k,
-                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {
+                     float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate, Epilogue epilogue) {
         if (m <= 0 || n1 <= n0) return;
-        if (k == 0) {
-            if (!accumulate) clear(c, ldc, m, n0, n1);
-            return;
-        }
         Scratch scratch = SCRATCH.get();
-        if (!transA && transB && NV == 4 && m <= NR) {
-            gemmTransposed(m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate, scratch);
+        if (k == 0 || (!transA && transB && NV == 4 && m <= NR)) {
+            if (k == 0) {
+                if (!accumulate) clear(c, ldc, m, n0, n1);
+            } else {
+                gemmTransposed(m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate, scratch);
+            }
+            if (epilogue != null) {
+                for (int i = 0; i < m; i++) epilogue.finish(c, i * ldc + n0, n0, n1 - n0);
+            }
             return;
         }
         int mcMax = Math.min(MC, roundUp(m, MR));
@@ -107,6 +110,9 @@ final class VectorKernels implements Kernels {
                         // micro-kernel keeps it small enough for C2 to inline every vector operation.
                         microKernel(pa, paOff, bSrc, bOff, bStride, kc, scratch.tile);
                         mergeTile(scratch.tile, mr, nr, c, cOff, ldc, add);
+                        if (epilogue != null && p0 + kc == k) {
+                            for (int r = 0; r < mr; r++) epilogue.finish(c, cOff + r * ldc, j0, nr);
+                        }
                     }
                 }
             }

@@ -67,6 +67,54 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The epilogue sees every element of C exactly once, after its sum is complete: on every path of
+     * the vector kernel (several depth blocks, more rows than one packed block, the short A·Bᵀ, k = 0),
+     * in the scalar kernel, and split across threads by columns.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
+    @MethodSource("epilogueShapes")
+    void epilogueFinishesEveryElementOnceWithItsFinalValue(int m, int n, int k, boolean transA, boolean transB) {
+        Random r = new Random(m * 13L + n * 7L + k);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.kernels()}) {
+            for (int threads : new int[] {1, 2}) {
+                float[] plain = new float[m * n];
+                kernels.gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, plain, n, false);
+                float[] finished = new float[m * n];
+                int[] visits = new int[m * n];
+                Epilogue epilogue = (c, off, column, count) -> {
+                    for (int j = 0; j < count; j++) {
+                        int at = off + j;
+                        assertEquals(column + j, at % n, "the column handed over is the element's");
+                        visits[at]++;
+                        c[at] = c[at] * 2f + (column + j);
+                    }
+                };
+                try (MatMul matMul = new MatMul(kernels, threads)) {
+                    matMul.gemm(transA, transB, m, n, k, a, lda, b, ldb, finished, n, false, epilogue);
+                }
+                for (int i = 0; i < m * n; i++) {
+                    String where = kernels.description() + ", " + threads + " threads, element " + i;
+                    assertEquals(1, visits[i], where);
+                    assertEquals(plain[i] * 2f + i % n, finished[i], where);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> epilogueShapes() {
+        return Stream.of(
+                Arguments.of(64, 1024, 784, false, false), // the forward shape: four depth blocks, two threads' columns
+                Arguments.of(250, 130, 300, false, false),  // more rows than one packed block of A, a partial panel
+                Arguments.of(13, 70, 600, true, false),
+                Arguments.of(64, 130, 600, false, true),    // the short A·Bᵀ path
+                Arguments.of(7, 65, 0, false, false));      // no depth: C is zeros, still finished
+    }
+
     @Test
     void gemmColumnRangeLeavesOtherColumnsAlone() {
         Kernels vector = vector();
