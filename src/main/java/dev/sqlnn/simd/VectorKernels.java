@@ -70,16 +70,15 @@ final class VectorKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int m, int n0, int n1, int k,
                      float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate, Epilogue epilogue) {
         if (m <= 0 || n1 <= n0) return;
+        if (k == 0) {
+            if (!accumulate) clear(c, ldc, m, n0, n1);
+            finishRows(epilogue, c, ldc, m, n0, n1);
+            return;
+        }
         Scratch scratch = SCRATCH.get();
-        if (k == 0 || (!transA && transB && NV == 4 && m <= NR)) {
-            if (k == 0) {
-                if (!accumulate) clear(c, ldc, m, n0, n1);
-            } else {
-                gemmTransposed(m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate, scratch);
-            }
-            if (epilogue != null) {
-                for (int i = 0; i < m; i++) epilogue.finish(c, i * ldc + n0, n0, n1 - n0);
-            }
+        if (!transA && transB && NV == 4 && m <= NR) {
+            gemmTransposed(m, n0, n1, k, a, lda, b, ldb, c, ldc, accumulate, scratch);
+            finishRows(epilogue, c, ldc, m, n0, n1);
             return;
         }
         int mcMax = Math.min(MC, roundUp(m, MR));
@@ -153,6 +152,12 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /** Hands columns {@code [n0, n1)} of every row of C to {@code epilogue}, if any: for the paths that do not finish C tile by tile. */
+    private static void finishRows(Epilogue epilogue, float[] c, int ldc, int m, int n0, int n1) {
+        if (epilogue == null) return;
+        for (int i = 0; i < m; i++) epilogue.finish(c, i * ldc + n0, n0, n1 - n0);
     }
 
     private static int roundUp(int x, int multiple) {
