@@ -16,7 +16,7 @@ PyTorch here, so that the two can be compared minute for minute. It mirrors the 
 
 PyTorch is "tuned" as in the issue: the thread count set explicitly and denormals flushed.
 
-    OPENBLAS_NUM_THREADS=2 python3 bench/pytorch_compare.py [--threads 2] [--epochs 5] [--data ../shared/data] [--json FILE]
+    OPENBLAS_NUM_THREADS=2 python3 bench/pytorch_compare.py [--threads 2] [--epochs 5] [--data FOLDER] [--json FILE]
 """
 import argparse
 import gzip
@@ -84,7 +84,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
+    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "main", "resources", "dev", "sqlnn", "data")
+    parser.add_argument("--data", default=bundled, help="the folder of the mnist10k-*.gz files (default: the ones sqlnn bundles)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
