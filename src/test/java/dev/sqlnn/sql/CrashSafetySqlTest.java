@@ -60,11 +60,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * dead JVMs used and marks their runs left {@code running} as {@code abandoned}.
  *
  * <p>The other JVM opens the database with {@code WRITE_DELAY=0}, so that H2 writes each commit to the
- * file before the commit returns: then every commit it reported (a write, a version ML_TRAIN returned)
- * must be there. With H2's default (500 ms) a kill may lose the last commits; worse, H2 2.5.252 then
- * sometimes brings back part of a transaction that never committed: seen here, and without sqlnn, as
- * some of an application write's orders without the rest of it. {@code -Dsqlnn.crashWriteDelay=500}
- * runs the rounds that way; the database must then hold the state after some prefix of the commits.
+ * file before the commit returns. H2 still does not promise that a commit survives a kill (its
+ * maintainers say so, e.g. h2database#1259), and once in about 150 kills here with it the last commit
+ * reported (an application write) was gone: so the database must hold the state after some prefix of
+ * the commits, every commit before the round included (so only the newest ones can be gone), and a
+ * reported commit that is gone is printed. With H2's default (500 ms) a kill loses the last commits more often;
+ * worse, H2 2.5.252 then sometimes brings back part of a transaction that never committed: seen here,
+ * and without sqlnn, as some of an application write's orders without the rest of it.
+ * {@code -Dsqlnn.crashWriteDelay=500} runs the rounds that way.
  *
  * <p>The seed of the random kill points is printed; {@code -Dsqlnn.crashSeed=N} repeats them.
  */
@@ -431,9 +434,13 @@ class CrashSafetySqlTest extends SqlTestSupport {
         int writes = (Integer) value("SELECT WRITES FROM APP_STATE WHERE ID = 1");
         int reported = Math.max(writesBefore, events.lastWrite());
         // The write after the last one reported may have committed before its report was printed.
-        int lowest = durable ? reported : writesBefore;
-        assertTrue(writes >= lowest && writes <= reported + 1, () -> where + "the application's tables show "
-                + writes + " writes; expected " + lowest + " to " + (reported + 1));
+        assertTrue(writes >= writesBefore && writes <= reported + 1, () -> where + "the application's tables show "
+                + writes + " writes; expected " + writesBefore + " to " + (reported + 1));
+        if (durable && writes < reported) {
+            System.out.printf("CrashSafetySqlTest: %sH2 lost %d application write(s) it had reported committed,"
+                    + " with WRITE_DELAY=0 (the tables hold the state after write %d of %d)%n",
+                    where, reported - writes, writes, reported);
+        }
         List<String> expected = expectedApplicationLines(writes);
         String state = "the state after " + writes + " whole writes";
         assertSameLines(where + "the application's tables are not " + state, expected, applicationLines());
@@ -560,8 +567,14 @@ class CrashSafetySqlTest extends SqlTestSupport {
         List<Long> newVersions = seeds.keySet().stream().filter(v -> v > versionsBefore).toList();
         for (long v : events.trained()) {
             assertTrue(v > versionsBefore, where + "ML_TRAIN returned " + v + ", a version used before");
-            if (durable) {
-                assertTrue(seeds.containsKey(v), where + "ML_TRAIN returned " + v + ", committed, but it is gone");
+            if (!seeds.containsKey(v)) {
+                // Lost by H2 after the kill (see the class comment): only as the last of the commits.
+                assertTrue(events.trained().stream().noneMatch(t -> t > v && seeds.containsKey(t)), where + "ML_TRAIN returned " + v
+                        + ", committed, but it is gone while later versions it returned are there: " + events.trained());
+                if (durable) {
+                    System.out.printf("CrashSafetySqlTest: %sH2 lost version %d, which ML_TRAIN had returned, with"
+                            + " WRITE_DELAY=0%n", where, v);
+                }
             }
         }
         List<Long> unreported = newVersions.stream().filter(v -> !events.trained().contains(v)).toList();
