@@ -162,9 +162,8 @@ public final class FeatureColumns {
         Preprocessing p = model.model().preprocessing();
         switch (form) {
             case BYTES -> {
-                byte[] bytes = rs.getBytes(columns[0]);
+                byte[] bytes = readBytes(rs, row);
                 if (bytes == null) return false;
-                checkWidth(bytes.length, row, "bytes");
                 p.apply(bytes, 0, out, offset);
             }
             case ARRAY -> {
@@ -217,6 +216,24 @@ public final class FeatureColumns {
                     + " needs finite numbers within the float32 range");
         }
         return x;
+    }
+
+    /** Whether the features are one column of bytes, which {@link #readBytes} reads without scaling them. */
+    public boolean isBytes() {
+        return form == Form.BYTES;
+    }
+
+    /**
+     * The current row's feature bytes, unscaled, or null when NULL: for a caller that scales many rows
+     * at once ({@code model.preprocessing().apply}), in parallel. Only when {@link #isBytes()}.
+     *
+     * @throws DataException for a wrong width
+     */
+    public byte[] readBytes(ResultSet rs, long row) throws SQLException {
+        if (form != Form.BYTES) throw new IllegalStateException("the features of model " + model.describe() + " are not bytes");
+        byte[] bytes = rs.getBytes(columns[0]);
+        if (bytes != null) checkWidth(bytes.length, row, "bytes");
+        return bytes;
     }
 
     private void checkWidth(int actual, long row, String what) {

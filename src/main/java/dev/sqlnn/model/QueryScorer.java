@@ -1,6 +1,7 @@
 package dev.sqlnn.model;
 
 import dev.sqlnn.nn.Predictor;
+import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.simd.MatMul;
 
@@ -30,9 +31,12 @@ public final class QueryScorer {
     private final RowReader reader;
     private final Runnable betweenBatches;
     private final BatchScorer scorer;
+    private final MatMul matMul;
     private final boolean classifier;
     private final Object[][] values;
     private final boolean[] scored;
+    /** A batch's feature bytes, when the features are bytes: scaled all at once, on every thread. */
+    private final byte[][] bytes;
     private float[] outputs;
     private int count;
     private long rowsRead;
@@ -50,9 +54,11 @@ public final class QueryScorer {
         this.reader = reader;
         this.betweenBatches = betweenBatches;
         this.scorer = new BatchScorer(model.model(), BatchScorer.BATCH, matMul);
+        this.matMul = matMul;
         this.classifier = model.model().task() == Task.CLASSIFICATION;
         this.values = new Object[scorer.capacity()][];
         this.scored = new boolean[scorer.capacity()];
+        this.bytes = features.isBytes() ? new byte[scorer.capacity()][] : null;
     }
 
     public FeatureColumns features() {
@@ -72,14 +78,37 @@ public final class QueryScorer {
             }
             rowsRead++;
             values[count] = reader.read(rows);
-            scored[count] = features.read(rows, rowsRead, inputs, count * width);
-            // A row without features is scored as zeros, to keep the batch contiguous, and its outputs ignored.
-            if (!scored[count]) java.util.Arrays.fill(inputs, count * width, (count + 1) * width, 0f);
+            if (bytes != null) {
+                bytes[count] = features.readBytes(rows, rowsRead);
+                scored[count] = bytes[count] != null;
+            } else {
+                scored[count] = features.read(rows, rowsRead, inputs, count * width);
+                // A row without features is scored as zeros, to keep the batch contiguous, and its outputs ignored.
+                if (!scored[count]) java.util.Arrays.fill(inputs, count * width, (count + 1) * width, 0f);
+            }
             count++;
         }
+        if (bytes != null) scaleBytes(inputs, width);
         outputs = scorer.score(count);
         if (count > 0 && betweenBatches != null) betweenBatches.run();
         return count;
+    }
+
+    /**
+     * Scales the batch's feature bytes into {@code inputs}, split across the threads by rows: reading
+     * rows from the query is the serial part of a batch, so the scaling is taken out of it.
+     */
+    private void scaleBytes(float[] inputs, int width) {
+        Preprocessing p = model.model().preprocessing();
+        matMul.forEachRow(count, width, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                if (bytes[r] == null) {
+                    java.util.Arrays.fill(inputs, r * width, (r + 1) * width, 0f); // scored as zeros, ignored
+                } else {
+                    p.apply(bytes[r], 0, inputs, r * width);
+                }
+            }
+        });
     }
 
     /** What the {@link RowReader} kept of row {@code i} of the batch. */
