@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also train one epoch on 60,000 synthetic MNIST-shaped images, measuring peak heap (default: on)")
     boolean large;
 
+    @Option(names = "--quick", description = "Short timing rounds, for rough figures in a fraction of the time:"
+            + " to check that everything works, not to measure")
+    boolean quick;
+
     private final ObjectNode results = new ObjectMapper().createObjectNode();
 
     @Override
@@ -86,8 +90,9 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("FMA peak: not measured (jdk.incubator.vector not readable)");
             return;
         }
-        double one = meter.gflops(1, 1.0);
-        double all = meter.gflops(t, 1.0);
+        double seconds = quick ? 0.05 : 1.0;
+        double one = meter.gflops(1, seconds);
+        double all = meter.gflops(t, seconds);
         results.put("fma_peak_gflops_1_thread", one);
         results.put("fma_peak_gflops", all);
         System.out.printf("FMA peak: %.0f GFLOP/s on 1 thread, %.0f on %d%n%n", one, all, t);
@@ -107,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double gemmGflops(MatMul matMul, String shape) {
+    private double gemmGflops(MatMul matMul, String shape) {
         String[] p = shape.split("[x:]");
         int m = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]);
         boolean transA = p[3].charAt(0) == 'T', transB = p[3].charAt(1) == 'T';
@@ -116,10 +121,12 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
         for (int i = 0; i < b.length; i++) b[i] = (float) random.nextGaussian();
         double best = 0;
-        for (int round = 0; round < 8; round++) { // best of 8 rounds of 0.2 s: the first ones warm up the JIT
+        int rounds = quick ? 1 : 8; // the best of 8 rounds of 0.2 s: the first ones warm up the JIT
+        long roundNanos = quick ? 20_000_000L : 200_000_000L;
+        for (int round = 0; round < rounds; round++) {
             long start = System.nanoTime();
             int products = 0;
-            while (System.nanoTime() - start < 200_000_000L) {
+            while (System.nanoTime() - start < roundNanos) {
                 matMul.gemm(transA, transB, m, n, k, a, transA ? m : k, b, transB ? k : n, c, n, false);
                 products++;
             }
@@ -239,11 +246,11 @@ final class BenchCommand implements Callable<Integer> {
      * 10,000-row query takes a fraction of a second, and the JIT needs a second or two of them to
      * compile the scoring path; without the warm-up the figure is mostly the compiler's.
      */
-    private static double rowsPerSecond(Connection c, String sql) throws SQLException {
-        long warmUpEnd = System.nanoTime() + 2_000_000_000L;
-        for (int run = 0; run < 3 || System.nanoTime() < warmUpEnd; run++) scalar(c, sql);
+    private double rowsPerSecond(Connection c, String sql) throws SQLException {
+        long warmUpEnd = System.nanoTime() + (quick ? 0L : 2_000_000_000L);
+        for (int run = 0; run < (quick ? 1 : 3) || System.nanoTime() < warmUpEnd; run++) scalar(c, sql);
         double best = 0;
-        for (int run = 0; run < 10; run++) {
+        for (int run = 0; run < (quick ? 1 : 10); run++) {
             long start = System.nanoTime();
             double rows = scalar(c, sql);
             best = Math.max(best, rows / ((System.nanoTime() - start) / 1e9));
