@@ -235,15 +235,18 @@ final class VectorKernels implements Kernels {
         for (int r = 0; r < mr; r++) {
             int dst = cOff + r * ldc;
             int src = r * NR;
-            if (!add) {
-                System.arraycopy(tile, src, c, dst, nr);
-                continue;
-            }
             int j = 0;
-            for (; j < full; j += L) {
-                FloatVector.fromArray(S, tile, src + j).add(FloatVector.fromArray(S, c, dst + j)).intoArray(c, dst + j);
+            // Vector moves rather than System.arraycopy: a call per row of 64 floats costs about as
+            // much as the copy, which matters when the depth is short (k = 64 for weight gradients).
+            if (add) {
+                for (; j < full; j += L) {
+                    FloatVector.fromArray(S, tile, src + j).add(FloatVector.fromArray(S, c, dst + j)).intoArray(c, dst + j);
+                }
+                for (; j < nr; j++) c[dst + j] += tile[src + j];
+            } else {
+                for (; j < full; j += L) FloatVector.fromArray(S, tile, src + j).intoArray(c, dst + j);
+                for (; j < nr; j++) c[dst + j] = tile[src + j];
             }
-            for (; j < nr; j++) c[dst + j] += tile[src + j];
         }
     }
 
