@@ -61,7 +61,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>The other JVM opens the database with {@code WRITE_DELAY=0}, so that H2 writes each commit to the
  * file before the commit returns. H2 still does not promise that a commit survives a kill (its
- * maintainers say so, e.g. h2database#1259), and once in about 150 kills here with it the last commit
+ * maintainers say so, e.g. h2database#1259), and twice in about 190 kills here with it the last commit
  * reported (an application write) was gone: so the database must hold the state after some prefix of
  * the commits, every commit before the round included (so only the newest ones can be gone), and a
  * reported commit that is gone is printed. With H2's default (500 ms) a kill loses the last commits more often;
