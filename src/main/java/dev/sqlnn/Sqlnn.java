@@ -1,17 +1,14 @@
 package dev.sqlnn;
 
-import dev.sqlnn.model.DatabaseKind;
+import dev.sqlnn.model.About;
 import dev.sqlnn.model.ModelEvaluation;
-import dev.sqlnn.model.ModelStore;
-import dev.sqlnn.sql.ClientFunctions;
-import org.flywaydb.core.Flyway;
+import dev.sqlnn.store.Installer;
+import dev.sqlnn.client.ClientFunctions;
 import org.flywaydb.core.api.FlywayException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.util.Locale;
 
 /**
  * Entry point for applications: installs sqlnn into their database, and trains, scores and copies
@@ -20,17 +17,11 @@ import java.util.Locale;
  */
 public final class Sqlnn {
 
-    /** Keep in step with the version in pom.xml. */
-    private static final String VERSION = "0.1.0-SNAPSHOT";
-
-    /** Flyway's history of sqlnn's migrations; in schema SQLNN, away from the application's own. */
-    private static final String HISTORY_TABLE = "SQLNN_SCHEMA_HISTORY";
-
     private Sqlnn() {
     }
 
     public static String version() {
-        return VERSION;
+        return About.VERSION;
     }
 
     /**
@@ -43,32 +34,7 @@ public final class Sqlnn {
      * @throws FlywayException when the database cannot be reached or a migration fails
      */
     public static void install(DataSource dataSource) {
-        DatabaseKind kind;
-        boolean lowerCase;
-        try (Connection c = dataSource.getConnection()) {
-            DatabaseMetaData meta = c.getMetaData();
-            kind = DatabaseKind.fromProductName(meta.getDatabaseProductName());
-            lowerCase = meta.storesLowerCaseIdentifiers();
-        } catch (SQLException e) {
-            throw new FlywayException("sqlnn install: cannot read the database's metadata: " + e.getMessage(), e);
-        }
-        // Flyway quotes the names it is given while the migrations leave theirs unquoted: fold them as the
-        // database folds unquoted names, or Flyway's schema would not be the migrations' one.
-        String schema = lowerCase ? ModelStore.SCHEMA.toLowerCase(Locale.ROOT) : ModelStore.SCHEMA;
-        String historyTable = lowerCase ? HISTORY_TABLE.toLowerCase(Locale.ROOT) : HISTORY_TABLE;
-        // Sqlnn's own class loader: the migrations live inside sqlnn's jar, which an application
-        // server or the database engine may have loaded apart from the thread's context loader.
-        Flyway.configure(Sqlnn.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:dev/sqlnn/migrations/" + kind.migrationFolder)
-                // A jar without this database's migrations must fail, not report an empty install as done.
-                .failOnMissingLocations(true)
-                .schemas(schema)
-                .table(historyTable)
-                .baselineOnMigrate(false)
-                .cleanDisabled(true)
-                .load()
-                .migrate();
+        Installer.install(dataSource);
     }
 
     /**
@@ -76,7 +42,7 @@ public final class Sqlnn {
      * migrations commit, so call this outside a transaction of your own.
      */
     public static void install(Connection connection) {
-        install(new BorrowedConnectionDataSource(connection));
+        Installer.install(connection);
     }
 
     /**

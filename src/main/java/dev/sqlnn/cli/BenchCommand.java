@@ -7,6 +7,7 @@ import dev.sqlnn.Sqlnn;
 import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.data.ImageAugmenter;
 import dev.sqlnn.data.IdxTable;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.simd.KernelProvider;
 import dev.sqlnn.simd.MatMul;
 import dev.sqlnn.simd.PeakMeter;
@@ -101,14 +102,14 @@ final class BenchCommand implements Callable<Integer> {
     private void kernels(int t) {
         System.out.printf("%-44s %10s %10s%n", "matrix product (m x n x k)", "1 thread", t + " threads");
         ObjectNode node = results.putObject("gemm_gflops");
-        try (MatMul single = new MatMul(KernelProvider.kernels(), 1); MatMul multi = new MatMul(KernelProvider.kernels(), t)) {
-            for (String shape : SHAPES) {
-                String[] parts = shape.split(" ", 2);
-                double g1 = gemmGflops(single, parts[0]);
-                double gt = gemmGflops(multi, parts[0]);
-                node.putObject(parts[0]).put("description", parts[1]).put("threads_1", g1).put("threads_" + t, gt);
-                System.out.printf("%-44s %10.1f %10.1f%n", parts[0] + " " + parts[1], g1, gt);
-            }
+        MatMul single = Engine.compute(1);
+        MatMul multi = Engine.compute(t);
+        for (String shape : SHAPES) {
+            String[] parts = shape.split(" ", 2);
+            double g1 = gemmGflops(single, parts[0]);
+            double gt = gemmGflops(multi, parts[0]);
+            node.putObject(parts[0]).put("description", parts[1]).put("threads_1", g1).put("threads_" + t, gt);
+            System.out.printf("%-44s %10.1f %10.1f%n", parts[0] + " " + parts[1], g1, gt);
         }
     }
 

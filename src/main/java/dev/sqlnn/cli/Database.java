@@ -1,13 +1,13 @@
 package dev.sqlnn.cli;
 
 import dev.sqlnn.Sqlnn;
-import dev.sqlnn.sql.ClientFunctions;
+import dev.sqlnn.call.Arguments;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import dev.sqlnn.data.TableName;
 
 /** Opens the database a command names and makes sure sqlnn is installed in it. */
 final class Database {
@@ -16,7 +16,6 @@ final class Database {
     static final String DEFAULT_URL = "jdbc:h2:./sqlnn";
 
     /** A table name that may be spliced into SQL text: a plain identifier, optionally schema-qualified. */
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}(\\.[A-Za-z_][A-Za-z0-9_]{0,127})?");
 
     private Database() {
     }
@@ -63,7 +62,7 @@ final class Database {
 
     /** Refuses a table name that is not a plain identifier, since it becomes part of the SQL text. */
     static String checkTable(String table) {
-        if (table == null || !TABLE.matcher(table).matches()) {
+        if (!TableName.isPlain(table)) {
             throw new CommandFailure("a table name must be a plain identifier such as DIGITS or MYSCHEMA.DIGITS; got '"
                     + table + "'");
         }
@@ -72,7 +71,7 @@ final class Database {
 
     /** A query given on the command line, without the trailing semicolon a shell user may type. */
     static String trimQuery(String query) {
-        String q = ClientFunctions.withoutTrailingSemicolons(query);
+        String q = Arguments.withoutTrailingSemicolons(query);
         if (q.isEmpty()) throw new CommandFailure("the query is empty; pass a SELECT, e.g. --query 'SELECT image, label FROM digits'");
         return q;
     }

@@ -1,5 +1,6 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.model.About;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +25,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (Database.isClientSide(url)) {
             try (Connection c = Database.open(url)) {
-                spec.commandLine().getOut().println(dev.sqlnn.sql.Functions.info() + "; "
+                spec.commandLine().getOut().println(About.describe() + "; "
                         + c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion()
                         + ": sqlnn trains and scores in this JVM");
                 spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.Sqlnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +33,9 @@ public final class Main implements Runnable {
             java.util.logging.Logger.getLogger("org.jooq.impl.DefaultExecuteContext");
 
     public static void main(String[] args) {
+        // jOOQ's banner and "tip of the day": this JVM is the command line's own, so it may say no to them.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         JOOQ_VERSION_CHECK.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args));

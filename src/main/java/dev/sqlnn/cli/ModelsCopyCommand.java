@@ -1,6 +1,6 @@
 package dev.sqlnn.cli;
 
-import dev.sqlnn.sql.ClientFunctions;
+import dev.sqlnn.client.ClientFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

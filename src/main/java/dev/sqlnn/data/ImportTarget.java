@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The table an import writes: its name goes into the SQL text, so it must be a plain identifier
@@ -15,15 +14,12 @@ import java.util.regex.Pattern;
  */
 final class ImportTarget {
 
-    private static final Pattern NAME =
-            Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}(\\.[A-Za-z_][A-Za-z0-9_]{0,127})?");
-
     private ImportTarget() {
     }
 
     /** {@code table}, if it is a plain identifier such as {@code DIGITS} or {@code MYSCHEMA.DIGITS}. */
     static String checkName(String table) {
-        if (table == null || !NAME.matcher(table).matches()) {
+        if (!TableName.isPlain(table)) {
             throw new DataException("table name must be a plain identifier such as DIGITS or MYSCHEMA.DIGITS"
                     + " (letters, digits and _, not starting with a digit); got "
                     + (table == null ? "NULL" : "'" + table + "'"));

@@ -61,6 +61,11 @@ public final class Preprocessing {
         return factor;
     }
 
+    /** Feature {@code i}'s raw value {@code x}, scaled: the formula above, in float arithmetic like the others. */
+    public float apply(int i, float x) {
+        return (x - shift[i]) * factor[i];
+    }
+
     /** Scales unsigned bytes {@code raw[rawOff..rawOff+width)} into {@code out[outOff..)}. */
     public void apply(byte[] raw, int rawOff, float[] out, int outOff) {
         for (int i = 0; i < shift.length; i++) {
@@ -71,7 +76,7 @@ public final class Preprocessing {
     /** Scales numbers {@code raw[rawOff..rawOff+width)} into {@code out[outOff..)}. */
     public void apply(float[] raw, int rawOff, float[] out, int outOff) {
         for (int i = 0; i < shift.length; i++) {
-            out[outOff + i] = (raw[rawOff + i] - shift[i]) * factor[i];
+            out[outOff + i] = apply(i, raw[rawOff + i]);
         }
     }
 }

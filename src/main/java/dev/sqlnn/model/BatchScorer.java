@@ -2,39 +2,32 @@ package dev.sqlnn.model;
 
 import dev.sqlnn.nn.Examples;
 import dev.sqlnn.nn.Predictor;
-import dev.sqlnn.simd.KernelProvider;
-import dev.sqlnn.simd.MatMul;
 
 /**
- * Scores many rows at once with matrix-matrix products: the caller fills {@link #inputs()} with up
- * to {@link #capacity()} scaled rows, and {@link #score} runs them through the network. Buffers are
- * allocated once, so a scorer is reused batch after batch; one scorer serves one thread.
+ * Scores many rows of one {@link Model} at once with matrix-matrix products: the caller fills
+ * {@link #inputs()} with up to {@link #capacity()} scaled rows, and {@link #score} runs them through
+ * the network; the model then reads each row's class, probability or value. Buffers are allocated
+ * once, so a scorer is reused batch after batch; one scorer serves one thread.
  */
 public final class BatchScorer {
 
     /** Rows per product: large enough to keep the kernel busy, small enough to stay in cache. */
     public static final int BATCH = 256;
 
-    private final Predictor predictor;
-    private final MatMul matMul;
+    private final Model model;
+    private final Predictor.Batch batch;
     private final int capacity;
-    private final int inputWidth;
-    private final int outputWidth;
     private final float[] inputs;
     private final float[] outputs;
-    private final Predictor.BatchBuffers buffers;
+    private int scored;
 
-    /** A scorer for batches of up to {@code capacity} rows, whose products run on {@code matMul}'s threads. */
-    public BatchScorer(Model model, int capacity, MatMul matMul) {
+    BatchScorer(Model model, Predictor predictor, int capacity, int threads) {
         if (capacity < 1) throw new IllegalArgumentException("a batch holds at least one row; got " + capacity);
-        this.predictor = new Predictor(model.network(), KernelProvider.kernels());
-        this.matMul = matMul;
+        this.model = model;
+        this.batch = predictor.batch(capacity, threads);
         this.capacity = capacity;
-        this.inputWidth = model.inputWidth();
-        this.outputWidth = model.network().outputWidth();
-        this.inputs = new float[Math.multiplyExact(capacity, inputWidth)];
-        this.outputs = new float[Math.multiplyExact(capacity, outputWidth)];
-        this.buffers = predictor.batchBuffers(capacity);
+        this.inputs = new float[Math.multiplyExact(capacity, model.inputWidth())];
+        this.outputs = new float[Math.multiplyExact(capacity, model.outputWidth())];
     }
 
     /** The rows a batch holds at most. */
@@ -42,17 +35,14 @@ public final class BatchScorer {
         return capacity;
     }
 
-    public int inputWidth() {
-        return inputWidth;
-    }
-
-    public int outputWidth() {
-        return outputWidth;
-    }
-
     /** The input batch, {@code capacity × inputWidth} row-major: fill the first rows, scaled, before {@link #score}. */
     public float[] inputs() {
         return inputs;
+    }
+
+    /** Runs work split by rows over this scorer's threads, e.g. the scaling of a batch's inputs. */
+    void forEachRow(int rows, int width, Predictor.RowRange task) {
+        batch.forEachRow(rows, width, task);
     }
 
     /**
@@ -63,14 +53,37 @@ public final class BatchScorer {
         if (rows < 0 || rows > capacity) {
             throw new IllegalArgumentException("a batch of " + capacity + " rows cannot score " + rows);
         }
-        if (rows > 0) predictor.forwardBatch(inputs, rows, outputs, matMul, buffers);
+        if (rows > 0) batch.forward(inputs, rows, outputs);
+        scored = rows;
         return outputs;
     }
 
+    /** The class predicted for row {@code i} of the batch scored last: an index into the model's classes. */
+    public int classIndex(int i) {
+        model.requireClassifier();
+        return model.predictedClass(outputs, check(i) * model.outputWidth());
+    }
+
+    /** The probability of the predicted class of row {@code i}. */
+    public float probability(int i) {
+        return outputs[check(i) * model.outputWidth() + classIndex(i)];
+    }
+
+    /** The value a regression predicts for row {@code i}, in the label's units. */
+    public double value(int i) {
+        model.requireRegression();
+        return model.value(outputs[check(i)]);
+    }
+
+    private int check(int i) {
+        if (i < 0 || i >= scored) throw new IndexOutOfBoundsException("row " + i + " of a batch of " + scored);
+        return i;
+    }
+
     /** The network's outputs for the given rows of {@code examples}, {@code rows.length × outputWidth}. */
-    public static float[] score(Model model, Examples examples, int[] rows, MatMul matMul) {
-        BatchScorer scorer = new BatchScorer(model, Math.min(BATCH, Math.max(1, rows.length)), matMul);
-        int width = scorer.outputWidth;
+    static float[] score(Model model, Examples examples, int[] rows, int threads) {
+        BatchScorer scorer = model.batchScorer(Math.min(BATCH, Math.max(1, rows.length)), threads);
+        int width = model.outputWidth();
         float[] all = new float[Math.multiplyExact(rows.length, width)];
         for (int from = 0; from < rows.length; from += scorer.capacity) {
             int n = Math.min(scorer.capacity, rows.length - from);

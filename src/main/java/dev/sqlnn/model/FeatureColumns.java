@@ -52,12 +52,12 @@ public final class FeatureColumns {
         }
     }
 
-    private final LoadedModel model;
+    private final Model model;
     private final Form form;
     private final int[] columns; // 1-based; one for BYTES and ARRAY, one per feature for COLUMNS
     private final String[] labels;
 
-    private FeatureColumns(LoadedModel model, Form form, List<Column> chosen) {
+    private FeatureColumns(Model model, Form form, List<Column> chosen) {
         this.model = model;
         this.form = form;
         this.columns = chosen.stream().mapToInt(Column::index).toArray();
@@ -73,9 +73,9 @@ public final class FeatureColumns {
      *
      * @throws DataException naming the model, the columns it needs and the query's columns
      */
-    public static FeatureColumns forPrediction(LoadedModel model, ResultSetMetaData meta) throws SQLException {
+    public static FeatureColumns forPrediction(Model model, ResultSetMetaData meta) throws SQLException {
         List<Column> all = columns(meta, meta.getColumnCount());
-        Model m = model.model();
+        Model m = model;
         List<String> names = m.featureNames();
         if (m.preprocessing().kind() == FeatureKind.BYTES) {
             Column image = pickOne(model, all.stream().filter(Column::isBinary).toList(), names.get(0), "VARBINARY");
@@ -104,7 +104,7 @@ public final class FeatureColumns {
      *
      * @throws DataException when they do not form one kind of features that the model takes
      */
-    public static FeatureColumns forEvaluation(LoadedModel model, ResultSetMetaData meta) throws SQLException {
+    public static FeatureColumns forEvaluation(Model model, ResultSetMetaData meta) throws SQLException {
         int count = meta.getColumnCount();
         if (count < 2) {
             throw new DataException("the query has only the column " + meta.getColumnLabel(1) + "; it needs the"
@@ -112,7 +112,7 @@ public final class FeatureColumns {
                     + model.describe());
         }
         List<Column> features = columns(meta, count - 1);
-        Model m = model.model();
+        Model m = model;
         boolean bytes = m.preprocessing().kind() == FeatureKind.BYTES;
         if (features.size() == 1 && (features.get(0).isBinary() || features.get(0).isArray())) {
             Column only = features.get(0);
@@ -159,7 +159,7 @@ public final class FeatureColumns {
      * @throws DataException for a wrong width, a NULL array element or a number that is not finite
      */
     public boolean read(ResultSet rs, long row, float[] out, int offset) throws SQLException {
-        Preprocessing p = model.model().preprocessing();
+        Preprocessing p = model.preprocessing();
         switch (form) {
             case BYTES -> {
                 byte[] bytes = readBytes(rs, row);
@@ -237,7 +237,7 @@ public final class FeatureColumns {
     }
 
     private void checkWidth(int actual, long row, String what) {
-        int expected = model.model().inputWidth();
+        int expected = model.inputWidth();
         if (actual != expected) {
             throw new DataException("row " + row + ": model " + model.describe() + " expects " + expected
                     + " features, got " + actual + " " + what + " in column " + labels[0]);
@@ -258,7 +258,7 @@ public final class FeatureColumns {
      * The column of each name (case-insensitive, exact case first), or null when a name has no
      * column or names an ARRAY; a named column that is not a number is an error.
      */
-    private static List<Column> byName(LoadedModel model, List<Column> columns, List<String> names) {
+    private static List<Column> byName(Model model, List<Column> columns, List<String> names) {
         List<Column> chosen = new ArrayList<>(names.size());
         for (String name : names) {
             Column c = named(model, columns, name);
@@ -273,7 +273,7 @@ public final class FeatureColumns {
     }
 
     /** The column labelled {@code name}: exactly, else ignoring case; null if none. */
-    private static Column named(LoadedModel model, List<Column> columns, String name) {
+    private static Column named(Model model, List<Column> columns, String name) {
         Column found = null;
         for (Column c : columns) {
             if (c.label().equals(name)) return c;
@@ -289,7 +289,7 @@ public final class FeatureColumns {
     }
 
     /** The only candidate, or the one named {@code preferred}; null if there is none. */
-    private static Column pickOne(LoadedModel model, List<Column> candidates, String preferred, String kind) {
+    private static Column pickOne(Model model, List<Column> candidates, String preferred, String kind) {
         if (candidates.size() <= 1) return candidates.isEmpty() ? null : candidates.get(0);
         Column named = preferred == null ? null : named(model, candidates, preferred);
         if (named != null) return named;
@@ -311,13 +311,13 @@ public final class FeatureColumns {
         return columns.stream().map(Column::toString).toList();
     }
 
-    private static DataException missing(LoadedModel model, List<Column> columns, String how) {
-        return new DataException("model " + model.describe() + " takes its " + model.model().inputWidth()
+    private static DataException missing(Model model, List<Column> columns, String how) {
+        return new DataException("model " + model.describe() + " takes its " + model.inputWidth()
                 + " features " + how + "; the query's columns are " + String.join(", ", labels(columns)));
     }
 
-    private static DataException wrongKind(LoadedModel model, List<Column> features) {
-        Model m = model.model();
+    private static DataException wrongKind(Model model, List<Column> features) {
+        Model m = model;
         String trained = m.preprocessing().kind() == FeatureKind.BYTES
                 ? "one VARBINARY column of " + m.inputWidth() + " bytes"
                 : m.inputWidth() + " numbers (plain numeric columns or one numeric ARRAY)";

@@ -30,7 +30,7 @@ final class LabelColumn {
     /** Model classes listed in the error message. */
     private static final int LISTED_CLASSES = 20;
 
-    private final LoadedModel model;
+    private final Model model;
     private final int index;
     private final String label;
     private final boolean numeric;
@@ -38,17 +38,17 @@ final class LabelColumn {
     private final Map<String, Long> unknown = new LinkedHashMap<>();
     private long unknownRows;
 
-    private LabelColumn(LoadedModel model, int index, String label, boolean numeric) {
+    private LabelColumn(Model model, int index, String label, boolean numeric) {
         this.model = model;
         this.index = index;
         this.label = label;
         this.numeric = numeric;
-        List<String> classes = model.model().classes();
+        List<String> classes = model.classes();
         for (int c = 0; c < classes.size(); c++) classIndex.put(classes.get(c), c);
     }
 
     /** Column {@code index} (1-based) of the query, checked to be a label the model can be measured on. */
-    static LabelColumn of(LoadedModel model, ResultSetMetaData meta, int index) throws SQLException {
+    static LabelColumn of(Model model, ResultSetMetaData meta, int index) throws SQLException {
         String label = meta.getColumnLabel(index);
         int type = meta.getColumnType(index);
         boolean numeric = switch (type) {
@@ -61,7 +61,7 @@ final class LabelColumn {
                  Types.CLOB, Types.NCLOB -> true;
             default -> meta.getColumnTypeName(index).startsWith("ENUM");
         };
-        Model m = model.model();
+        Model m = model;
         if (m.task() == Task.REGRESSION ? !numeric : !(numeric || text)) {
             throw new DataException("the last column of the query is the label; " + label + " has type "
                     + meta.getColumnTypeName(index) + ", but model " + model.describe() + " needs "
@@ -83,7 +83,7 @@ final class LabelColumn {
 
     /** The label as the model's classes spell it: integers in plain decimal. */
     private String classText(ResultSet rs, long row) throws SQLException {
-        if (model.model().labelKind() != LabelKind.INTEGER) return nonNull(rs.getString(index), row);
+        if (model.labelKind() != LabelKind.INTEGER) return nonNull(rs.getString(index), row);
         if (numeric) {
             BigDecimal value = nonNull(rs.getBigDecimal(index), row);
             BigDecimal whole = value.stripTrailingZeros();
@@ -125,7 +125,7 @@ final class LabelColumn {
         unknown.forEach((text, rows) -> named.append(named.isEmpty() ? "" : ", ").append('\'').append(text)
                 .append("' (").append(rows).append(rows == 1 ? " row)" : " rows)"));
         if (unknown.values().stream().mapToLong(Long::longValue).sum() < unknownRows) named.append(", …");
-        List<String> classes = model.model().classes();
+        List<String> classes = model.classes();
         String listed = String.join(", ", classes.subList(0, Math.min(LISTED_CLASSES, classes.size())))
                 + (classes.size() > LISTED_CLASSES ? ", … (" + classes.size() + " classes)" : "");
         throw new DataException(unknownRows + (unknownRows == 1 ? " row has a label" : " rows have labels")

@@ -1,16 +1,22 @@
 package dev.sqlnn.model;
 
-import dev.sqlnn.data.Task;
+import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
+import dev.sqlnn.data.Task;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.nn.Network;
+import dev.sqlnn.nn.Predictor;
 
 import java.util.List;
 
 /**
- * A trained model as prediction needs it: the network, how raw features are scaled, and what its
- * outputs mean. Created by training or by {@link ModelCodec}; immutable once built (the network's
- * arrays are not touched after training).
+ * A trained model, the object that predicts: it knows how raw features are scaled, runs its
+ * network, and says what the outputs mean (class, label, value, probabilities), for one row
+ * ({@link #predict}) or a batch ({@link #batchScorer}). Every front door scores through it, so
+ * scaling, the predicted class and the de-standardised value are computed in one place. Created by
+ * {@link ModelTrainer} or {@link ModelCodec}; immutable (the network's arrays are not touched after
+ * training), and safe to share between threads.
  *
  * <p>For classifiers, output unit {@code i} is the class {@code classes.get(i)}; integer classes
  * are kept as their decimal text, in ascending numeric order. Regression models predict
@@ -21,12 +27,51 @@ import java.util.List;
  * ARRAY or VARBINARY column that held them all. {@code ML_PREDICT} finds a model's feature columns
  * in a query by these names.
  */
-public record Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames,
-                    Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
+public final class Model {
 
-    public Model {
-        classes = List.copyOf(classes);
-        featureNames = List.copyOf(featureNames);
+    /** How a classifier's class is typed in SQL, and a regression's value. */
+    public enum PredictionType { INTEGER, BIGINT, TEXT, DOUBLE }
+
+    private final String name;
+    private final long version;
+    private final Task task;
+    private final LabelKind labelKind;
+    private final List<String> classes;
+    private final List<String> featureNames;
+    private final Preprocessing preprocessing;
+    private final Network network;
+    private final double targetShift;
+    private final double targetScale;
+    /** The classes as ints, for {@code PREDICT}; null unless every class is an INTEGER. */
+    private final int[] integerClasses;
+    private final Predictor predictor;
+    private final ThreadLocal<Prediction> prediction;
+
+    Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames,
+          Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
+        this(null, 0, task, labelKind, classes, featureNames, preprocessing, network, targetShift, targetScale);
+    }
+
+    private Model(String name, long version, Task task, LabelKind labelKind, List<String> classes,
+                  List<String> featureNames, Preprocessing preprocessing, Network network, double targetShift,
+                  double targetScale) {
+        this.name = name;
+        this.version = version;
+        this.task = task;
+        this.labelKind = labelKind;
+        this.classes = List.copyOf(classes);
+        this.featureNames = List.copyOf(featureNames);
+        this.preprocessing = preprocessing;
+        this.network = network;
+        this.targetShift = targetShift;
+        this.targetScale = targetScale;
+        checkShape();
+        this.integerClasses = integerClasses(task, labelKind, this.classes);
+        this.predictor = new Predictor(network, Engine.kernels());
+        this.prediction = ThreadLocal.withInitial(() -> new Prediction(this));
+    }
+
+    private void checkShape() {
         if (featureNames.size() != 1 && featureNames.size() != network.inputWidth()) {
             throw new IllegalArgumentException("feature names must be one column (an ARRAY or VARBINARY) or one per feature ("
                     + network.inputWidth() + "); got " + featureNames.size());
@@ -43,15 +88,227 @@ public record Model(Task task, LabelKind labelKind, List<String> classes, List<S
                 throw new IllegalArgumentException("a classifier with " + classes.size()
                         + " classes needs " + classes.size() + " outputs; the network has " + network.outputWidth());
             }
-        } else {
-            if (!classes.isEmpty() || network.outputWidth() != 1) {
-                throw new IllegalArgumentException("a regression model has one output and no classes; got "
-                        + network.outputWidth() + " outputs and " + classes.size() + " classes");
+        } else if (!classes.isEmpty() || network.outputWidth() != 1) {
+            throw new IllegalArgumentException("a regression model has one output and no classes; got "
+                    + network.outputWidth() + " outputs and " + classes.size() + " classes");
+        }
+    }
+
+    private static int[] integerClasses(Task task, LabelKind labelKind, List<String> classes) {
+        if (task != Task.CLASSIFICATION || labelKind != LabelKind.INTEGER) return null;
+        int[] ints = new int[classes.size()];
+        for (int i = 0; i < ints.length; i++) {
+            try {
+                ints[i] = Integer.parseInt(classes.get(i));
+            } catch (NumberFormatException e) {
+                return null; // a BIGINT class beyond INTEGER: only PREDICT_LABEL can return it
             }
         }
+        return ints;
+    }
+
+    /** This model as version {@code version} of {@code name}: what the store hands out. */
+    public Model named(String name, long version) {
+        return new Model(name, version, task, labelKind, classes, featureNames, preprocessing, network,
+                targetShift, targetScale);
+    }
+
+    /** The model's name; null before it is saved. */
+    public String name() {
+        return name;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** {@code name (version v)}, for messages. */
+    public String describe() {
+        return name == null ? "being trained" : name + " (version " + version + ")";
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public boolean isClassifier() {
+        return task == Task.CLASSIFICATION;
+    }
+
+    public LabelKind labelKind() {
+        return labelKind;
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public FeatureKind featureKind() {
+        return preprocessing.kind();
     }
 
     public int inputWidth() {
         return network.inputWidth();
+    }
+
+    public int outputWidth() {
+        return network.outputWidth();
+    }
+
+    /** The layer widths joined by '-', e.g. {@code 784-1024-512-10}. */
+    public String layers() {
+        return network.describeLayers();
+    }
+
+    /** The network itself: for the codec, and for tests that recompute its outputs. Front doors use the methods below. */
+    public Network network() {
+        return network;
+    }
+
+    /** Regression outputs are {@code output * targetScale + targetShift} in the label's units. */
+    public double targetShift() {
+        return targetShift;
+    }
+
+    public double targetScale() {
+        return targetScale;
+    }
+
+    // ---------------------------------------------------------------- the parameters, for inspection
+
+    /** Layers of weights: one fewer than the widths. */
+    public int layerCount() {
+        return network.layerCount();
+    }
+
+    /** Width {@code l}: 0 is the features, {@link #layerCount()} the outputs. */
+    public int width(int l) {
+        return network.size(l);
+    }
+
+    /** The weight from unit {@code input} of width {@code layer} to unit {@code output} of width {@code layer + 1}. */
+    public float weight(int layer, int input, int output) {
+        return network.weights(layer)[input * network.size(layer + 1) + output];
+    }
+
+    public float bias(int layer, int output) {
+        return network.biases(layer)[output];
+    }
+
+    // ---------------------------------------------------------------- what the outputs mean
+
+    /** How {@code PREDICTION} is typed: INTEGER, BIGINT or TEXT like a classifier's labels, DOUBLE for a regression. */
+    public PredictionType predictionType() {
+        if (task == Task.REGRESSION) return PredictionType.DOUBLE;
+        if (integerClasses != null) return PredictionType.INTEGER;
+        return labelKind == LabelKind.INTEGER ? PredictionType.BIGINT : PredictionType.TEXT;
+    }
+
+    /** Class {@code index} typed as {@link #predictionType()} says: an Integer, a Long or a String. */
+    public Object classValue(int index) {
+        return switch (predictionType()) {
+            case INTEGER -> integerClasses[index];
+            case BIGINT -> Long.parseLong(classes.get(index));
+            case TEXT -> classes.get(index);
+            case DOUBLE -> throw new IllegalStateException("a regression's prediction is its value, not a class");
+        };
+    }
+
+    /** Class {@code index} as an int; only when {@link #predictionType()} is INTEGER. */
+    int integerClass(int index) {
+        return integerClasses[index];
+    }
+
+    /** The class predicted from the outputs {@code y[off..off+outputWidth)}: the most probable, the first among equals. */
+    public int predictedClass(float[] y, int off) {
+        return Predictor.argMax(y, off, outputWidth());
+    }
+
+    /** A regression's output in the label's units. */
+    public double value(float output) {
+        return output * targetScale + targetShift;
+    }
+
+    // ---------------------------------------------------------------- one row
+
+    /**
+     * Scales one row's raw features and runs them through the network. The answer lives in this
+     * thread's buffers: read it before the thread predicts again with this model.
+     *
+     * @throws IllegalArgumentException naming the model when the row's kind or width is not what it was trained on,
+     *                                  or a number is NULL or not finite
+     */
+    public Prediction predict(FeatureRow row) {
+        float[] input = predictor.scratchInput();
+        scale(row, input);
+        Prediction p = prediction.get();
+        p.outputs = predictor.forwardScratchInput();
+        return p;
+    }
+
+    private void scale(FeatureRow row, float[] out) {
+        int width = preprocessing.width();
+        byte[] bytes = row.bytes();
+        if (bytes != null) {
+            if (featureKind() != FeatureKind.BYTES) {
+                throw new IllegalArgumentException("model " + describe() + " was trained on numeric features; pass "
+                        + width + " numbers as an ARRAY, e.g. ARRAY[x1, x2, ...], not " + bytes.length + " bytes");
+            }
+            checkWidth(width, bytes.length, "bytes");
+            preprocessing.apply(bytes, 0, out, 0);
+            return;
+        }
+        checkWidth(width, row.size(), "array elements");
+        for (int i = 0; i < width; i++) {
+            if (row.isNull(i)) {
+                throw new IllegalArgumentException("feature " + (i + 1) + " of " + width
+                        + " is NULL; model " + describe() + " needs a number in every position");
+            }
+            float x = row.number(i);
+            if (!Float.isFinite(x)) {
+                throw new IllegalArgumentException("feature " + (i + 1) + " is " + x
+                        + "; model " + describe() + " needs finite numbers");
+            }
+            out[i] = preprocessing.apply(i, x);
+        }
+    }
+
+    private void checkWidth(int expected, int actual, String what) {
+        if (expected != actual) {
+            throw new IllegalArgumentException("model " + describe() + " expects " + expected
+                    + " features, got " + actual + " " + what);
+        }
+    }
+
+    // ---------------------------------------------------------------- many rows
+
+    /** A scorer of batches of up to {@code capacity} scaled rows, on at most {@code threads} of the engine's threads. */
+    public BatchScorer batchScorer(int capacity, int threads) {
+        return new BatchScorer(this, predictor, capacity, threads);
+    }
+
+    /** Reports an operation that needs a classifier, naming the SQL function to use instead. */
+    void requireClassifier() {
+        if (task != Task.CLASSIFICATION) {
+            throw new IllegalArgumentException("model " + describe() + " is a regression model; use PREDICT_VALUE('"
+                    + name + "', features)");
+        }
+    }
+
+    /** Reports an operation that needs a regression, naming the SQL functions to use instead. */
+    void requireRegression() {
+        if (task != Task.REGRESSION) {
+            throw new IllegalArgumentException("model " + describe() + " is a classifier; use "
+                    + (integerClasses != null ? "PREDICT" : "PREDICT_LABEL") + "('" + name
+                    + "', features) for its class or PREDICT_PROBA for its probabilities");
+        }
     }
 }

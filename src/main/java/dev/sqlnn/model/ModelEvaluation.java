@@ -1,12 +1,11 @@
 package dev.sqlnn.model;
 
-import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.data.DataException;
 import dev.sqlnn.data.Task;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.eval.ClassificationMetrics;
 import dev.sqlnn.eval.RegressionMetrics;
 import dev.sqlnn.eval.RocPoint;
-import dev.sqlnn.simd.MatMul;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,11 +32,11 @@ public final class ModelEvaluation {
     public record Cell(String actual, String predicted, long count) {
     }
 
-    private final LoadedModel model;
+    private final Model model;
     private final ClassificationMetrics classification;
     private final RegressionMetrics regression;
 
-    private ModelEvaluation(LoadedModel model, ClassificationMetrics classification, RegressionMetrics regression) {
+    private ModelEvaluation(Model model, ClassificationMetrics classification, RegressionMetrics regression) {
         this.model = model;
         this.classification = classification;
         this.regression = regression;
@@ -50,14 +49,14 @@ public final class ModelEvaluation {
      * @param betweenBatches called after each batch, e.g. to stop when the statement is cancelled (it may throw)
      * @throws DataException for features the model cannot take, a NULL, labels the model never saw, or no rows
      */
-    public static ModelEvaluation evaluate(LoadedModel model, ResultSet rows, MatMul matMul, Runnable betweenBatches)
+    public static ModelEvaluation evaluate(Model model, ResultSet rows, Runnable betweenBatches)
             throws SQLException {
         FeatureColumns features = FeatureColumns.forEvaluation(model, rows.getMetaData());
         LabelColumn label = LabelColumn.of(model, rows.getMetaData(), rows.getMetaData().getColumnCount());
-        boolean classifier = model.model().task() == Task.CLASSIFICATION;
-        BatchScorer scorer = new BatchScorer(model.model(), BatchScorer.BATCH, matMul);
-        int inputWidth = scorer.inputWidth();
-        int outputWidth = scorer.outputWidth();
+        boolean classifier = model.task() == Task.CLASSIFICATION;
+        BatchScorer scorer = model.batchScorer(BatchScorer.BATCH, Engine.threads());
+        int inputWidth = model.inputWidth();
+        int outputWidth = model.outputWidth();
         float[] outputs = new float[BatchScorer.BATCH * outputWidth];
         int[] classes = new int[classifier ? BatchScorer.BATCH : 0];
         double[] targets = new double[classifier ? 0 : BatchScorer.BATCH];
@@ -91,11 +90,11 @@ public final class ModelEvaluation {
         if (n == 0) {
             throw new DataException("the query returned no rows; check its FROM and WHERE clauses");
         }
-        if (!classifier) return new ModelEvaluation(model, null, regression(model.model(), outputs, targets, n));
+        if (!classifier) return new ModelEvaluation(model, null, regression(model, outputs, targets, n));
         label.checkAllKnown();
         int[] actual = Arrays.copyOf(classes, n);
         int[] predicted = new int[n];
-        for (int r = 0; r < n; r++) predicted[r] = Predictor.argMax(outputs, r * outputWidth, outputWidth);
+        for (int r = 0; r < n; r++) predicted[r] = model.predictedClass(outputs, r * outputWidth);
         float[] probabilities = Arrays.copyOf(outputs, n * outputWidth);
         return new ModelEvaluation(model, new ClassificationMetrics(actual, predicted, probabilities, outputWidth), null);
     }
@@ -106,11 +105,11 @@ public final class ModelEvaluation {
 
     private static RegressionMetrics regression(Model model, float[] outputs, double[] targets, int n) {
         double[] predicted = new double[n];
-        for (int r = 0; r < n; r++) predicted[r] = outputs[r] * model.targetScale() + model.targetShift();
+        for (int r = 0; r < n; r++) predicted[r] = model.value(outputs[r]);
         return new RegressionMetrics(Arrays.copyOf(targets, n), predicted);
     }
 
-    public LoadedModel model() {
+    public Model model() {
         return model;
     }
 
@@ -150,7 +149,7 @@ public final class ModelEvaluation {
         metrics.add(new Metric("f1_macro", null, m.macroF1()));
         metrics.add(new Metric("log_loss", null, m.logLoss()));
         metrics.add(new Metric("roc_auc", null, m.rocAuc()));
-        List<String> classes = model.model().classes();
+        List<String> classes = model.classes();
         for (int c = 0; c < classes.size(); c++) {
             metrics.add(new Metric("precision", classes.get(c), m.precision(c)));
             metrics.add(new Metric("recall", classes.get(c), m.recall(c)));
@@ -166,7 +165,7 @@ public final class ModelEvaluation {
      */
     public List<Cell> confusionMatrix() {
         long[][] counts = requireClassifier("a confusion matrix").confusionMatrix();
-        List<String> classes = model.model().classes();
+        List<String> classes = model.classes();
         List<Cell> cells = new ArrayList<>();
         for (int a = 0; a < counts.length; a++) {
             for (int p = 0; p < counts.length; p++) {
@@ -184,7 +183,7 @@ public final class ModelEvaluation {
      */
     public List<RocPoint> rocCurve(String className) {
         ClassificationMetrics m = requireClassifier("a ROC curve");
-        List<String> classes = model.model().classes();
+        List<String> classes = model.classes();
         int c = className == null ? -1 : classes.indexOf(className);
         if (c < 0) {
             throw new IllegalArgumentException("model " + model.describe() + " has no class "

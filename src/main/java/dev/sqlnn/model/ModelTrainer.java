@@ -1,6 +1,7 @@
 package dev.sqlnn.model;
 
-import dev.sqlnn.nn.Predictor;
+import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.options.OptionsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlnn.data.Dataset;
@@ -14,13 +15,12 @@ import dev.sqlnn.data.Scaler;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.eval.ClassificationMetrics;
 import dev.sqlnn.eval.RegressionMetrics;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.TrainerConfig;
 import dev.sqlnn.nn.Trainer;
 import dev.sqlnn.nn.TrainingListener;
 import dev.sqlnn.nn.TrainingResult;
-import dev.sqlnn.simd.KernelProvider;
-import dev.sqlnn.simd.MatMul;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,7 +52,7 @@ public final class ModelTrainer {
 
         TrainerConfig config = config(options, classification);
         checkMemory(config.layerSizes(dataset.width(), outputs), config, dataset);
-        TrainingResult result = new Trainer(config, KernelProvider.kernels())
+        TrainingResult result = new Trainer(config, Engine.kernels())
                 .train(training, outputs, TrainingProgress.with(listener));
 
         Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), dataset.featureNames(),
@@ -152,17 +152,14 @@ public final class ModelTrainer {
 
     /** Fills {@code metrics} with the model's figures on the given rows and returns its score. */
     private static double measure(Model model, DatasetExamples examples, int[] rows, int threads, ObjectNode metrics) {
-        float[] outputs;
-        try (MatMul matMul = new MatMul(KernelProvider.kernels(), threads)) {
-            outputs = BatchScorer.score(model, examples, rows, matMul);
-        }
+        float[] outputs = BatchScorer.score(model, examples, rows, threads);
         if (model.task() == Task.CLASSIFICATION) {
             int k = model.classes().size();
             int[] actual = new int[rows.length];
             int[] predicted = new int[rows.length];
             for (int r = 0; r < rows.length; r++) {
                 actual[r] = examples.classIndex(rows[r]);
-                predicted[r] = Predictor.argMax(outputs, r * k, k);
+                predicted[r] = model.predictedClass(outputs, r * k);
             }
             ClassificationMetrics m = new ClassificationMetrics(actual, predicted, outputs, k);
             metrics.put("accuracy", m.accuracy());
@@ -178,7 +175,7 @@ public final class ModelTrainer {
         double[] predicted = new double[rows.length];
         for (int r = 0; r < rows.length; r++) {
             actual[r] = examples.dataset().target(rows[r]);
-            predicted[r] = outputs[r] * model.targetScale() + model.targetShift();
+            predicted[r] = model.value(outputs[r]);
         }
         RegressionMetrics m = new RegressionMetrics(actual, predicted);
         metrics.put("mse", m.mse());

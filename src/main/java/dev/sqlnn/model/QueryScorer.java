@@ -1,21 +1,18 @@
 package dev.sqlnn.model;
 
-import dev.sqlnn.nn.Predictor;
 import dev.sqlnn.data.Preprocessing;
-import dev.sqlnn.data.Task;
-import dev.sqlnn.simd.MatMul;
+import dev.sqlnn.nn.Engine;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 
 /**
  * Scores the rows of a query batch by batch, as {@code ML_PREDICT} streams them: each call of
  * {@link #nextBatch()} reads up to {@link BatchScorer#BATCH} rows, keeps what the caller wants of
  * each (its {@link RowReader}), and runs their features through the network in one matrix-matrix
  * product per layer. The features are found by {@link FeatureColumns#forPrediction}; a row whose
- * features are NULL is read but not {@link #scored}.
- *
- * <p>The caller runs the query, and closes it and the {@link MatMul} when done.
+ * features are NULL is read but not {@link #scored}. The caller runs the query and closes it.
  */
 public final class QueryScorer {
 
@@ -25,19 +22,16 @@ public final class QueryScorer {
         Object[] read(ResultSet rs) throws SQLException;
     }
 
-    private final LoadedModel model;
+    private final Model model;
     private final ResultSet rows;
     private final FeatureColumns features;
     private final RowReader reader;
     private final Runnable betweenBatches;
     private final BatchScorer scorer;
-    private final MatMul matMul;
-    private final boolean classifier;
     private final Object[][] values;
     private final boolean[] scored;
     /** A batch's feature bytes, when the features are bytes: scaled all at once, on every thread. */
     private final byte[][] bytes;
-    private float[] outputs;
     private int count;
     private long rowsRead;
     private boolean done;
@@ -46,16 +40,14 @@ public final class QueryScorer {
      * @param betweenBatches called after each batch, e.g. to stop when the statement is cancelled (it may throw); may be null
      * @throws dev.sqlnn.data.DataException when the query lacks the model's feature columns
      */
-    public QueryScorer(LoadedModel model, ResultSet rows, MatMul matMul, RowReader reader, Runnable betweenBatches)
+    public QueryScorer(Model model, ResultSet rows, RowReader reader, Runnable betweenBatches)
             throws SQLException {
         this.model = model;
         this.rows = rows;
         this.features = FeatureColumns.forPrediction(model, rows.getMetaData());
         this.reader = reader;
         this.betweenBatches = betweenBatches;
-        this.scorer = new BatchScorer(model.model(), BatchScorer.BATCH, matMul);
-        this.matMul = matMul;
-        this.classifier = model.model().task() == Task.CLASSIFICATION;
+        this.scorer = model.batchScorer(BatchScorer.BATCH, Engine.threads());
         this.values = new Object[scorer.capacity()][];
         this.scored = new boolean[scorer.capacity()];
         this.bytes = features.isBytes() ? new byte[scorer.capacity()][] : null;
@@ -70,7 +62,7 @@ public final class QueryScorer {
         count = 0;
         if (done) return 0;
         float[] inputs = scorer.inputs();
-        int width = scorer.inputWidth();
+        int width = model.inputWidth();
         while (count < scorer.capacity()) {
             if (!rows.next()) {
                 done = true;
@@ -84,12 +76,12 @@ public final class QueryScorer {
             } else {
                 scored[count] = features.read(rows, rowsRead, inputs, count * width);
                 // A row without features is scored as zeros, to keep the batch contiguous, and its outputs ignored.
-                if (!scored[count]) java.util.Arrays.fill(inputs, count * width, (count + 1) * width, 0f);
+                if (!scored[count]) Arrays.fill(inputs, count * width, (count + 1) * width, 0f);
             }
             count++;
         }
         if (bytes != null) scaleBytes(inputs, width);
-        outputs = scorer.score(count);
+        scorer.score(count);
         if (count > 0 && betweenBatches != null) betweenBatches.run();
         return count;
     }
@@ -99,11 +91,11 @@ public final class QueryScorer {
      * rows from the query is the serial part of a batch, so the scaling is taken out of it.
      */
     private void scaleBytes(float[] inputs, int width) {
-        Preprocessing p = model.model().preprocessing();
-        matMul.forEachRow(count, width, (from, to) -> {
+        Preprocessing p = model.preprocessing();
+        scorer.forEachRow(count, width, (from, to) -> {
             for (int r = from; r < to; r++) {
                 if (bytes[r] == null) {
-                    java.util.Arrays.fill(inputs, r * width, (r + 1) * width, 0f); // scored as zeros, ignored
+                    Arrays.fill(inputs, r * width, (r + 1) * width, 0f); // scored as zeros, ignored
                 } else {
                     p.apply(bytes[r], 0, inputs, r * width);
                 }
@@ -123,20 +115,17 @@ public final class QueryScorer {
 
     /** The class predicted for row {@code i}: an index into the model's classes. */
     public int predictedClass(int i) {
-        requireClassifier();
-        return Predictor.argMax(outputs, check(i) * scorer.outputWidth(), scorer.outputWidth());
+        return scorer.classIndex(check(i));
     }
 
     /** The probability of the predicted class of row {@code i}. */
     public float probability(int i) {
-        return outputs[check(i) * scorer.outputWidth() + predictedClass(i)];
+        return scorer.probability(check(i));
     }
 
     /** The value a regression model predicts for row {@code i}, in the label's units. */
     public double predictedValue(int i) {
-        if (classifier) throw new IllegalStateException("model " + model.describe() + " is a classifier");
-        Model m = model.model();
-        return outputs[check(i)] * m.targetScale() + m.targetShift();
+        return scorer.value(check(i));
     }
 
     /** Rows read so far. */
@@ -147,9 +136,5 @@ public final class QueryScorer {
     private int check(int i) {
         if (i < 0 || i >= count) throw new IndexOutOfBoundsException("row " + i + " of a batch of " + count);
         return i;
-    }
-
-    private void requireClassifier() {
-        if (!classifier) throw new IllegalStateException("model " + model.describe() + " is a regression model");
     }
 }

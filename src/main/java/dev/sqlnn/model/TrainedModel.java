@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.nn.EpochStats;
 
 import java.util.List;

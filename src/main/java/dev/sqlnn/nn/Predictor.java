@@ -106,6 +106,41 @@ public final class Predictor {
         return best;
     }
 
+    /** Work split into row ranges {@code [from, to)}, one per thread. */
+    @FunctionalInterface
+    public interface RowRange {
+        void run(int from, int to);
+    }
+
+    /**
+     * Batches of up to {@code rows} rows scored on at most {@code threads} of the {@link Engine}'s
+     * threads: what a caller outside this package scores batches with.
+     */
+    public Batch batch(int rows, int threads) {
+        return new Batch(batchBuffers(rows), Engine.compute(kernels, threads));
+    }
+
+    /** One caller's batches: the buffers of {@link #forwardBatch} and the threads that fill them. */
+    public final class Batch {
+        private final BatchBuffers buffers;
+        private final MatMul matMul;
+
+        private Batch(BatchBuffers buffers, MatMul matMul) {
+            this.buffers = buffers;
+            this.matMul = matMul;
+        }
+
+        /** {@link #forwardBatch} on this batch's buffers and threads. */
+        public void forward(float[] inputs, int rows, float[] out) {
+            forwardBatch(inputs, rows, out, matMul, buffers);
+        }
+
+        /** Element-wise work over {@code rows} rows of {@code width}, split by rows across the threads when large enough. */
+        public void forEachRow(int rows, int width, RowRange task) {
+            matMul.forEachRow(rows, width, task::run);
+        }
+    }
+
     /** Buffers for {@link #forwardBatch} with up to {@code rows} rows. */
     public BatchBuffers batchBuffers(int rows) {
         return new BatchBuffers(network, kernels, rows);

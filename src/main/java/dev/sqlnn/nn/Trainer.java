@@ -20,6 +20,7 @@ public final class Trainer {
     private final TrainerConfig config;
     private final Kernels kernels;
 
+    /** A trainer on {@code kernels}, whose products borrow {@code config.threads()} of the {@link Engine}'s threads. */
     public Trainer(TrainerConfig config, Kernels kernels) {
         this.config = config;
         this.kernels = kernels;
@@ -44,11 +45,10 @@ public final class Trainer {
                     + validationRows.length + " for validation; lower validation_fraction or add rows");
         }
         int batch = Math.min(config.batchSize(), trainRows.length);
-        try (MatMul matMul = new MatMul(kernels, config.threads())) {
-            Propagation pass = new Propagation(network, matMul, config.loss(), batch);
-            Optimizer optimizer = new Optimizer(config, network, matMul);
-            return run(examples, network, pass, optimizer, trainRows, validationRows, batch, listener);
-        }
+        MatMul matMul = Engine.compute(kernels, config.threads());
+        Propagation pass = new Propagation(network, matMul, config.loss(), batch);
+        Optimizer optimizer = new Optimizer(config, network, matMul);
+        return run(examples, network, pass, optimizer, trainRows, validationRows, batch, listener);
     }
 
     private TrainingResult run(Examples examples, Network network, Propagation pass, Optimizer optimizer,

@@ -1,15 +1,13 @@
 package dev.sqlnn.simd;
 
 /**
- * Matrix products split across cores by column blocks of C.
+ * Matrix products split across cores by column blocks of C, on the threads of a {@link WorkerPool}.
  *
  * <p>Every element of C is summed by one thread in the same order whatever the thread count, so
- * the result is bit-identical for 1 or n threads. Worker threads are created once per instance
- * and reused, and they spin briefly between pieces of work ({@link SpinningWorkers}), so neither a
- * thread start nor a wake-up is paid per product; call {@link #close()} when done. One thread at a
- * time may use an instance.
+ * the result is bit-identical for 1 or n threads, and so whatever share of the pool a product gets
+ * while other statements compute. An instance holds no state of its own: any thread may use it.
  */
-public final class MatMul implements AutoCloseable {
+public final class MatMul {
 
     /** Column blocks are multiples of this, so that threads split on micro-tile boundaries. */
     public static final int COLUMN_ALIGN = 64;
@@ -20,15 +18,16 @@ public final class MatMul implements AutoCloseable {
 
     private final Kernels kernels;
     private final int threads;
-    private final SpinningWorkers workers;
+    private final WorkerPool pool;
 
-    public MatMul(Kernels kernels, int threads) {
+    /** Products on {@code kernels} that use at most {@code threads} of {@code pool}'s threads. */
+    public MatMul(Kernels kernels, int threads, WorkerPool pool) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1; got " + threads);
         }
         this.kernels = kernels;
-        this.threads = threads;
-        this.workers = threads == 1 ? null : new SpinningWorkers(threads - 1);
+        this.threads = Math.min(threads, pool.threads());
+        this.pool = pool;
     }
 
     public Kernels kernels() {
@@ -54,8 +53,8 @@ public final class MatMul implements AutoCloseable {
             kernels.gemm(transA, transB, m, 0, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue);
             return;
         }
-        workers.invoke(parts, t -> kernels.gemm(transA, transB, m, columnStart(t, parts, blocks, n),
-                columnStart(t + 1, parts, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate, epilogue));
+        pool.invoke(parts, (t, got) -> kernels.gemm(transA, transB, m, columnStart(t, got, blocks, n),
+                columnStart(t + 1, got, blocks, n), k, a, lda, b, ldb, c, ldc, accumulate, epilogue));
     }
 
     /** A piece of element-wise work over the index range {@code [from, to)}. */
@@ -89,7 +88,7 @@ public final class MatMul implements AutoCloseable {
             task.run(0, n);
             return;
         }
-        workers.invoke(parts, t -> task.run(columnStart(t, parts, blocks, n), columnStart(t + 1, parts, blocks, n)));
+        pool.invoke(parts, (t, got) -> task.run(columnStart(t, got, blocks, n), columnStart(t + 1, got, blocks, n)));
     }
 
     /**
@@ -102,7 +101,7 @@ public final class MatMul implements AutoCloseable {
             task.run(0, rows);
             return;
         }
-        workers.invoke(parts, t -> task.run((int) ((long) rows * t / parts), (int) ((long) rows * (t + 1) / parts)));
+        pool.invoke(parts, (t, got) -> task.run((int) ((long) rows * t / got), (int) ((long) rows * (t + 1) / got)));
     }
 
     /**
@@ -120,10 +119,5 @@ public final class MatMul implements AutoCloseable {
 
     private static int columnStart(int part, int parts, int blocks, int n) {
         return Math.min(n, (int) ((long) blocks * part / parts) * COLUMN_ALIGN);
-    }
-
-    @Override
-    public void close() {
-        if (workers != null) workers.close();
     }
 }

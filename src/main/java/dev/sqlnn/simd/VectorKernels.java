@@ -34,10 +34,9 @@ final class VectorKernels implements Kernels {
      * Depth of one packed block: a {@code KC × NR} panel of B (64 KiB at 512 bits) stays in L1/L2
      * while the micro-kernel sweeps the rows of A.
      */
-    private static final int KC = Integer.getInteger("sqlnn.gemm.kc", 256);
+    private static final int KC = 256;
     /** Rows of A packed at once: an {@code MC × KC} block (256 KiB) stays in L2. */
-    private static final int MC = Integer.getInteger("sqlnn.gemm.mc", 240);
-    private static final boolean DIRECT_B = Boolean.parseBoolean(System.getProperty("sqlnn.gemm.direct", "true"));
+    private static final int MC = 240;
 
     /** For the tails of element-wise loops: the same arithmetic, one element at a time. */
     private static final ScalarKernels SCALAR = new ScalarKernels();
@@ -95,7 +94,7 @@ final class VectorKernels implements Kernels {
                     // A full-width panel of a plain B is read in place (rows ldb apart): packing would
                     // copy all of B for every product, which costs as much as the product itself when
                     // m is a mini-batch. Transposed or partial panels are packed.
-                    boolean direct = DIRECT_B && !transB && nr == NR;
+                    boolean direct = !transB && nr == NR;
                     float[] bSrc = direct ? b : pb;
                     int bOff = direct ? p0 * ldb + j0 : 0;
                     int bStride = direct ? ldb : NR;

@@ -1,6 +1,6 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.model.EmbeddedSession;
+import dev.sqlnn.store.EmbeddedSession;
 import dev.sqlnn.nn.TrainingListener;
 import org.h2.command.Command;
 import org.h2.command.CommandInterface;

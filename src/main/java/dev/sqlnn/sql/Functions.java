@@ -1,17 +1,17 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.Sqlnn;
-import dev.sqlnn.data.Task;
-import dev.sqlnn.model.EmbeddedSession;
-import dev.sqlnn.model.LoadedModel;
-import dev.sqlnn.model.LogRow;
-import dev.sqlnn.model.ModelRegistry;
+import dev.sqlnn.call.SqlErrors;
+import dev.sqlnn.store.EmbeddedSession;
+import dev.sqlnn.store.LogRow;
+import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.TrainedModel;
-import dev.sqlnn.model.TrainingRun;
-import dev.sqlnn.model.TrainingOptions;
-import dev.sqlnn.nn.Predictor;
-import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.store.TrainingRun;
+import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.call.Arguments;
+import dev.sqlnn.model.About;
+import dev.sqlnn.model.Model;
+import dev.sqlnn.model.Prediction;
 import org.h2.command.Command;
 import org.h2.command.CommandContainer;
 import org.h2.engine.SessionLocal;
@@ -47,7 +47,7 @@ public final class Functions {
     /** {@code ML_TRAIN(model, query, options)}: trains and saves a new version; returns it. */
     public static long train(Connection connection, String model, String query, String options) throws SQLException {
         String fn = "ML_TRAIN";
-        TrainingOptions parsed = trainingArguments(model, query, options);
+        TrainingOptions parsed = Arguments.training(model, query, options);
         CancelCheck cancelCheck = new CancelCheck(connection); // before any query: it sees the calling statement
         requireSingleStatement(fn, connection, query);
         // The query's own errors (missing table, no rights, syntax) propagate unchanged, and come before
@@ -89,23 +89,6 @@ public final class Functions {
     }
 
     /**
-     * Checks {@code ML_TRAIN}'s arguments, here or in the client JVM: a valid model name, a query,
-     * and options that parse. Returns the options.
-     */
-    static TrainingOptions trainingArguments(String model, String query, String options) throws SQLException {
-        try {
-            ModelRegistry.checkName(model);
-            if (query == null || query.isBlank()) {
-                throw SqlErrors.badArgument("ML_TRAIN", "the training query is empty; pass a SELECT whose last column is "
-                        + "the label, e.g. 'SELECT image, label FROM digits'");
-            }
-            return TrainingOptions.parse(options);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("ML_TRAIN", e);
-        }
-    }
-
-    /**
      * Refuses a query argument of several statements, before anything runs it. Given
      * {@code "SELECT ...; DROP TABLE t"}, H2's {@code executeQuery} returns the first statement's rows
      * and runs the others too, with the caller's rights. Preparing runs nothing: so the text is
@@ -135,65 +118,36 @@ public final class Functions {
     /** {@code PREDICT(features)}: the class predicted by the default model (the one deployed last). */
     public static Integer predict(Connection connection, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        try {
-            return integerClass("PREDICT", new ModelRegistry(connection).defaultModel(), features);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("PREDICT", e);
-        }
+        return SqlErrors.call("PREDICT", () -> predict(new ModelRegistry(connection).defaultModel(), features).integerClass());
     }
 
     /** {@code PREDICT(model, features)}: the class predicted by the deployed version of {@code model}. */
     public static Integer predict(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        try {
-            return integerClass("PREDICT", deployed(connection, model), features);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("PREDICT", e);
-        }
+        return SqlErrors.call("PREDICT", () -> predict(deployed(connection, model), features).integerClass());
     }
 
     /** {@code PREDICT_LABEL(model, features)}: the predicted class as text, for any classifier. */
     public static String predictLabel(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        try {
-            LoadedModel m = deployed(connection, model);
-            requireClassifier("PREDICT_LABEL", m);
-            return m.model().classes().get(argMax(outputs(m, features)));
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("PREDICT_LABEL", e);
-        }
+        return SqlErrors.call("PREDICT_LABEL", () -> predict(deployed(connection, model), features).label());
     }
 
     /** {@code PREDICT_VALUE(model, features)}: the output of a regression model, in the label's units. */
     public static Double predictValue(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        try {
-            LoadedModel m = deployed(connection, model);
-            if (m.model().task() != Task.REGRESSION) {
-                throw new IllegalArgumentException("model " + m.describe() + " is a classifier; use "
-                        + (m.integerClasses() != null ? "PREDICT" : "PREDICT_LABEL") + "('" + model
-                        + "', features) for its class or PREDICT_PROBA for its probabilities");
-            }
-            float y = outputs(m, features)[0];
-            return y * m.model().targetScale() + m.model().targetShift();
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("PREDICT_VALUE", e);
-        }
+        return SqlErrors.call("PREDICT_VALUE", () -> predict(deployed(connection, model), features).value());
     }
 
     /** {@code PREDICT_PROBA(model, features)}: class probabilities, in the order of the model's classes. */
     public static Float[] predictProba(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        try {
-            LoadedModel m = deployed(connection, model);
-            requireClassifier("PREDICT_PROBA", m);
-            float[] p = outputs(m, features);
+        return SqlErrors.call("PREDICT_PROBA", () -> {
+            float[] p = predict(deployed(connection, model), features).probabilities();
             Float[] boxed = new Float[p.length];
             for (int i = 0; i < p.length; i++) boxed[i] = p[i];
             return boxed;
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("PREDICT_PROBA", e);
-        }
+        });
     }
 
     /**
@@ -217,17 +171,13 @@ public final class Functions {
         result.addColumn("SECONDS", Types.DOUBLE, 17, 0);
         result.addColumn("ROWS_PER_SECOND", Types.DOUBLE, 17, 0);
         if (isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
-        try {
-            List<LogRow> log = new ModelRegistry(connection).trainingLog(model, version);
-            for (LogRow row : log) {
-                var e = row.entry();
-                result.addRow(row.version(), e.epoch(), e.trainLoss(), e.validationLoss(), e.validationMetric(),
-                        e.learningRate(), e.seconds(), e.rowsPerSecond());
-            }
-            return result;
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("ML_TRAINING_INFO", e);
+        List<LogRow> log = SqlErrors.call("ML_TRAINING_INFO", () -> new ModelRegistry(connection).trainingLog(model, version));
+        for (LogRow row : log) {
+            var e = row.entry();
+            result.addRow(row.version(), e.epoch(), e.trainLoss(), e.validationLoss(), e.validationMetric(),
+                    e.learningRate(), e.seconds(), e.rowsPerSecond());
         }
+        return result;
     }
 
     /** {@code ML_DEPLOY(model)}: deploys the best version by its stored validation score. */
@@ -241,11 +191,7 @@ public final class Functions {
     }
 
     private static long deployVersion(Connection connection, String model, Long version) throws SQLException {
-        try {
-            return new ModelRegistry(connection).deploy(model, version);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("ML_DEPLOY", e);
-        }
+        return SqlErrors.call("ML_DEPLOY", () -> new ModelRegistry(connection).deploy(model, version));
     }
 
     /** {@code ML_DROP(model)}: deletes every version; returns how many. */
@@ -259,49 +205,20 @@ public final class Functions {
     }
 
     private static int dropVersion(Connection connection, String model, Long version) throws SQLException {
-        try {
-            return new ModelRegistry(connection).drop(model, version);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate("ML_DROP", e);
-        }
+        return SqlErrors.call("ML_DROP", () -> new ModelRegistry(connection).drop(model, version));
     }
 
     /** {@code ML_INFO()}: sqlnn's version, the active kernels and the threads training uses by default. */
     public static String info() {
-        return "sqlnn " + Sqlnn.version() + "; kernels: " + KernelProvider.kernels().description() + ", "
-                + TrainingOptions.defaults().threads() + " threads; Java " + Runtime.version().feature();
+        return About.describe();
     }
 
-    private static LoadedModel deployed(Connection connection, String model) throws SQLException {
+    private static Model deployed(Connection connection, String model) throws SQLException {
         return new ModelRegistry(connection).deployed(ModelRegistry.checkName(model));
     }
 
-    private static Integer integerClass(String fn, LoadedModel m, Value features) {
-        requireClassifier(fn, m);
-        int[] classes = m.integerClasses();
-        if (classes == null) {
-            throw new IllegalArgumentException("model " + m.describe() + " has text labels (or integers beyond "
-                    + "INTEGER); use PREDICT_LABEL('" + m.name() + "', features)");
-        }
-        return classes[argMax(outputs(m, features))];
-    }
-
-    private static void requireClassifier(String fn, LoadedModel m) {
-        if (m.model().task() != Task.CLASSIFICATION) {
-            throw new IllegalArgumentException("model " + m.describe() + " is a regression model; use PREDICT_VALUE('"
-                    + m.name() + "', features)");
-        }
-    }
-
-    /** The model's outputs for one row, in the predictor's per-thread buffer. */
-    private static float[] outputs(LoadedModel m, Value features) {
-        float[] input = m.predictor().scratchInput();
-        FeatureReader.read("PREDICT", m, features, input);
-        return m.predictor().forwardScratchInput();
-    }
-
-    private static int argMax(float[] y) {
-        return Predictor.argMax(y, 0, y.length);
+    private static Prediction predict(Model model, Value features) {
+        return model.predict(FeatureReader.row(features, model.featureKind()));
     }
 
     static boolean isColumnListCall(Connection connection) throws SQLException {

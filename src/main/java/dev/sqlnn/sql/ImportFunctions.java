@@ -1,9 +1,10 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.data.CsvImporter;
 import dev.sqlnn.data.IdxTable;
 import dev.sqlnn.data.TableExistsException;
-import dev.sqlnn.model.EmbeddedSession;
+import dev.sqlnn.store.EmbeddedSession;
 import org.h2.engine.SessionLocal;
 
 import java.io.IOException;

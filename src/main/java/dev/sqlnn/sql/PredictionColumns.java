@@ -1,8 +1,6 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.data.LabelKind;
-import dev.sqlnn.data.Task;
-import dev.sqlnn.model.LoadedModel;
+import dev.sqlnn.model.Model;
 import org.h2.tools.SimpleResultSet;
 import org.h2.tools.SimpleRowSource;
 
@@ -32,17 +30,15 @@ final class PredictionColumns {
     private static final String PROBABILITY = "PROBABILITY";
     private static final Pattern PARENTHESES = Pattern.compile("\\([^)]*\\)");
 
-    private enum Prediction { INTEGER, BIGINT, TEXT, DOUBLE }
-
     /** How one column is declared to H2 and read from the query. */
     private record Column(String label, int type, String typeName, int precision, int scale, boolean asText) {
     }
 
-    private final LoadedModel model;
+    private final Model model;
     private final List<Column> columns;
-    private final Prediction prediction;
+    private final Model.PredictionType prediction;
 
-    PredictionColumns(LoadedModel model, ResultSetMetaData meta) throws SQLException {
+    PredictionColumns(Model model, ResultSetMetaData meta) throws SQLException {
         this.model = model;
         this.columns = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -55,10 +51,7 @@ final class PredictionColumns {
             columns.add(column(label, meta.getColumnType(i), meta.getColumnTypeName(i), meta.getPrecision(i),
                     meta.getScale(i)));
         }
-        if (model.model().task() == Task.REGRESSION) prediction = Prediction.DOUBLE;
-        else if (model.integerClasses() != null) prediction = Prediction.INTEGER;
-        else if (model.model().labelKind() == LabelKind.INTEGER) prediction = Prediction.BIGINT;
-        else prediction = Prediction.TEXT;
+        prediction = model.predictionType();
     }
 
     private static Column column(String label, int type, String typeName, int precision, int scale) {
@@ -81,7 +74,7 @@ final class PredictionColumns {
 
     /** Every column of the result: the query's and the appended ones. */
     int width() {
-        return columns.size() + (prediction == Prediction.DOUBLE ? 1 : 2);
+        return columns.size() + (prediction == Model.PredictionType.DOUBLE ? 1 : 2);
     }
 
     /** Reads the query's columns of the current row, as they are declared. */
@@ -91,16 +84,6 @@ final class PredictionColumns {
             values[i] = columns.get(i).asText() ? rs.getString(i + 1) : rs.getObject(i + 1);
         }
         return values;
-    }
-
-    /** The PREDICTION value of class {@code index}, typed like the label. */
-    Object prediction(int index) {
-        return switch (prediction) {
-            case INTEGER -> model.integerClasses()[index];
-            case BIGINT -> Long.parseLong(model.model().classes().get(index));
-            case TEXT -> model.model().classes().get(index);
-            case DOUBLE -> throw new IllegalStateException("a regression's prediction is its value, not a class");
-        };
     }
 
     /** The columns without rows: H2's column-list call. */
@@ -121,7 +104,7 @@ final class PredictionColumns {
             case TEXT -> result.addColumn(PREDICTION, Types.VARCHAR, TableFunctions.TEXT_LENGTH, 0);
             case DOUBLE -> result.addColumn(PREDICTION, Types.DOUBLE, 17, 0);
         }
-        if (prediction != Prediction.DOUBLE) result.addColumn(PROBABILITY, Types.DOUBLE, 17, 0);
+        if (prediction != Model.PredictionType.DOUBLE) result.addColumn(PROBABILITY, Types.DOUBLE, 17, 0);
         return result;
     }
 }

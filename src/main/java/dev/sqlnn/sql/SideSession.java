@@ -1,6 +1,6 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.model.EmbeddedSession;
+import dev.sqlnn.store.EmbeddedSession;
 import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;

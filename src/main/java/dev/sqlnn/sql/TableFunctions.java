@@ -1,15 +1,12 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.data.Task;
+import dev.sqlnn.call.Arguments;
+import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.eval.RocPoint;
-import dev.sqlnn.model.LoadedModel;
+import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
-import dev.sqlnn.model.ModelRegistry;
+import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.model.QueryScorer;
-import dev.sqlnn.model.TrainingOptions;
-import dev.sqlnn.nn.Network;
-import dev.sqlnn.simd.KernelProvider;
-import dev.sqlnn.simd.MatMul;
 import org.h2.message.DbException;
 import org.h2.tools.SimpleResultSet;
 import org.h2.tools.SimpleRowSource;
@@ -50,10 +47,10 @@ public final class TableFunctions {
      */
     public static ResultSet predict(Connection connection, String model, String query) throws SQLException {
         String fn = "ML_PREDICT";
-        checkQuery(fn, query, "SELECT id, image FROM digits");
+        Arguments.query(fn, query, "SELECT id, image FROM digits");
         if (Functions.isColumnListCall(connection)) {
             // H2 only wants the columns: prepare the query for its metadata, but neither run it nor score.
-            LoadedModel m = deployed(fn, connection, model);
+            Model m = deployed(fn, connection, model);
             Functions.requireSingleStatement(fn, connection, query);
             try (PreparedStatement statement = connection.prepareStatement(query)) {
                 ResultSetMetaData meta = statement.getMetaData();
@@ -63,57 +60,42 @@ public final class TableFunctions {
             }
         }
         CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
-        LoadedModel m = deployed(fn, connection, model);
+        Model m = deployed(fn, connection, model);
         Functions.requireSingleStatement(fn, connection, query);
         Statement statement = connection.createStatement();
-        MatMul matMul = null;
         try {
             ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
             PredictionColumns columns = columns(fn, m, rows.getMetaData());
-            matMul = new MatMul(KernelProvider.kernels(), threads());
-            QueryScorer scorer;
-            try {
-                scorer = new QueryScorer(m, rows, matMul, columns::passThrough, cancel::check);
-            } catch (RuntimeException e) {
-                throw SqlErrors.translate(fn, e);
-            }
-            return columns.streaming(new PredictionRows(fn, m, scorer, columns, statement, matMul));
+            QueryScorer scorer = SqlErrors.call(fn, () -> new QueryScorer(m, rows, columns::passThrough, cancel::check));
+            return columns.streaming(new PredictionRows(fn, m, scorer, columns, statement));
         } catch (SQLException | RuntimeException e) {
-            if (matMul != null) matMul.close();
             statement.close();
             throw e;
         }
     }
 
-    private static PredictionColumns columns(String fn, LoadedModel m, ResultSetMetaData meta) throws SQLException {
-        try {
-            return new PredictionColumns(m, meta);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
-        }
+    private static PredictionColumns columns(String fn, Model m, ResultSetMetaData meta) throws SQLException {
+        return SqlErrors.call(fn, () -> new PredictionColumns(m, meta));
     }
 
     /** Hands H2 the scored rows one by one, scoring a batch whenever the last one is used up. */
     private static final class PredictionRows implements SimpleRowSource {
 
         private final String fn;
-        private final LoadedModel model;
+        private final Model model;
         private final QueryScorer scorer;
         private final PredictionColumns columns;
         private final Statement statement;
-        private final MatMul matMul;
         private int next;
         private int count;
         private boolean closed;
 
-        PredictionRows(String fn, LoadedModel model, QueryScorer scorer, PredictionColumns columns,
-                       Statement statement, MatMul matMul) {
+        PredictionRows(String fn, Model model, QueryScorer scorer, PredictionColumns columns, Statement statement) {
             this.fn = fn;
             this.model = model;
             this.scorer = scorer;
             this.columns = columns;
             this.statement = statement;
-            this.matMul = matMul;
         }
 
         @Override
@@ -132,10 +114,10 @@ public final class TableFunctions {
                 Object[] values = scorer.values(i);
                 Object[] row = java.util.Arrays.copyOf(values, columns.width());
                 if (scorer.scored(i)) {
-                    if (model.model().task() == Task.REGRESSION) {
+                    if (!model.isClassifier()) {
                         row[values.length] = scorer.predictedValue(i);
                     } else {
-                        row[values.length] = columns.prediction(scorer.predictedClass(i));
+                        row[values.length] = model.classValue(scorer.predictedClass(i));
                         row[values.length + 1] = (double) scorer.probability(i);
                     }
                 }
@@ -156,7 +138,6 @@ public final class TableFunctions {
         public void close() {
             if (closed) return;
             closed = true;
-            matMul.close();
             try {
                 statement.close();
             } catch (SQLException ignored) {
@@ -201,12 +182,8 @@ public final class TableFunctions {
         if (Functions.isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
         String fn = "ML_CONFUSION_MATRIX";
         ModelEvaluation evaluation = evaluation(fn, connection, model, query);
-        try {
-            for (ModelEvaluation.Cell cell : evaluation.confusionMatrix()) {
-                result.addRow(cell.actual(), cell.predicted(), cell.count());
-            }
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
+        for (ModelEvaluation.Cell cell : SqlErrors.call(fn, evaluation::confusionMatrix)) {
+            result.addRow(cell.actual(), cell.predicted(), cell.count());
         }
         return result;
     }
@@ -224,12 +201,8 @@ public final class TableFunctions {
         if (Functions.isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
         String fn = "ML_ROC_CURVE";
         ModelEvaluation evaluation = evaluation(fn, connection, model, query);
-        try {
-            for (RocPoint p : evaluation.rocCurve(className)) {
-                result.addRow(p.threshold(), p.truePositiveRate(), p.falsePositiveRate());
-            }
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
+        for (RocPoint p : SqlErrors.call(fn, () -> evaluation.rocCurve(className))) {
+            result.addRow(p.threshold(), p.truePositiveRate(), p.falsePositiveRate());
         }
         return result;
     }
@@ -237,14 +210,13 @@ public final class TableFunctions {
     /** Runs {@code query} and measures the deployed version of {@code model} on its rows. */
     private static ModelEvaluation evaluation(String fn, Connection connection, String model, String query)
             throws SQLException {
-        checkQuery(fn, query, "SELECT image, label FROM digits_test");
+        Arguments.query(fn, query, "SELECT image, label FROM digits_test");
         CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
-        LoadedModel m = deployed(fn, connection, model);
+        Model m = deployed(fn, connection, model);
         Functions.requireSingleStatement(fn, connection, query);
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
-             MatMul matMul = new MatMul(KernelProvider.kernels(), threads())) {
-            return ModelEvaluation.evaluate(m, rows, matMul, cancel::check);
+             ResultSet rows = statement.executeQuery(query)) { // its own errors propagate unchanged
+            return ModelEvaluation.evaluate(m, rows, cancel::check);
         } catch (DbException e) {
             throw canceledOr(fn, e);
         } catch (RuntimeException e) {
@@ -268,15 +240,12 @@ public final class TableFunctions {
     public static ResultSet weights(Connection connection, String model, Long version) throws SQLException {
         String fn = "ML_WEIGHTS";
         if (Functions.isColumnListCall(connection)) return weightColumns(null); // H2 only wants the columns
-        LoadedModel m;
-        try {
+        Model m = SqlErrors.call(fn, () -> {
             ModelRegistry registry = new ModelRegistry(connection);
             String name = ModelRegistry.checkName(model);
-            m = version == null ? registry.deployed(name) : registry.version(name, version);
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
-        }
-        return weightColumns(new WeightRows(m.model().network()));
+            return version == null ? registry.deployed(name) : registry.version(name, version);
+        });
+        return weightColumns(new WeightRows(m));
     }
 
     private static SimpleResultSet weightColumns(SimpleRowSource rows) {
@@ -290,28 +259,27 @@ public final class TableFunctions {
 
     /**
      * The parameters layer by layer, output unit by output unit, the bias first: streamed, since a
-     * network of 784-1024-512-10 has 1.3 million. Weights are stored input-major
-     * ({@code w[input × outputs + output]}).
+     * network of 784-1024-512-10 has 1.3 million.
      */
     private static final class WeightRows implements SimpleRowSource {
 
-        private final Network network;
+        private final Model model;
         private int layer;
         private int output;
         private int input = -1; // -1: the bias
 
-        WeightRows(Network network) {
-            this.network = network;
+        WeightRows(Model model) {
+            this.model = model;
         }
 
         @Override
         public Object[] readRow() {
-            if (layer == network.layerCount()) return null;
-            int inputs = network.size(layer);
-            int outputs = network.size(layer + 1);
+            if (layer == model.layerCount()) return null;
+            int inputs = model.width(layer);
+            int outputs = model.width(layer + 1);
             Object[] row = input < 0
-                    ? new Object[] {layer + 1, output + 1, null, network.biases(layer)[output]}
-                    : new Object[] {layer + 1, output + 1, input + 1, network.weights(layer)[input * outputs + output]};
+                    ? new Object[] {layer + 1, output + 1, null, model.bias(layer, output)}
+                    : new Object[] {layer + 1, output + 1, input + 1, model.weight(layer, input, output)};
             if (++input == inputs) {
                 input = -1;
                 if (++output == outputs) {
@@ -336,18 +304,8 @@ public final class TableFunctions {
 
     // ---------------------------------------------------------------- shared
 
-    private static void checkQuery(String fn, String query, String example) throws SQLException {
-        if (query == null || query.isBlank()) {
-            throw SqlErrors.badArgument(fn, "the query is empty; pass a SELECT, e.g. '" + example + "'");
-        }
-    }
-
-    private static LoadedModel deployed(String fn, Connection connection, String model) throws SQLException {
-        try {
-            return new ModelRegistry(connection).deployed(ModelRegistry.checkName(model));
-        } catch (RuntimeException e) {
-            throw SqlErrors.translate(fn, e);
-        }
+    private static Model deployed(String fn, Connection connection, String model) throws SQLException {
+        return SqlErrors.call(fn, () -> new ModelRegistry(connection).deployed(ModelRegistry.checkName(model)));
     }
 
     /** A cancellation (57014) with the function's name; any other error of the database as it is. */
@@ -358,7 +316,4 @@ public final class TableFunctions {
     }
 
     /** Scoring uses every core: a table function runs one statement, and its products are the work. */
-    private static int threads() {
-        return TrainingOptions.defaults().threads();
-    }
 }

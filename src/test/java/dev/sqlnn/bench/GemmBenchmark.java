@@ -1,6 +1,6 @@
 package dev.sqlnn.bench;
 
-import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.simd.MatMul;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,13 +59,9 @@ public class GemmBenchmark {
         c = new float[m * n];
         for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
         for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
-        matMul = new MatMul(KernelProvider.kernels(), threads);
+        matMul = Engine.compute(threads);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        matMul.close();
-    }
 
     @Benchmark
     public float[] gemm() {

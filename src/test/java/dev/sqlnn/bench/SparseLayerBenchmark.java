@@ -4,6 +4,7 @@ import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Network;
 import dev.sqlnn.nn.Predictor;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.simd.KernelProvider;
 import dev.sqlnn.simd.MatMul;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,13 +62,9 @@ public class SparseLayerBenchmark {
         outputs = new float[ROWS * 10];
         predictor = new Predictor(network, KernelProvider.kernels());
         buffers = predictor.batchBuffers(ROWS);
-        matMul = new MatMul(KernelProvider.kernels(), threads);
+        matMul = Engine.compute(threads);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        matMul.close();
-    }
 
     /** 256 digits, as one batch of {@code ML_PREDICT}. */
     @Benchmark

@@ -8,8 +8,6 @@ import dev.sqlnn.data.Task;
 import dev.sqlnn.eval.RocPoint;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Network;
-import dev.sqlnn.simd.KernelProvider;
-import dev.sqlnn.simd.MatMul;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +37,7 @@ class QueryScorerTest {
     private static final int ROWS = 2 * BatchScorer.BATCH + 37;
 
     private Connection connection;
-    private MatMul matMul;
-    private final LoadedModel model = new LoadedModel("hand", 1, handMade());
+    private final Model model = handMade().named("hand", 1);
 
     private static Model handMade() {
         Network net = new Network(new int[] {2, 2}, Activation.RELU, Activation.SOFTMAX,
@@ -52,7 +49,6 @@ class QueryScorerTest {
     @BeforeEach
     void table() throws SQLException {
         connection = DriverManager.getConnection("jdbc:h2:mem:");
-        matMul = new MatMul(KernelProvider.kernels(), 2);
         // a walks up, b down: b > a (class 1) for the first half; y is right except every 5th row.
         execute("CREATE TABLE t AS SELECT x AS id, CAST(x AS DOUBLE PRECISION) / " + ROWS + " AS a,"
                 + " CAST(" + ROWS + " - x AS DOUBLE PRECISION) / " + ROWS + " AS b,"
@@ -62,7 +58,6 @@ class QueryScorerTest {
 
     @AfterEach
     void close() throws SQLException {
-        matMul.close();
         connection.close();
     }
 
@@ -71,7 +66,7 @@ class QueryScorerTest {
         List<Object[]> scored = new ArrayList<>();
         try (Statement s = connection.createStatement();
              ResultSet rows = s.executeQuery("SELECT id, b AS \"b\", a FROM t ORDER BY id")) {
-            QueryScorer scorer = new QueryScorer(model, rows, matMul, rs -> new Object[] {rs.getInt(1)}, null);
+            QueryScorer scorer = new QueryScorer(model, rows, rs -> new Object[] {rs.getInt(1)}, null);
             assertEquals(List.of("A", "b"), scorer.features().labels());
             assertFalse(scorer.features().isFeature(1));
             for (int n; (n = scorer.nextBatch()) > 0; ) {
@@ -99,7 +94,7 @@ class QueryScorerTest {
     void measuresTheModelOnLabelledRows() throws SQLException {
         ModelEvaluation evaluation;
         try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery("SELECT a, b, y FROM t")) {
-            evaluation = ModelEvaluation.evaluate(model, rows, matMul, null);
+            evaluation = ModelEvaluation.evaluate(model, rows, null);
         }
         int wrong = ROWS / 5;
         assertEquals(ROWS, evaluation.rowCount());
@@ -130,7 +125,7 @@ class QueryScorerTest {
     void aNullFeatureLeavesItsRowUnscored() throws SQLException {
         try (Statement s = connection.createStatement();
              ResultSet rows = s.executeQuery("SELECT CASE WHEN id = 2 THEN NULL ELSE a END AS a, b FROM t ORDER BY id")) {
-            QueryScorer scorer = new QueryScorer(model, rows, matMul, rs -> new Object[0], null);
+            QueryScorer scorer = new QueryScorer(model, rows, rs -> new Object[0], null);
             assertEquals(BatchScorer.BATCH, scorer.nextBatch());
             assertTrue(scorer.scored(0));
             assertFalse(scorer.scored(1));
@@ -141,7 +136,7 @@ class QueryScorerTest {
 
     private void assertEvaluationFails(String query, String fragment) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery(query)) {
-            DataException e = assertThrows(DataException.class, () -> ModelEvaluation.evaluate(model, rows, matMul, null));
+            DataException e = assertThrows(DataException.class, () -> ModelEvaluation.evaluate(model, rows, null));
             assertTrue(e.getMessage().contains(fragment), e.getMessage());
         }
     }

@@ -89,7 +89,8 @@ class GradientCheckTest {
         int[] classes = output.regression() ? null : new int[] {0, 2, 1, 2};
         float[] targets = output.regression() ? uniform(random, ROWS, 1.5) : null;
 
-        try (MatMul matMul = new MatMul(kernels, 1)) {
+        {
+            MatMul matMul = Engine.compute(kernels, 1);
             Propagation pass = new Propagation(network, matMul, output.loss(), MAX_BATCH);
             Probe probe = new Probe(pass, network, inputs, classes, targets);
             probe.loss();

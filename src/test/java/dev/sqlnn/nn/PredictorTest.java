@@ -53,7 +53,8 @@ class PredictorTest {
 
         for (Kernels kernels : kernelsToTest()) {
             Predictor predictor = new Predictor(network, kernels);
-            try (MatMul matMul = new MatMul(kernels, 1)) {
+            {
+                MatMul matMul = Engine.compute(kernels, 1);
                 Propagation pass = new Propagation(network, matMul, Loss.MSE, rows);
                 System.arraycopy(inputs, 0, pass.input(), 0, inputs.length);
                 pass.forward(rows);
@@ -81,7 +82,8 @@ class PredictorTest {
             Predictor predictor = new Predictor(network, kernels);
             for (int threads : new int[] {1, 2}) {
                 float[] batch = new float[rows * 3];
-                try (MatMul matMul = new MatMul(kernels, threads)) {
+                {
+                    MatMul matMul = Engine.compute(kernels, threads);
                     // buffers sized for more rows than used, as ML_PREDICT reuses them for a short last batch
                     predictor.forwardBatch(inputs, rows, batch, matMul, predictor.batchBuffers(rows + 5));
                 }
@@ -104,7 +106,8 @@ class PredictorTest {
         float[][] expected = new float[rows][];
         for (int r = 0; r < rows; r++) expected[r] = predictor.forward(row(inputs, r, sizes[0]));
         float[] expectedBatch = new float[rows * 10];
-        try (MatMul matMul = new MatMul(KernelProvider.kernels(), 1)) {
+        {
+            MatMul matMul = Engine.compute(KernelProvider.kernels(), 1);
             predictor.forwardBatch(inputs, rows, expectedBatch, matMul, predictor.batchBuffers(rows));
         }
 
@@ -117,7 +120,8 @@ class PredictorTest {
                 int offset = t * rows / threads; // each thread starts at a different row
                 running.add(pool.submit((Callable<Void>) () -> {
                     start.await();
-                    try (MatMul matMul = new MatMul(KernelProvider.kernels(), 1)) {
+                    {
+                        MatMul matMul = Engine.compute(KernelProvider.kernels(), 1);
                         Predictor.BatchBuffers buffers = predictor.batchBuffers(rows);
                         float[] batch = new float[rows * 10];
                         for (int round = 0; round < 5; round++) {

@@ -36,7 +36,8 @@ class SparseBatchTest {
             float[][] gradients = new float[2][];
             for (int threads = 1; threads <= 2; threads++) {
                 SparseBatch sparse = new SparseBatch(kernels, rows, width);
-                try (MatMul matMul = new MatMul(kernels, threads)) {
+                {
+                    MatMul matMul = Engine.compute(kernels, threads);
                     assertTrue(sparse.gather(x, rows, width, matMul), "a fifth non-zero is sparse enough");
                     float[] out = new float[rows * outWidth];
                     sparse.times(w, bias, outWidth, Activation.IDENTITY, out, matMul);
@@ -75,7 +76,8 @@ class SparseBatchTest {
         for (int i = 0; i < x.length; i += 4) x[i] = (float) random.nextDouble(-1, 1);
         float[] w = randoms(random, width * outWidth);
         float[] bias = randoms(random, outWidth);
-        try (MatMul matMul = new MatMul(KernelProvider.kernels(), 2)) {
+        {
+            MatMul matMul = Engine.compute(KernelProvider.kernels(), 2);
             SparseBatch sparse = new SparseBatch(KernelProvider.kernels(), rows, width);
             assertTrue(sparse.gather(x, rows, width, matMul));
             float[] activated = new float[rows * outWidth];
@@ -92,7 +94,8 @@ class SparseBatchTest {
     void isSparseWhenUnderAThirdAreNonZero(int nonZeroPerTen, boolean sparse) {
         float[] x = new float[10 * 30];
         for (int i = 0; i < x.length; i++) x[i] = i % 10 < nonZeroPerTen ? 1f : 0f;
-        try (MatMul matMul = new MatMul(KernelProvider.kernels(), 1)) {
+        {
+            MatMul matMul = Engine.compute(KernelProvider.kernels(), 1);
             boolean gathered = new SparseBatch(KernelProvider.kernels(), 10, 30).gather(x, 10, 30, matMul);
             if (sparse) assertTrue(gathered); else assertFalse(gathered);
         }

@@ -44,7 +44,8 @@ class SubnormalTest {
         Network network = new Network(config.layerSizes(PIXELS, CLASSES), Activation.RELU, Activation.SOFTMAX);
         Initializer.initialize(network, config.seed());
 
-        try (MatMul matMul = new MatMul(kernels, 1)) {
+        {
+            MatMul matMul = Engine.compute(kernels, 1);
             Propagation pass = new Propagation(network, matMul, config.loss(), BATCH);
             Optimizer optimizer = new Optimizer(config, network, matMul);
             int[] order = new int[ROWS];

@@ -269,7 +269,8 @@ class TrainerTest {
     /** Mean loss of a network on some rows, batched as the trainer batches its validation. */
     private static double meanLoss(Network network, Examples examples, int[] rows, TrainerConfig config) {
         int batch = Math.min(config.batchSize(), examples.size() - rows.length);
-        try (MatMul matMul = new MatMul(KERNELS, 1)) {
+        {
+            MatMul matMul = Engine.compute(KERNELS, 1);
             Propagation pass = new Propagation(network, matMul, config.loss(), batch);
             int[] labels = new int[batch];
             double sum = 0;

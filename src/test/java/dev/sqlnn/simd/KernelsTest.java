@@ -18,6 +18,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class KernelsTest {
 
+    /** Up to 3 compute threads, whatever this machine has: more parts than cores must give the same bits too. */
+    private static final WorkerPool POOL = new WorkerPool(3);
+
     private static final int[] AWKWARD = {1, 3, 7, 15, 16, 17, 31, 33, 64, 65, 127, 257};
 
     private static Kernels vector() {
@@ -94,7 +97,8 @@ class KernelsTest {
                         c[at] = c[at] * 2f + (column + j);
                     }
                 };
-                try (MatMul matMul = new MatMul(kernels, threads)) {
+                {
+                    MatMul matMul = new MatMul(kernels, threads, POOL);
                     matMul.gemm(transA, transB, m, n, k, a, lda, b, ldb, finished, n, false, epilogue);
                 }
                 for (int i = 0; i < m * n; i++) {
@@ -154,7 +158,8 @@ class KernelsTest {
         for (int threads = 1; threads <= 2; threads++) {
             float[] transposed = new float[m * n];
             float[] plain = new float[m * n];
-            try (MatMul matMul = new MatMul(kernels, threads)) {
+            {
+                MatMul matMul = new MatMul(kernels, threads, POOL);
                 matMul.gemm(false, true, m, n, k, a, k, b, k, transposed, n, false);
                 matMul.gemm(false, false, m, n, k, a, k, bt, n, plain, n, false);
             }
@@ -172,13 +177,9 @@ class KernelsTest {
         float[] one = new float[m * n];
         float[] two = new float[m * n];
         float[] three = new float[m * n];
-        try (MatMul single = new MatMul(kernels, 1);
-             MatMul pair = new MatMul(kernels, 2);
-             MatMul triple = new MatMul(kernels, 3)) {
-            single.gemm(false, false, m, n, k, a, k, b, n, one, n, false);
-            pair.gemm(false, false, m, n, k, a, k, b, n, two, n, false);
-            triple.gemm(false, false, m, n, k, a, k, b, n, three, n, false);
-        }
+        new MatMul(kernels, 1, POOL).gemm(false, false, m, n, k, a, k, b, n, one, n, false);
+        new MatMul(kernels, 2, POOL).gemm(false, false, m, n, k, a, k, b, n, two, n, false);
+        new MatMul(kernels, 3, POOL).gemm(false, false, m, n, k, a, k, b, n, three, n, false);
         assertTrue(java.util.Arrays.equals(one, two) && java.util.Arrays.equals(one, three));
     }
 

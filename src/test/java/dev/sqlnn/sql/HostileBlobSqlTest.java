@@ -1,5 +1,6 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.Task;

@@ -1,5 +1,6 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.Sqlnn;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

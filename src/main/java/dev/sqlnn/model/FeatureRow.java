@@ -1,0 +1,47 @@
+package dev.sqlnn.model;
+
+/**
+ * One row's features as a front door received them, before scaling: the bytes of an image, or
+ * numbers read by position from an SQL array. {@link Model#predict} checks and scales them.
+ */
+public interface FeatureRow {
+
+    /** The bytes of a VARBINARY feature; null when the features are numbers. */
+    default byte[] bytes() {
+        return null;
+    }
+
+    /** How many numbers the row holds. */
+    int size();
+
+    /** Whether number {@code i} is NULL. */
+    boolean isNull(int i);
+
+    /** Number {@code i} (from 0), as float32. */
+    float number(int i);
+
+    /** A row of unsigned bytes. */
+    static FeatureRow ofBytes(byte[] bytes) {
+        return new FeatureRow() {
+            @Override
+            public byte[] bytes() {
+                return bytes;
+            }
+
+            @Override
+            public int size() {
+                return bytes.length;
+            }
+
+            @Override
+            public boolean isNull(int i) {
+                return false;
+            }
+
+            @Override
+            public float number(int i) {
+                return bytes[i] & 0xFF;
+            }
+        };
+    }
+}

@@ -1,5 +1,0 @@
-package dev.sqlnn.model;
-
-/** A training log entry together with the model version it belongs to. */
-public record LogRow(long version, LogEntry entry) {
-}

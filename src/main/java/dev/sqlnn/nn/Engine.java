@@ -1,0 +1,48 @@
+package dev.sqlnn.nn;
+
+import dev.sqlnn.simd.KernelProvider;
+import dev.sqlnn.simd.Kernels;
+import dev.sqlnn.simd.MatMul;
+import dev.sqlnn.simd.WorkerPool;
+
+/**
+ * The one entry point to the numeric engine: the kernels chosen for this JVM and one process-wide,
+ * bounded pool of compute threads that every statement shares. A statement borrows threads through
+ * a {@link MatMul} from {@link #compute}; it never creates them, so concurrent statements together
+ * never run more compute threads than this machine has cores.
+ */
+public final class Engine {
+
+    private Engine() {
+    }
+
+    /** The kernels chosen for this JVM: the Vector API's, or the scalar ones without it. */
+    public static Kernels kernels() {
+        return KernelProvider.kernels();
+    }
+
+    /** The most threads that compute at once in this JVM: its processors. */
+    public static int threads() {
+        return Pool.INSTANCE.threads();
+    }
+
+    /** Products on this JVM's kernels, using at most {@code threads} of the shared pool's threads. */
+    public static MatMul compute(int threads) {
+        return compute(kernels(), threads);
+    }
+
+    /** Products on the given kernels (a test's or a benchmark's choice), on the shared pool. */
+    public static MatMul compute(Kernels kernels, int threads) {
+        return new MatMul(kernels, threads, Pool.INSTANCE);
+    }
+
+    /** What computes, for {@code ML_INFO()} and logs, e.g. {@code Vector API, 512-bit, 2 threads}. */
+    public static String describe() {
+        return kernels().description() + ", " + threads() + " threads";
+    }
+
+    /** Created on first use: a JVM that never computes starts no threads. */
+    private static final class Pool {
+        static final WorkerPool INSTANCE = new WorkerPool(Runtime.getRuntime().availableProcessors());
+    }
+}

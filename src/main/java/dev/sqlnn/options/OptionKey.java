@@ -1,0 +1,85 @@
+package dev.sqlnn.options;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The keys of the {@code ML_TRAIN} options JSON, in their canonical order, each with what a valid
+ * value looks like. Keeping the description beside the key makes the type errors of the parser and
+ * the range errors of {@link TrainingOptions}' constructor read the same.
+ */
+enum OptionKey {
+    LABEL("label", "a column name (a non-empty string), or null for the last column"),
+    TASK("task", "one of classification, regression, or null to infer it from the label"),
+    HIDDEN("hidden", "an array of at most " + TrainingOptions.MAX_HIDDEN_LAYERS
+            + " layer widths, each an integer from 1 to " + TrainingOptions.MAX_HIDDEN_WIDTH + ", e.g. [128, 64]"),
+    ACTIVATION("activation", "one of relu, tanh, sigmoid"),
+    LOSS("loss", "one of cross_entropy, mse, or null to choose by task"),
+    OPTIMIZER("optimizer", "one of sgd, momentum, nesterov, adam"),
+    LEARNING_RATE("learning_rate", "a positive number"),
+    MOMENTUM("momentum", "a number in [0, 1)"),
+    BETA1("beta1", "a number in [0, 1)"),
+    BETA2("beta2", "a number in [0, 1)"),
+    EPSILON("epsilon", "a positive number"),
+    BATCH_SIZE("batch_size", "a positive integer (at most " + TrainingOptions.MAX_BATCH_SIZE + ")"),
+    EPOCHS("epochs", "a positive integer (at most " + TrainingOptions.MAX_EPOCHS + ")"),
+    VALIDATION_FRACTION("validation_fraction", "a number in [0, 1)"),
+    EARLY_STOPPING("early_stopping", "a non-negative integer (patience in epochs; 0 turns it off)"),
+    L2("l2", "a non-negative number"),
+    SCALE("scale", "one of auto, standard, minmax, none"),
+    AUGMENT("augment", "an object such as {\"shift\": 2, \"rotate\": 10}, or null for none"),
+    IMAGE_SHAPE("image_shape", "an array of two integers [rows, columns], each from 1 to "
+            + TrainingOptions.MAX_IMAGE_SIDE + ", or null for square images"),
+    SEED("seed", "an integer (64-bit)"),
+    THREADS("threads", "a positive integer (at most " + TrainingOptions.MAX_THREADS + ")"),
+    DEPLOY("deploy", "one of best, always, never");
+
+    /** Longer values are cut in messages: an error must stay readable in a SQL console. */
+    private static final int MAX_SHOWN = 100;
+
+    /** The spelling in the JSON. */
+    final String key;
+    /** What a valid value looks like, to follow "must be". */
+    final String expected;
+
+    OptionKey(String key, String expected) {
+        this.key = key;
+        this.expected = expected;
+    }
+
+    static OptionKey byKey(String key) {
+        for (OptionKey k : values()) {
+            if (k.key.equals(key)) return k;
+        }
+        return null;
+    }
+
+    static String validKeys() {
+        return Arrays.stream(values()).map(k -> k.key).collect(Collectors.joining(", "));
+    }
+
+    /** The error for a value of this option; {@code given} is a JSON node, a Java value, or already text. */
+    OptionsException invalid(Object given) {
+        return invalid(key, expected, given);
+    }
+
+    /** The same, when what was given is best described in words (e.g. "33 widths") than shown. */
+    OptionsException invalidDescribed(String description) {
+        return new OptionsException("option '" + key + "' must be " + expected + "; got " + cut(description));
+    }
+
+    static OptionsException invalid(String key, String expected, Object given) {
+        return new OptionsException("option '" + key + "' must be " + expected + "; got " + show(given));
+    }
+
+    /** Strings are quoted as in JSON, so that {@code "5"} and {@code 5} are told apart. */
+    static String show(Object given) {
+        return cut(given instanceof String s ? TextNode.valueOf(s).toString() : String.valueOf(given));
+    }
+
+    static String cut(String text) {
+        return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";
+    }
+}

@@ -1,0 +1,247 @@
+package dev.sqlnn.options;
+
+import dev.sqlnn.data.Task;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlnn.data.Scaling;
+import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.Loss;
+import dev.sqlnn.nn.OptimizerKind;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import static dev.sqlnn.options.OptionKey.*;
+
+/**
+ * Reads and writes {@link TrainingOptions} as JSON. Reading walks a tree key by key rather than
+ * binding it, so that each wrong key or type gets its own message; this class checks only JSON
+ * types, and the options' constructor checks ranges.
+ */
+final class OptionsJson {
+
+    private static final String EXAMPLE = "{\"hidden\":[64],\"epochs\":5}";
+
+    // A repeated key would otherwise silently win over the first; trailing text hints at a typo.
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final JsonNode object;
+
+    private OptionsJson(JsonNode object) {
+        this.object = object;
+    }
+
+    static TrainingOptions read(String text) {
+        if (text == null || text.isBlank()) return TrainingOptions.defaults();
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new OptionsException(notAnObject(text) + " (" + problem(e) + ")", e);
+        }
+        if (root == null || !root.isObject()) throw new OptionsException(notAnObject(text));
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (byKey(name) == null) {
+                throw new OptionsException("unknown option '" + name + "'; valid options are: " + validKeys());
+            }
+        }
+        return new OptionsJson(root).options(TrainingOptions.defaults());
+    }
+
+    private static String notAnObject(String text) {
+        return "options must be a JSON object, e.g. " + EXAMPLE + "; got: " + OptionKey.cut(text.strip());
+    }
+
+    /** Jackson's own words, without the parts that speak of Jackson rather than of the text. */
+    private static String problem(JsonProcessingException e) {
+        String detail = e.getOriginalMessage();
+        for (String noise : new String[] {" (start marker at", ": enable `", "\n"}) {
+            int at = detail.indexOf(noise);
+            if (at >= 0) detail = detail.substring(0, at);
+        }
+        JsonLocation location = e.getLocation();
+        return location == null ? detail
+                : detail + " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private TrainingOptions options(TrainingOptions defaults) {
+        return new TrainingOptions(
+                nullableText(LABEL),
+                nullableChoice(TASK, Task::parse),
+                hidden(defaults.hidden()),
+                choice(ACTIVATION, Activation::parseHidden, defaults.activation()),
+                nullableChoice(LOSS, Loss::parse),
+                choice(OPTIMIZER, OptimizerKind::parse, defaults.optimizer()),
+                number(LEARNING_RATE, defaults.learningRate()),
+                number(MOMENTUM, defaults.momentum()),
+                number(BETA1, defaults.beta1()),
+                number(BETA2, defaults.beta2()),
+                number(EPSILON, defaults.epsilon()),
+                integer(BATCH_SIZE, defaults.batchSize()),
+                integer(EPOCHS, defaults.epochs()),
+                number(VALIDATION_FRACTION, defaults.validationFraction()),
+                integer(EARLY_STOPPING, defaults.earlyStopping()),
+                number(L2, defaults.l2()),
+                choice(SCALE, Scaling::parse, defaults.scale()),
+                augment(),
+                imageShape(),
+                seed(defaults.seed()),
+                integer(THREADS, defaults.threads()),
+                choice(DEPLOY, DeployPolicy::parse, defaults.deploy()));
+    }
+
+    /** The value of {@code key}, or null when the key is absent or given as JSON null. */
+    private JsonNode value(OptionKey key) {
+        JsonNode node = object.get(key.key);
+        return node == null || node.isNull() ? null : node;
+    }
+
+    /** A key whose default is null: absent and null both mean the default. */
+    private String nullableText(OptionKey key) {
+        JsonNode node = value(key);
+        if (node == null) return null;
+        if (!node.isTextual()) throw key.invalid(node);
+        return node.textValue();
+    }
+
+    private <E> E nullableChoice(OptionKey key, Function<String, E> parser) {
+        String name = nullableText(key);
+        if (name == null) return null;
+        try {
+            return parser.apply(name);
+        } catch (IllegalArgumentException e) {
+            throw key.invalid(name);
+        }
+    }
+
+    /** A key with a non-null default: an explicit null is an error, like any other wrong type. */
+    private JsonNode present(OptionKey key) {
+        JsonNode node = object.get(key.key);
+        if (node != null && node.isNull()) throw key.invalid(node);
+        return node;
+    }
+
+    private <E> E choice(OptionKey key, Function<String, E> parser, E defaultValue) {
+        return present(key) == null ? defaultValue : nullableChoice(key, parser);
+    }
+
+    private double number(OptionKey key, double defaultValue) {
+        JsonNode node = present(key);
+        if (node == null) return defaultValue;
+        if (!node.isNumber()) throw key.invalid(node);
+        return node.doubleValue();
+    }
+
+    /** Integers only: 2.5 and "5" are refused, and so is 5.0, since a JSON writer that means 5 writes 5. */
+    private int integer(OptionKey key, int defaultValue) {
+        JsonNode node = present(key);
+        if (node == null) return defaultValue;
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) throw key.invalid(node);
+        return node.intValue();
+    }
+
+    private long seed(long defaultValue) {
+        JsonNode node = present(SEED);
+        if (node == null) return defaultValue;
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) throw SEED.invalid(node);
+        return node.longValue();
+    }
+
+    private List<Integer> hidden(List<Integer> defaultValue) {
+        JsonNode node = present(HIDDEN);
+        if (node == null) return defaultValue;
+        if (!node.isArray()) throw HIDDEN.invalid(node);
+        List<Integer> widths = new ArrayList<>(node.size());
+        for (JsonNode width : node) {
+            if (!width.isIntegralNumber() || !width.canConvertToInt()) throw HIDDEN.invalid(node);
+            widths.add(width.intValue());
+        }
+        return widths;
+    }
+
+    private TrainingOptions.ImageShape imageShape() {
+        JsonNode node = value(IMAGE_SHAPE);
+        if (node == null) return null;
+        if (!node.isArray() || node.size() != 2) throw IMAGE_SHAPE.invalid(node);
+        for (JsonNode side : node) {
+            if (!side.isIntegralNumber() || !side.canConvertToInt()) throw IMAGE_SHAPE.invalid(node);
+        }
+        return new TrainingOptions.ImageShape(node.get(0).intValue(), node.get(1).intValue());
+    }
+
+    private TrainingOptions.Augment augment() {
+        JsonNode node = value(AUGMENT);
+        if (node == null) return null;
+        if (!node.isObject()) throw AUGMENT.invalid(node);
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("shift") && !name.equals("rotate")) {
+                throw new OptionsException("unknown key '" + name + "' in option 'augment'; valid keys are: shift, rotate");
+            }
+        }
+        JsonNode shift = node.get("shift");
+        JsonNode rotate = node.get("rotate");
+        if (shift != null && (!shift.isIntegralNumber() || !shift.canConvertToInt())) {
+            throw OptionKey.invalid("augment.shift", "a non-negative integer (pixels)", shift);
+        }
+        if (rotate != null && !rotate.isNumber()) {
+            throw OptionKey.invalid("augment.rotate", "a number of degrees from 0 to 180", rotate);
+        }
+        return new TrainingOptions.Augment(shift == null ? 0 : shift.intValue(),
+                rotate == null ? 0 : rotate.doubleValue());
+    }
+
+    static String write(TrainingOptions options) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put(LABEL.key, options.label());
+        json.put(TASK.key, options.task() == null ? null : options.task().sqlName());
+        ArrayNode hidden = json.putArray(HIDDEN.key);
+        options.hidden().forEach(hidden::add);
+        json.put(ACTIVATION.key, options.activation().optionName());
+        json.put(LOSS.key, options.loss() == null ? null : options.loss().optionName());
+        json.put(OPTIMIZER.key, options.optimizer().optionName());
+        json.put(LEARNING_RATE.key, options.learningRate());
+        json.put(MOMENTUM.key, options.momentum());
+        json.put(BETA1.key, options.beta1());
+        json.put(BETA2.key, options.beta2());
+        json.put(EPSILON.key, options.epsilon());
+        json.put(BATCH_SIZE.key, options.batchSize());
+        json.put(EPOCHS.key, options.epochs());
+        json.put(VALIDATION_FRACTION.key, options.validationFraction());
+        json.put(EARLY_STOPPING.key, options.earlyStopping());
+        json.put(L2.key, options.l2());
+        json.put(SCALE.key, options.scale().name().toLowerCase(Locale.ROOT));
+        if (options.augment() == null) {
+            json.putNull(AUGMENT.key);
+        } else {
+            json.putObject(AUGMENT.key).put("shift", options.augment().shift())
+                    .put("rotate", options.augment().rotateDegrees());
+        }
+        if (options.imageShape() == null) {
+            json.putNull(IMAGE_SHAPE.key);
+        } else {
+            json.putArray(IMAGE_SHAPE.key).add(options.imageShape().rows()).add(options.imageShape().columns());
+        }
+        json.put(SEED.key, options.seed());
+        json.put(THREADS.key, options.threads());
+        json.put(DEPLOY.key, options.deploy().optionName());
+        try {
+            return MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e); // a tree always can
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.sqlnn.options;
+
+import dev.sqlnn.data.Task;
+import dev.sqlnn.data.Scaling;
+import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.Loss;
+import dev.sqlnn.nn.OptimizerKind;
+
+import java.util.List;
+
+import static dev.sqlnn.options.OptionKey.*;
+
+/**
+ * The options of {@code ML_TRAIN}, resolved: every key has a value, either given or the default.
+ * Built by {@link #parse(String)} from the options JSON, or directly; every value is checked here,
+ * once, so that an instance is always usable and the trainer need not check again.
+ *
+ * <p>{@code label}, {@code task}, {@code loss}, {@code augment} and {@code imageShape} may be null:
+ * the last column, inferred from the label, chosen by task, no augmentation, square images. A
+ * {@code loss} given without a {@code task} is checked against the inferred task by the trainer.
+ *
+ * <p>The limits below are refused up front because they bound memory and time before any row is
+ * read; the total number of weights also depends on the input width, which only the trainer knows.
+ */
+public record TrainingOptions(String label, Task task, List<Integer> hidden, Activation activation, Loss loss,
+                              OptimizerKind optimizer, double learningRate, double momentum, double beta1,
+                              double beta2, double epsilon, int batchSize, int epochs, double validationFraction,
+                              int earlyStopping, double l2, Scaling scale, Augment augment, ImageShape imageShape,
+                              long seed, int threads, DeployPolicy deploy) {
+
+    public static final int MAX_HIDDEN_WIDTH = 65536;
+    public static final int MAX_HIDDEN_LAYERS = 32;
+    public static final int MAX_EPOCHS = 100_000;
+    public static final int MAX_BATCH_SIZE = 1 << 20;
+    public static final int MAX_THREADS = 1024;
+    public static final int MAX_IMAGE_SIDE = 65536;
+    /** Rotation is by a random angle in [-rotate, rotate]: beyond half a turn adds nothing. */
+    public static final double MAX_ROTATE_DEGREES = 180;
+
+    /** Image augmentation: random shifts of up to {@code shift} pixels and rotations of up to {@code rotateDegrees}. */
+    public record Augment(int shift, double rotateDegrees) {
+        public Augment {
+            if (shift < 0) {
+                throw OptionKey.invalid("augment.shift", "a non-negative integer (pixels)", shift);
+            }
+            if (!(rotateDegrees >= 0 && rotateDegrees <= MAX_ROTATE_DEGREES)) {
+                throw OptionKey.invalid("augment.rotate", "a number of degrees from 0 to 180", rotateDegrees);
+            }
+        }
+    }
+
+    /** The shape that byte features are read as when they are augmented. */
+    public record ImageShape(int rows, int columns) {
+        public ImageShape {
+            if (rows < 1 || rows > MAX_IMAGE_SIDE || columns < 1 || columns > MAX_IMAGE_SIDE) {
+                throw IMAGE_SHAPE.invalid(List.of(rows, columns));
+            }
+        }
+
+        /** A long, since two legal sides may overflow an int. */
+        public long pixels() {
+            return (long) rows * columns;
+        }
+    }
+
+    public TrainingOptions {
+        if (label != null && label.isBlank()) throw LABEL.invalid(label);
+        if (hidden == null) throw HIDDEN.invalid(null);
+        hidden = List.copyOf(hidden);
+        if (hidden.size() > MAX_HIDDEN_LAYERS) throw HIDDEN.invalidDescribed(hidden.size() + " widths");
+        for (int width : hidden) {
+            if (width < 1 || width > MAX_HIDDEN_WIDTH) throw HIDDEN.invalid(hidden);
+        }
+        if (activation != Activation.RELU && activation != Activation.TANH && activation != Activation.SIGMOID) {
+            throw ACTIVATION.invalid(activation == null ? null : activation.optionName());
+        }
+        if (optimizer == null) throw OPTIMIZER.invalid(null);
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) throw LEARNING_RATE.invalid(learningRate);
+        requireFraction(momentum, MOMENTUM);
+        requireFraction(beta1, BETA1);
+        requireFraction(beta2, BETA2);
+        if (!(epsilon > 0 && Double.isFinite(epsilon))) throw EPSILON.invalid(epsilon);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw BATCH_SIZE.invalid(batchSize);
+        if (epochs < 1 || epochs > MAX_EPOCHS) throw EPOCHS.invalid(epochs);
+        requireFraction(validationFraction, VALIDATION_FRACTION);
+        if (earlyStopping < 0) throw EARLY_STOPPING.invalid(earlyStopping);
+        if (!(l2 >= 0 && Double.isFinite(l2))) throw L2.invalid(l2);
+        // BYTES is what AUTO becomes inside a model, never something a user asks for.
+        if (scale == null || scale == Scaling.BYTES) throw SCALE.invalid(scale == null ? null : "bytes");
+        if (threads < 1 || threads > MAX_THREADS) throw THREADS.invalid(threads);
+        if (deploy == null) throw DEPLOY.invalid(null);
+        requireConsistent(task, loss, validationFraction, earlyStopping);
+    }
+
+    private static void requireFraction(double value, OptionKey key) {
+        if (!(value >= 0 && value < 1)) throw key.invalid(value);
+    }
+
+    /** Combinations that each look fine alone but cannot train. */
+    private static void requireConsistent(Task task, Loss loss, double validationFraction, int earlyStopping) {
+        if (task == Task.REGRESSION && loss == Loss.CROSS_ENTROPY) {
+            throw new OptionsException("option 'loss' cross_entropy needs task classification; got task regression"
+                    + " (use loss mse, or leave loss out)");
+        }
+        if (earlyStopping > 0 && validationFraction == 0) {
+            throw new OptionsException("option 'early_stopping' needs validation rows to watch; got early_stopping "
+                    + earlyStopping + " with validation_fraction 0 (set validation_fraction > 0, or early_stopping 0)");
+        }
+    }
+
+    /** Every option at its default; {@code threads} is this machine's processor count (capped at the limit). */
+    public static TrainingOptions defaults() {
+        return new TrainingOptions(null, null, List.of(100), Activation.RELU, null, OptimizerKind.ADAM,
+                0.001, 0.9, 0.9, 0.999, 1e-8, 64, 10, 0.1, 0, 0, Scaling.AUTO, null, null, 42, defaultThreads(),
+                DeployPolicy.BEST);
+    }
+
+    static int defaultThreads() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+    }
+
+    /**
+     * Parses the options JSON of {@code ML_TRAIN}. Null, empty or blank text gives {@link #defaults()}.
+     *
+     * @throws OptionsException naming the key, what was expected and what was given
+     */
+    public static TrainingOptions parse(String json) {
+        return OptionsJson.read(json);
+    }
+
+    /** Every option, resolved, as canonical JSON (keys in a fixed order, nulls included); {@code parse} reads it back equal. */
+    public String toJson() {
+        return OptionsJson.write(this);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.sqlnn.simd;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The compute threads of a process, shared by every statement: at most {@link #threads()} threads
+ * compute at once, the callers counted. A caller of {@link #invoke} takes one permit for itself
+ * (waiting, in turn, while others hold them all) and whatever idle workers it can have at that
+ * moment for the other parts; so concurrent statements never run more compute threads than cores,
+ * and one statement alone gets them all.
+ *
+ * <p>Workers wait for their next piece of work by spinning for a tenth of a millisecond before they
+ * park: a training step hands work over a dozen times a fraction of a millisecond apart, and waking
+ * a parked thread costs tens of microseconds on a virtual machine. Idle longer, they use no CPU.
+ * Threads are daemons, started once.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    /** How long a worker, or the caller waiting for one, spins before it parks. */
+    private static final long SPIN_NANOS = 100_000;
+
+    /** A piece of work split into {@code parts}; part {@code part} of them. */
+    @FunctionalInterface
+    public interface PartTask {
+        void run(int part, int parts);
+    }
+
+    /** Whether this thread runs a part now: a part may not hand out work itself. */
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+
+    private final int threads;
+    private final Semaphore permits;
+    private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    private final Worker[] workers;
+    private volatile boolean closed;
+
+    /** A pool in which at most {@code threads} threads compute at once: the callers and {@code threads - 1} workers. */
+    public WorkerPool(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("a pool needs at least 1 thread; got " + threads);
+        this.threads = threads;
+        this.permits = new Semaphore(threads, true);
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            Thread thread = new Thread(workers[i], "sqlnn-worker-" + (i + 1));
+            thread.setDaemon(true);
+            workers[i].thread = thread;
+            idle.push(workers[i]);
+            thread.start();
+        }
+    }
+
+    /** The most threads that compute at once, callers included. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Runs {@code task(part, parts)} for every part in {@code [0, parts)}, where {@code parts} is at
+     * most {@code wanted}: as many threads as are free now, at least the caller's. Part 0 runs on
+     * the calling thread; returns when all have ended, rethrowing the first failure.
+     */
+    public void invoke(int wanted, PartTask task) {
+        if (closed) throw new IllegalStateException("this worker pool is closed");
+        if (INSIDE.get()) {
+            throw new IllegalStateException("a part of a parallel task cannot start another; run it on its own thread");
+        }
+        permits.acquireUninterruptibly();
+        Worker[] borrowed = borrow(Math.min(wanted, threads) - 1);
+        int parts = borrowed.length + 1;
+        INSIDE.set(true);
+        try {
+            for (int t = 1; t < parts; t++) borrowed[t - 1].start(task, t, parts);
+            Throwable failure = null;
+            try {
+                task.run(0, parts);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            for (Worker w : borrowed) {
+                Throwable f = w.await();
+                if (failure == null) failure = f;
+            }
+            if (failure instanceof RuntimeException e) throw e;
+            if (failure instanceof Error e) throw e;
+            if (failure != null) throw new IllegalStateException(failure);
+        } finally {
+            INSIDE.set(false);
+            giveBack(borrowed);
+        }
+    }
+
+    /** Up to {@code count} idle workers, each with a permit; fewer when other callers hold them. */
+    private Worker[] borrow(int count) {
+        int granted = 0;
+        while (granted < count && permits.tryAcquire()) granted++;
+        Worker[] borrowed = new Worker[granted];
+        synchronized (idle) {
+            // Every permit beyond the callers' is an idle worker, so this never comes up short.
+            for (int i = 0; i < granted; i++) borrowed[i] = idle.pop();
+        }
+        return borrowed;
+    }
+
+    private void giveBack(Worker[] borrowed) {
+        synchronized (idle) {
+            for (Worker w : borrowed) idle.push(w);
+        }
+        permits.release(borrowed.length + 1);
+    }
+
+    /** Stops the workers (a pool of a test; the process-wide one lives as long as the JVM). */
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker w : workers) LockSupport.unpark(w.thread);
+    }
+
+    private final class Worker implements Runnable {
+        Thread thread;
+        private int part;
+        private int parts;
+        private Throwable failure;
+        private volatile boolean done = true;
+        private volatile PartTask body;
+        private volatile Thread waiter;
+
+        /** Hands over a part; the volatile write of {@code body} publishes the others. */
+        void start(PartTask task, int taskPart, int taskParts) {
+            part = taskPart;
+            parts = taskParts;
+            failure = null;
+            done = false;
+            waiter = null;
+            body = task;
+            LockSupport.unpark(thread);
+        }
+
+        /** Waits for the part handed over last; returns what it threw, or null. */
+        Throwable await() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (!done) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    waiter = Thread.currentThread();
+                    if (!done) LockSupport.parkNanos(this, 1_000_000);
+                }
+            }
+            return failure;
+        }
+
+        @Override
+        public void run() {
+            INSIDE.set(true);
+            long idleSince = System.nanoTime();
+            while (!closed) {
+                PartTask task = body;
+                if (task != null) {
+                    body = null;
+                    try {
+                        task.run(part, parts);
+                    } catch (Throwable e) {
+                        failure = e;
+                    }
+                    done = true; // publishes the work and the failure to the caller
+                    Thread w = waiter;
+                    if (w != null) LockSupport.unpark(w);
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+    }
+}

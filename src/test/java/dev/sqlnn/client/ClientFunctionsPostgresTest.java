@@ -1,0 +1,310 @@
+package dev.sqlnn.client;
+
+import dev.sqlnn.PostgresTestDatabase;
+import dev.sqlnn.Sqlnn;
+import dev.sqlnn.data.IdxReader;
+import dev.sqlnn.data.IdxTable;
+import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.model.TrainingProgress;
+import dev.sqlnn.nn.EpochStats;
+import dev.sqlnn.nn.TrainingListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * sqlnn on a real PostgreSQL server, from the client JVM: train from a Postgres query, keep the model
+ * as a row of sqlnn.models, score into a Postgres table, evaluate, and copy the model to H2, where
+ * PREDICT gives the same predictions.
+ */
+class ClientFunctionsPostgresTest {
+
+    private static final String SMALL = "{\"hidden\":[32],\"epochs\":3,\"learning_rate\":0.003,\"seed\":7}";
+
+    private PostgresTestDatabase database;
+    private Connection pg;
+
+    @BeforeEach
+    void createDatabase() throws SQLException {
+        database = PostgresTestDatabase.create();
+        pg = database.connect();
+        Sqlnn.install(pg);
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        if (pg != null) pg.close();
+        if (database != null) database.close();
+    }
+
+    @Test
+    void digitsTrainedOnPostgresScoreTheSameAfterCopyingToH2() throws SQLException {
+        IdxReader.Digits train = IdxReader.bundledDigits(true);
+        IdxReader.Digits test = IdxReader.bundledDigits(false);
+        IdxTable.write(pg, "digits", train.images(), train.labels());
+        IdxTable.write(pg, "digits_test", test.images(), test.labels());
+
+        assertEquals(1L, Sqlnn.train(pg, "digits", "SELECT image, label FROM digits", SMALL));
+        assertEquals(List.of("784-32-10|7200|true"),
+                strings(pg, "SELECT layers || '|' || train_rows || '|' || deployed FROM sqlnn.models"));
+        assertEquals(List.of("3"), strings(pg, "SELECT COUNT(*) FROM sqlnn.training_log WHERE name = 'digits'"));
+        assertEquals(List.of("saved"), strings(pg, "SELECT status FROM sqlnn.training_runs"));
+        assertEquals(List.of("object|true"), strings(pg, "SELECT jsonb_typeof(metrics) || '|' ||"
+                + " ((metrics->>'accuracy')::float8 > 0.8) FROM sqlnn.models"), "metrics are stored as jsonb objects");
+
+        assertEquals(2000L, Sqlnn.predictInto(pg, "digits", "SELECT id, image FROM digits_test", "digit_predictions"));
+        assertEquals(2000L, Sqlnn.predictInto(pg, "digits", "SELECT id, image FROM digits_test WHERE id <= 1000",
+                "digit_predictions") + 1000, "appends to an existing table");
+        double accuracy = Double.parseDouble(strings(pg, "SELECT AVG(CASE WHEN p.prediction = t.label THEN 1.0 ELSE 0 END)"
+                + " FROM digit_predictions p JOIN digits_test t ON t.id = p.id").get(0));
+        assertTrue(accuracy > 0.85, () -> "test accuracy " + accuracy);
+        assertEquals(List.of("id:int4", "image:bytea", "prediction:int4", "probability:float8"), columns(pg, "digit_predictions"));
+
+        runPsqlExamples();
+
+        ModelEvaluation onPostgres = Sqlnn.evaluate(pg, "digits", "SELECT image, label FROM digits_test");
+        assertEquals(2000, onPostgres.rowCount());
+
+        try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:copy-" + UUID.randomUUID())) {
+            Sqlnn.install(h2);
+            assertEquals(1L, Sqlnn.copyModel(pg, h2, "digits", null));
+            IdxTable.write(h2, "DIGITS_TEST", test.images(), test.labels());
+            Map<String, Double> h2Metrics = new HashMap<>();
+            try (Statement s = h2.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT METRIC, CLASS, SCORE FROM ML_EVALUATE('digits', 'SELECT image, label FROM digits_test')")) {
+                while (rs.next()) h2Metrics.put(rs.getString(1) + "/" + rs.getString(2), rs.getDouble(3));
+            }
+            for (ModelEvaluation.Metric m : onPostgres.metrics()) {
+                assertEquals(m.score(), h2Metrics.get(m.name() + "/" + m.className()), 1e-12, m.name() + " " + m.className());
+            }
+            Map<Integer, Integer> h2Predictions = new HashMap<>();
+            try (Statement s = h2.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT ID, PREDICT('digits', IMAGE) FROM DIGITS_TEST")) {
+                while (rs.next()) h2Predictions.put(rs.getInt(1), rs.getInt(2));
+            }
+            try (Statement s = pg.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, prediction FROM digit_predictions WHERE id > 1000 OR ctid IN "
+                         + "(SELECT ctid FROM digit_predictions LIMIT 2000)")) {
+                int compared = 0;
+                while (rs.next()) {
+                    assertEquals(h2Predictions.get(rs.getInt(1)), rs.getInt(2), "digit " + rs.getInt(1));
+                    compared++;
+                }
+                assertTrue(compared >= 2000);
+            }
+            assertEquals(List.of("3"), strings(h2, "SELECT COUNT(*) FROM SQLNN.TRAINING_LOG"));
+            SQLException again = assertThrows(SQLException.class, () -> Sqlnn.copyModel(pg, h2, "digits", 1L));
+            assertEquals("22023", again.getSQLState(), again::getMessage);
+            // And back: a model trained on H2 scores on Postgres.
+            try (Statement s = h2.createStatement()) {
+                s.execute("CALL ML_DROP('digits')");
+            }
+            assertEquals(1L, Sqlnn.copyModel(pg, h2, "digits", 1L));
+        }
+    }
+
+    /** The queries of sql/postgresql/models.sql, the README's examples for psql, each returning rows. */
+    private void runPsqlExamples() throws SQLException {
+        String script;
+        try {
+            script = java.nio.file.Files.readString(java.nio.file.Path.of("sql/postgresql/models.sql"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String code = script.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+        int statements = 0;
+        for (String sql : code.split(";")) {
+            if (sql.isBlank()) continue;
+            assertTrue(!strings(pg, sql).isEmpty(), () -> "no rows from " + sql);
+            statements++;
+        }
+        assertEquals(4, statements);
+    }
+
+    @Test
+    void numericArraysAndColumnsAreFeatures() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts (id int, a double precision, b numeric(10, 4), r real[], d double precision[],"
+                    + " n numeric[], y int)");
+        }
+        Random random = new Random(3);
+        try (PreparedStatement p = pg.prepareStatement("INSERT INTO pts VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < 400; i++) {
+                double a = random.nextGaussian() + (i % 2 == 0 ? -2 : 2);
+                double b = random.nextGaussian();
+                p.setInt(1, i);
+                p.setDouble(2, a);
+                p.setBigDecimal(3, java.math.BigDecimal.valueOf(b).setScale(4, java.math.RoundingMode.HALF_UP));
+                p.setArray(4, pg.createArrayOf("float4", new Float[]{(float) a, (float) b}));
+                p.setArray(5, pg.createArrayOf("float8", new Double[]{a, b}));
+                p.setArray(6, pg.createArrayOf("numeric", new java.math.BigDecimal[]{
+                        java.math.BigDecimal.valueOf(a), java.math.BigDecimal.valueOf(b)}));
+                p.setInt(7, i % 2);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        String options = "{\"hidden\":[8],\"epochs\":20,\"learning_rate\":0.02,\"seed\":1}";
+        for (String features : List.of("a, b", "r", "d", "n")) {
+            String model = "m_" + features.replace(", ", "");
+            Sqlnn.train(pg, model, "SELECT " + features + ", y FROM pts", options);
+            ModelEvaluation e = Sqlnn.evaluate(pg, model, "SELECT " + features + ", y FROM pts");
+            assertTrue(e.classification().accuracy() > 0.9, () -> features + ": accuracy " + e.classification().accuracy());
+        }
+        assertEquals(400L, Sqlnn.predictInto(pg, "m_r", "SELECT id, r FROM pts", "pts_scored"));
+        assertEquals(List.of("id:int4", "r:_float4", "prediction:int4", "probability:float8"), columns(pg, "pts_scored"));
+    }
+
+    @Test
+    void versionsAreDeployedAndDroppedAsByMlDeployAndMlDrop() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"
+                    + " FROM generate_series(1, 200) g");
+        }
+        String options = "{\"hidden\":[4],\"epochs\":2,\"deploy\":\"always\"}";
+        assertEquals(1L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options));
+        assertEquals(2L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options));
+        assertEquals(List.of("2"), strings(pg, "SELECT version FROM sqlnn.models WHERE deployed"));
+        assertEquals(1L, Sqlnn.deploy(pg, "m", 1L));
+        assertEquals(List.of("1"), strings(pg, "SELECT version FROM sqlnn.models WHERE deployed"));
+        assertEquals(2L, Sqlnn.predictInto(pg, "m", "SELECT id, a, b FROM pts WHERE id <= 2", "scored"));
+        assertEquals(1, Sqlnn.drop(pg, "m", 2L));
+        assertState("42704", () -> Sqlnn.deploy(pg, "m", 2L));
+        assertState("42704", () -> Sqlnn.drop(pg, "m", 2L));
+        assertEquals(1, Sqlnn.drop(pg, "m", null));
+        assertEquals(List.of("0|0|0"), strings(pg, "SELECT (SELECT COUNT(*) FROM sqlnn.models) || '|' || "
+                + "(SELECT COUNT(*) FROM sqlnn.training_runs) || '|' || (SELECT COUNT(*) FROM sqlnn.training_log)"));
+        assertState("42704", () -> Sqlnn.predictInto(pg, "m", "SELECT id, a, b FROM pts", "scored"));
+    }
+
+    @Test
+    void epochsAreVisibleToOtherClientsWhileTheTrainingRuns() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + random() AS a, random() AS b, g % 2 AS y"
+                    + " FROM generate_series(1, 300) g");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(database.url());
+        List<String> seen = new ArrayList<>();
+        TrainingListener watcher = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochStats stats) {
+                try (Connection other = database.connect()) {
+                    seen.add(strings(other, "SELECT COUNT(*) || '/' || MIN(status) FROM sqlnn.training_log l JOIN"
+                            + " sqlnn.training_runs r USING (name, version) WHERE name = 'live'").get(0));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        TrainingProgress.add(watcher);
+        try {
+            assertEquals(1L, Sqlnn.train(ds, "live", "SELECT a, b, y FROM pts", "{\"hidden\":[4],\"epochs\":3}"));
+        } finally {
+            TrainingProgress.remove(watcher);
+        }
+        assertEquals(List.of("1/running", "2/running", "3/running"), seen);
+        assertEquals(List.of("saved"), strings(pg, "SELECT status FROM sqlnn.training_runs WHERE name = 'live'"));
+    }
+
+    @Test
+    void aVersionReservedByAnotherClientAMomentBeforeIsSkipped() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, g % 2 AS y"
+                    + " FROM generate_series(1, 100) g");
+            // The other client's run of version 1, hidden by row security from this client's choice of a
+            // version (as a row committed between that choice and the insert would be), not from the key.
+            s.execute("INSERT INTO sqlnn.training_runs (name, version, status) VALUES ('race', 1, 'running')");
+            s.execute("CREATE POLICY not_yet ON sqlnn.training_runs USING (NOT (name = 'race' AND version = 1))"
+                    + " WITH CHECK (true)");
+            s.execute("ALTER TABLE sqlnn.training_runs ENABLE ROW LEVEL SECURITY");
+            s.execute("ALTER TABLE sqlnn.training_runs FORCE ROW LEVEL SECURITY");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(database.url());
+        assertEquals(2L, Sqlnn.train(ds, "race", "SELECT a, y FROM pts", "{\"hidden\":[4],\"epochs\":1}"));
+        try (Statement s = pg.createStatement()) {
+            s.execute("ALTER TABLE sqlnn.training_runs DISABLE ROW LEVEL SECURITY");
+        }
+        assertEquals(List.of("1:running", "2:saved"), strings(pg, "SELECT version || ':' || status FROM sqlnn.training_runs"
+                + " ORDER BY version"), "the other client's run is not taken for an abandoned one");
+    }
+
+    @Test
+    void badInputGivesTheSameErrorsAsOnH2AndLeavesNoModel() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, g * 1.0 AS a, 'x' || g AS label FROM generate_series(1, 50) g");
+        }
+        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts", "{\"epochs\":0}"));
+        assertState("22023", () -> Sqlnn.train(pg, "bad name!", "SELECT a, id FROM pts", "{}"));
+        assertState("22023", () -> Sqlnn.train(pg, "m", " ", "{}"));
+        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts WHERE false", "{}"));
+        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts", "{\"label\":\"nope\"}"));
+        assertState("42P01", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM missing_table", "{}"));
+        assertState("42704", () -> Sqlnn.predictInto(pg, "nobody", "SELECT id, a FROM pts", "out"));
+        assertState("42704", () -> Sqlnn.evaluate(pg, "nobody", "SELECT a, id FROM pts"));
+        assertState("42704", () -> Sqlnn.copyModel(pg, pg, "nobody", null));
+        assertEquals(List.of("0|0|0"), strings(pg, "SELECT (SELECT COUNT(*) FROM sqlnn.models) || '|' || "
+                + "(SELECT COUNT(*) FROM sqlnn.training_runs) || '|' || (SELECT COUNT(*) FROM sqlnn.training_log)"));
+        assertTrue(pg.getAutoCommit(), "autocommit is given back");
+
+        Sqlnn.train(pg, "m", "SELECT a, label FROM pts", "{\"hidden\":[4],\"epochs\":2}");
+        assertState("22023", () -> Sqlnn.predictInto(pg, "m", "SELECT id FROM pts", "out"));
+        assertState("22023", () -> Sqlnn.predictInto(pg, "m", "SELECT a FROM pts", "out; DROP TABLE pts"));
+        assertState("22023", () -> Sqlnn.evaluate(pg, "m", "SELECT a, 'y' || id FROM pts"));
+        assertEquals(List.of("1"), strings(pg, "SELECT COUNT(*) FROM sqlnn.models"));
+        assertEquals(List.of("0"), strings(pg, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'out'"));
+
+        // A query is one statement: a second one is the database's syntax error, and none of it runs.
+        assertState("42601", () -> Sqlnn.train(pg, "m", "SELECT a, label FROM pts; DROP TABLE pts", "{}"));
+        assertState("42601", () -> Sqlnn.predictInto(pg, "m", "SELECT a FROM pts; DELETE FROM pts", "out"));
+        assertState("42601", () -> Sqlnn.evaluate(pg, "m", "SELECT a, label FROM pts; DELETE FROM pts"));
+        assertEquals(List.of("50"), strings(pg, "SELECT COUNT(*) FROM pts"));
+        // A trailing semicolon, or a trailing comment, is still one query.
+        assertEquals(2L, Sqlnn.train(pg, "m", "SELECT a, label FROM pts ; ", "{\"hidden\":[4],\"epochs\":2}"));
+        assertEquals(50L, Sqlnn.evaluate(pg, "m", "SELECT a, label FROM pts -- all of them").rowCount());
+    }
+
+    private interface Call {
+        void run() throws SQLException;
+    }
+
+    private static void assertState(String state, Call call) {
+        SQLException e = assertThrows(SQLException.class, call::run);
+        assertEquals(state, e.getSQLState(), e::getMessage);
+    }
+
+    static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) values.add(rs.getString(1));
+        }
+        return values;
+    }
+
+    private static List<String> columns(Connection c, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getColumns(null, c.getSchema(), table, null)) {
+            while (rs.next()) columns.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME"));
+        }
+        return columns;
+    }
+}

@@ -1,0 +1,331 @@
+package dev.sqlnn.options;
+
+import dev.sqlnn.data.Task;
+import dev.sqlnn.data.Scaling;
+import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.Loss;
+import dev.sqlnn.nn.OptimizerKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class TrainingOptionsTest {
+
+    private static final String ALL_KEYS = "{\"label\":\"digit\",\"task\":\"classification\",\"hidden\":[256,128,64],"
+            + "\"activation\":\"tanh\",\"loss\":\"mse\",\"optimizer\":\"nesterov\",\"learning_rate\":0.05,"
+            + "\"momentum\":0.8,\"beta1\":0.85,\"beta2\":0.99,\"epsilon\":1e-6,\"batch_size\":32,\"epochs\":7,"
+            + "\"validation_fraction\":0.2,\"early_stopping\":3,\"l2\":0.0001,\"scale\":\"minmax\","
+            + "\"augment\":{\"shift\":2,\"rotate\":10},\"image_shape\":[28,28],\"seed\":-12345678901,"
+            + "\"threads\":3,\"deploy\":\"never\"}";
+
+    @Test
+    void defaults() {
+        TrainingOptions o = TrainingOptions.defaults();
+        assertNull(o.label());
+        assertNull(o.task());
+        assertEquals(List.of(100), o.hidden());
+        assertEquals(Activation.RELU, o.activation());
+        assertNull(o.loss());
+        assertEquals(OptimizerKind.ADAM, o.optimizer());
+        assertEquals(0.001, o.learningRate());
+        assertEquals(0.9, o.momentum());
+        assertEquals(0.9, o.beta1());
+        assertEquals(0.999, o.beta2());
+        assertEquals(1e-8, o.epsilon());
+        assertEquals(64, o.batchSize());
+        assertEquals(10, o.epochs());
+        assertEquals(0.1, o.validationFraction());
+        assertEquals(0, o.earlyStopping());
+        assertEquals(0.0, o.l2());
+        assertEquals(Scaling.AUTO, o.scale());
+        assertNull(o.augment());
+        assertNull(o.imageShape());
+        assertEquals(42L, o.seed());
+        assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 1024), o.threads());
+        assertEquals(DeployPolicy.BEST, o.deploy());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "{}", " { } ", "{\"label\":null,\"task\":null,\"loss\":null,\"augment\":null,\"image_shape\":null}"})
+    void emptyOptionsAndNullDefaultsGiveTheDefaults(String json) {
+        assertEquals(TrainingOptions.defaults(), TrainingOptions.parse(json));
+    }
+
+    @Test
+    void nullTextGivesTheDefaults() {
+        assertEquals(TrainingOptions.defaults(), TrainingOptions.parse(null));
+    }
+
+    @Test
+    void everyKeyIsParsed() {
+        TrainingOptions o = TrainingOptions.parse(ALL_KEYS);
+        assertEquals("digit", o.label());
+        assertEquals(Task.CLASSIFICATION, o.task());
+        assertEquals(List.of(256, 128, 64), o.hidden());
+        assertEquals(Activation.TANH, o.activation());
+        assertEquals(Loss.MSE, o.loss());
+        assertEquals(OptimizerKind.NESTEROV, o.optimizer());
+        assertEquals(0.05, o.learningRate());
+        assertEquals(0.8, o.momentum());
+        assertEquals(0.85, o.beta1());
+        assertEquals(0.99, o.beta2());
+        assertEquals(1e-6, o.epsilon());
+        assertEquals(32, o.batchSize());
+        assertEquals(7, o.epochs());
+        assertEquals(0.2, o.validationFraction());
+        assertEquals(3, o.earlyStopping());
+        assertEquals(0.0001, o.l2());
+        assertEquals(Scaling.MINMAX, o.scale());
+        assertEquals(new TrainingOptions.Augment(2, 10), o.augment());
+        assertEquals(new TrainingOptions.ImageShape(28, 28), o.imageShape());
+        assertEquals(-12345678901L, o.seed());
+        assertEquals(3, o.threads());
+        assertEquals(DeployPolicy.NEVER, o.deploy());
+    }
+
+    @Test
+    void otherEnumValuesAndEdgeValuesAreAccepted() {
+        TrainingOptions o = TrainingOptions.parse("{\"task\":\"regression\",\"loss\":\"mse\",\"hidden\":[],"
+                + "\"activation\":\"sigmoid\",\"optimizer\":\"sgd\",\"scale\":\"none\",\"deploy\":\"always\","
+                + "\"momentum\":0,\"validation_fraction\":0,\"learning_rate\":1,\"augment\":{},\"image_shape\":[2,3]}");
+        assertEquals(Task.REGRESSION, o.task());
+        assertEquals(List.of(), o.hidden());
+        assertEquals(Activation.SIGMOID, o.activation());
+        assertEquals(OptimizerKind.SGD, o.optimizer());
+        assertEquals(Scaling.NONE, o.scale());
+        assertEquals(DeployPolicy.ALWAYS, o.deploy());
+        assertEquals(0.0, o.momentum());
+        assertEquals(0.0, o.validationFraction());
+        assertEquals(1.0, o.learningRate());
+        assertEquals(new TrainingOptions.Augment(0, 0), o.augment());
+        assertEquals(6L, o.imageShape().pixels());
+        assertEquals(OptimizerKind.MOMENTUM, TrainingOptions.parse("{\"optimizer\":\"momentum\"}").optimizer());
+        assertEquals(Scaling.STANDARD, TrainingOptions.parse("{\"scale\":\"standard\"}").scale());
+        assertEquals(Loss.CROSS_ENTROPY, TrainingOptions.parse("{\"loss\":\"cross_entropy\"}").loss());
+    }
+
+    @Test
+    void limitsThemselvesAreAccepted() {
+        TrainingOptions o = TrainingOptions.parse("{\"hidden\":[65536],\"epochs\":100000,\"batch_size\":1048576,"
+                + "\"threads\":1024,\"image_shape\":[65536,65536],\"augment\":{\"rotate\":180}}");
+        assertEquals(List.of(65536), o.hidden());
+        assertEquals(100_000, o.epochs());
+        assertEquals(1 << 20, o.batchSize());
+        assertEquals(1024, o.threads());
+        assertEquals(65536L * 65536L, o.imageShape().pixels());
+        String thirtyTwoLayers = "[" + "1,".repeat(31) + "1]";
+        assertEquals(32, TrainingOptions.parse("{\"hidden\":" + thirtyTwoLayers + "}").hidden().size());
+    }
+
+    @Test
+    void messageNamesKeyExpectationAndValue() {
+        assertError("{\"epochs\":-3}", "option 'epochs' must be a positive integer (at most 100000); got -3");
+        assertError("{\"learning_rate\":\"fast\"}", "option 'learning_rate' must be a positive number; got \"fast\"");
+        // what the JSON parser found follows in parentheses
+        assertErrorContains("not json", "options must be a JSON object, e.g. {\"hidden\":[64],\"epochs\":5}; got: not json (");
+    }
+
+    @Test
+    void unknownKeyListsTheValidKeys() {
+        assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, loss,"
+                + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
+                + " early_stopping, l2, scale, augment, image_shape, seed, threads, deploy");
+        // keys are case-sensitive, as JSON is
+        assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
+        assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",
+                "unknown key 'zoom' in option 'augment'; valid keys are: shift, rotate");
+    }
+
+    static Stream<Arguments> notAnObject() {
+        return Stream.of(
+                arguments("not json", "got: not json ("),
+                arguments("[1,2]", "got: [1,2]"),
+                arguments("\"hidden\"", "got: \"hidden\""),
+                arguments("5", "got: 5"),
+                arguments("null", "got: null"),
+                arguments("{\"epochs\":5", "got: {\"epochs\":5 ("),
+                arguments("{\"epochs\":5} x", "got: {\"epochs\":5} x ("),
+                arguments("{\"epochs\":5,\"epochs\":6}", "Duplicate"),
+                arguments("{\"epochs\":NaN}", "got: {\"epochs\":NaN} ("));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void notAnObject(String json, String expectedPart) {
+        OptionsException e = assertThrows(OptionsException.class, () -> TrainingOptions.parse(json));
+        assertTrue(e.getMessage().startsWith("options must be a JSON object, e.g. {\"hidden\":[64],\"epochs\":5}; got: "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(expectedPart), e.getMessage());
+    }
+
+    /** One bad value per row: the message must name the key and show the value as given. */
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                // wrong JSON types
+                arguments("label", "5", "5"),
+                arguments("label", "\" \"", "\" \""),
+                arguments("task", "\"clustering\"", "\"clustering\""),
+                arguments("task", "1", "1"),
+                arguments("hidden", "64", "64"),
+                arguments("hidden", "[64,\"32\"]", "[64,\"32\"]"),
+                arguments("hidden", "[64.5]", "[64.5]"),
+                arguments("hidden", "[64.0]", "[64.0]"),
+                arguments("hidden", "null", "null"),
+                arguments("activation", "\"softmax\"", "\"softmax\""),
+                arguments("activation", "\"identity\"", "\"identity\""),
+                arguments("activation", "true", "true"),
+                arguments("loss", "\"hinge\"", "\"hinge\""),
+                arguments("optimizer", "\"rmsprop\"", "\"rmsprop\""),
+                arguments("optimizer", "null", "null"),
+                arguments("learning_rate", "\"0.01\"", "\"0.01\""),
+                arguments("learning_rate", "false", "false"),
+                arguments("learning_rate", "[0.01]", "[0.01]"),
+                arguments("epochs", "2.5", "2.5"),
+                arguments("epochs", "5.0", "5.0"),
+                arguments("epochs", "\"5\"", "\"5\""),
+                arguments("epochs", "true", "true"),
+                arguments("epochs", "{}", "{}"),
+                arguments("batch_size", "null", "null"),
+                arguments("early_stopping", "1.5", "1.5"),
+                arguments("scale", "\"bytes\"", "\"bytes\""),
+                arguments("scale", "\"log\"", "\"log\""),
+                arguments("augment", "true", "true"),
+                arguments("augment", "[2,10]", "[2,10]"),
+                arguments("image_shape", "[28]", "[28]"),
+                arguments("image_shape", "[28,28,1]", "[28,28,1]"),
+                arguments("image_shape", "\"28x28\"", "\"28x28\""),
+                arguments("image_shape", "[28.5,28]", "[28.5,28]"),
+                arguments("seed", "1.5", "1.5"),
+                arguments("seed", "\"42\"", "\"42\""),
+                arguments("seed", "99999999999999999999", "99999999999999999999"),
+                arguments("threads", "\"all\"", "\"all\""),
+                arguments("deploy", "\"sometimes\"", "\"sometimes\""),
+                arguments("deploy", "false", "false"),
+                // negative, zero and out-of-range values
+                arguments("hidden", "[64,0]", "[64, 0]"),
+                arguments("hidden", "[-1]", "[-1]"),
+                arguments("learning_rate", "0", "0.0"),
+                arguments("learning_rate", "-0.1", "-0.1"),
+                arguments("learning_rate", "1e400", "Infinity"),
+                arguments("momentum", "1", "1.0"),
+                arguments("momentum", "-0.5", "-0.5"),
+                arguments("beta1", "1.0", "1.0"),
+                arguments("beta2", "1.5", "1.5"),
+                arguments("beta2", "-1e-9", "-1.0E-9"),
+                arguments("epsilon", "0", "0.0"),
+                arguments("epsilon", "-1e-8", "-1.0E-8"),
+                arguments("batch_size", "0", "0"),
+                arguments("epochs", "0", "0"),
+                arguments("epochs", "-3", "-3"),
+                arguments("validation_fraction", "1", "1.0"),
+                arguments("validation_fraction", "-0.1", "-0.1"),
+                arguments("early_stopping", "-1", "-1"),
+                arguments("l2", "-0.01", "-0.01"),
+                arguments("threads", "0", "0"),
+                arguments("image_shape", "[0,28]", "[0, 28]"),
+                arguments("image_shape", "[28,-1]", "[28, -1]"),
+                // resource limits
+                arguments("hidden", "[65537]", "[65537]"),
+                arguments("hidden", "[" + "8,".repeat(32) + "8]", "33 widths"),
+                arguments("epochs", "100001", "100001"),
+                arguments("epochs", "10000000000", "10000000000"),
+                arguments("batch_size", "1048577", "1048577"),
+                arguments("threads", "1025", "1025"),
+                arguments("image_shape", "[65537,1]", "[65537, 1]"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void badValues(String key, String value, String shown) {
+        OptionKey option = OptionKey.byKey(key);
+        assertError("{\"" + key + "\":" + value + "}", "option '" + key + "' must be " + option.expected + "; got " + shown);
+    }
+
+    @Test
+    void augmentValuesAreChecked() {
+        assertError("{\"augment\":{\"shift\":-1}}", "option 'augment.shift' must be a non-negative integer (pixels); got -1");
+        assertError("{\"augment\":{\"shift\":1.5}}", "option 'augment.shift' must be a non-negative integer (pixels); got 1.5");
+        assertError("{\"augment\":{\"rotate\":\"10\"}}",
+                "option 'augment.rotate' must be a number of degrees from 0 to 180; got \"10\"");
+        assertError("{\"augment\":{\"rotate\":-5}}", "option 'augment.rotate' must be a number of degrees from 0 to 180; got -5.0");
+        assertError("{\"augment\":{\"rotate\":181}}", "option 'augment.rotate' must be a number of degrees from 0 to 180; got 181.0");
+    }
+
+    @Test
+    void contradictoryOptionsAreRefused() {
+        assertErrorContains("{\"task\":\"regression\",\"loss\":\"cross_entropy\"}",
+                "option 'loss' cross_entropy needs task classification; got task regression");
+        assertErrorContains("{\"early_stopping\":2,\"validation_fraction\":0}",
+                "got early_stopping 2 with validation_fraction 0");
+    }
+
+    @Test
+    void longValuesAreCutInMessages() {
+        String longLabel = "x".repeat(500);
+        OptionsException e = assertThrows(OptionsException.class,
+                () -> TrainingOptions.parse("{\"task\":\"" + longLabel + "\"}"));
+        assertTrue(e.getMessage().length() < 300, e.getMessage());
+        assertTrue(e.getMessage().endsWith("..."), e.getMessage());
+    }
+
+    @Test
+    void constructorRefusesWhatJsonCannotSpell() {
+        TrainingOptions d = TrainingOptions.defaults();
+        assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
+                Activation.SOFTMAX, d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+        assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
+                d.activation(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+        assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
+                d.activation(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
+                Scaling.BYTES, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+    }
+
+    @Test
+    void hiddenIsImmutable() {
+        TrainingOptions o = TrainingOptions.parse("{\"hidden\":[8,4]}");
+        assertThrows(UnsupportedOperationException.class, () -> o.hidden().add(2));
+    }
+
+    @Test
+    void toJsonHasEveryKeyInOrder() {
+        String json = TrainingOptions.parse("{\"threads\":2}").toJson();
+        assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"loss\":null,"
+                + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
+                + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":10,\"validation_fraction\":0.1,\"early_stopping\":0,"
+                + "\"l2\":0.0,\"scale\":\"auto\",\"augment\":null,\"image_shape\":null,\"seed\":42,\"threads\":2,"
+                + "\"deploy\":\"best\"}", json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", ALL_KEYS, "{\"hidden\":[],\"learning_rate\":0.1,\"l2\":3.3e-7,\"augment\":{\"rotate\":12.5}}",
+            "{\"task\":\"regression\",\"label\":\"price \\\"usd\\\"\",\"seed\":-9223372036854775808}"})
+    void toJsonRoundTrips(String json) {
+        TrainingOptions options = TrainingOptions.parse(json);
+        TrainingOptions again = TrainingOptions.parse(options.toJson());
+        assertEquals(options, again);
+        assertEquals(options.toJson(), again.toJson());
+    }
+
+    private static void assertError(String json, String expectedMessage) {
+        OptionsException e = assertThrows(OptionsException.class, () -> TrainingOptions.parse(json));
+        assertEquals(expectedMessage, e.getMessage());
+    }
+
+    private static void assertErrorContains(String json, String expectedPart) {
+        OptionsException e = assertThrows(OptionsException.class, () -> TrainingOptions.parse(json));
+        assertTrue(e.getMessage().contains(expectedPart), e.getMessage());
+    }
+}
