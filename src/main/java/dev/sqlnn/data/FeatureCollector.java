@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,9 +50,9 @@ final class FeatureCollector {
             String name = meta.getColumnLabel(index);
             String typeName = meta.getColumnTypeName(index);
             int type = meta.getColumnType(index);
-            if (isBinary(type)) binaries++;
-            else if (type == Types.ARRAY) arrays++;
-            else if (!isNumeric(type)) {
+            if (SqlTypes.isBinary(type)) binaries++;
+            else if (SqlTypes.isArray(type)) arrays++;
+            else if (!SqlTypes.isNumber(type)) {
                 throw new DataException("feature column " + name + " has type " + typeName
                         + "; features must be plain numeric columns, one numeric ARRAY or one VARBINARY: cast it, e.g. CAST("
                         + name + " AS DOUBLE PRECISION), or leave it out of the query");
@@ -69,18 +68,6 @@ final class FeatureCollector {
         }
         Form form = binaries > 0 ? Form.BINARY : arrays > 0 ? Form.ARRAY : Form.COLUMNS;
         return new FeatureCollector(form, columns, List.copyOf(names), budget);
-    }
-
-    private static boolean isBinary(int type) {
-        return type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
-    }
-
-    private static boolean isNumeric(int type) {
-        return switch (type) {
-            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
-                 Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL, Types.NUMERIC -> true;
-            default -> false;
-        };
     }
 
     FeatureKind kind() {

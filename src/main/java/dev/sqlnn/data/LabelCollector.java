@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -82,16 +81,12 @@ final class LabelCollector {
     }
 
     private static LabelKind declaredKind(int type, String typeName, int scale) {
-        return switch (type) {
-            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> LabelKind.INTEGER;
-            case Types.DECIMAL, Types.NUMERIC ->
-                    scale > 0 || typeName.equalsIgnoreCase("DECFLOAT") ? LabelKind.FLOAT : LabelKind.INTEGER;
-            case Types.REAL, Types.FLOAT, Types.DOUBLE -> LabelKind.FLOAT;
-            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR ->
-                    LabelKind.TEXT;
-            case Types.OTHER -> typeName.toUpperCase(Locale.ROOT).startsWith("ENUM") ? LabelKind.TEXT : null;
-            default -> null;
-        };
+        if (SqlTypes.isInteger(type)) return LabelKind.INTEGER;
+        if (type == Types.DECIMAL || type == Types.NUMERIC) {
+            return scale > 0 || typeName.equalsIgnoreCase("DECFLOAT") ? LabelKind.FLOAT : LabelKind.INTEGER;
+        }
+        if (SqlTypes.isNumber(type)) return LabelKind.FLOAT;
+        return SqlTypes.isText(type, typeName) ? LabelKind.TEXT : null;
     }
 
     Task task() {

@@ -3,13 +3,13 @@ package dev.sqlnn.model;
 import dev.sqlnn.data.DataException;
 import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.Preprocessing;
+import dev.sqlnn.data.SqlTypes;
 
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,19 +31,15 @@ public final class FeatureColumns {
     private record Column(int index, String label, int type, String typeName) {
 
         boolean isBinary() {
-            return type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
+            return SqlTypes.isBinary(type);
         }
 
         boolean isArray() {
-            return type == Types.ARRAY;
+            return SqlTypes.isArray(type);
         }
 
         boolean isNumber() {
-            return switch (type) {
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
-                     Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL, Types.NUMERIC -> true;
-                default -> false;
-            };
+            return SqlTypes.isNumber(type);
         }
 
         @Override

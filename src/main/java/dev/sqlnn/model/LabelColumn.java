@@ -2,13 +2,13 @@ package dev.sqlnn.model;
 
 import dev.sqlnn.data.DataException;
 import dev.sqlnn.data.LabelKind;
+import dev.sqlnn.data.SqlTypes;
 import dev.sqlnn.data.Task;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,16 +51,8 @@ final class LabelColumn {
     static LabelColumn of(Model model, ResultSetMetaData meta, int index) throws SQLException {
         String label = meta.getColumnLabel(index);
         int type = meta.getColumnType(index);
-        boolean numeric = switch (type) {
-            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
-                 Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL, Types.NUMERIC -> true;
-            default -> false;
-        };
-        boolean text = switch (type) {
-            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
-                 Types.CLOB, Types.NCLOB -> true;
-            default -> meta.getColumnTypeName(index).startsWith("ENUM");
-        };
+        boolean numeric = SqlTypes.isNumber(type);
+        boolean text = SqlTypes.isText(type, meta.getColumnTypeName(index));
         Model m = model;
         if (m.task() == Task.REGRESSION ? !numeric : !(numeric || text)) {
             throw new DataException("the last column of the query is the label; " + label + " has type "

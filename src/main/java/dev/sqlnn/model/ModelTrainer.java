@@ -107,11 +107,7 @@ public final class ModelTrainer {
     }
 
     static TrainerConfig config(TrainingOptions o, boolean classification) {
-        Loss loss = o.loss() != null ? o.loss() : (classification ? Loss.CROSS_ENTROPY : Loss.MSE);
-        if (!classification && loss == Loss.CROSS_ENTROPY) {
-            throw new OptionsException("option 'loss' cross_entropy needs class labels, but the label is a "
-                    + "floating-point number (a regression); use \"loss\":\"mse\" or an integer or text label");
-        }
+        Loss loss = o.lossFor(classification ? Task.CLASSIFICATION : Task.REGRESSION);
         int[] hidden = o.hidden().stream().mapToInt(Integer::intValue).toArray();
         return new TrainerConfig(hidden, o.activation(), loss, classification, o.optimizer(), o.learningRate(),
                 o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.epochs(),

@@ -98,14 +98,31 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
 
     /** Combinations that each look fine alone but cannot train. */
     private static void requireConsistent(Task task, Loss loss, double validationFraction, int earlyStopping) {
-        if (task == Task.REGRESSION && loss == Loss.CROSS_ENTROPY) {
-            throw new OptionsException("option 'loss' cross_entropy needs task classification; got task regression"
-                    + " (use loss mse, or leave loss out)");
-        }
+        if (task != null) lossFor(task, task, loss);
         if (earlyStopping > 0 && validationFraction == 0) {
             throw new OptionsException("option 'early_stopping' needs validation rows to watch; got early_stopping "
                     + earlyStopping + " with validation_fraction 0 (set validation_fraction > 0, or early_stopping 0)");
         }
+    }
+
+    /**
+     * The loss of a training of {@code task}: the option's, or the task's default. This is where
+     * cross_entropy is refused for a regression, whether the task was asked for or came from the label.
+     */
+    public Loss lossFor(Task task) {
+        return lossFor(task, this.task, loss);
+    }
+
+    private static Loss lossFor(Task task, Task asked, Loss loss) {
+        if (loss == null) return task == Task.CLASSIFICATION ? Loss.CROSS_ENTROPY : Loss.MSE;
+        if (task == Task.REGRESSION && loss == Loss.CROSS_ENTROPY) {
+            throw new OptionsException(asked != null
+                    ? "option 'loss' cross_entropy needs task classification; got task regression"
+                    + " (use loss mse, or leave loss out)"
+                    : "option 'loss' cross_entropy needs class labels, but the label is a "
+                    + "floating-point number (a regression); use \"loss\":\"mse\" or an integer or text label");
+        }
+        return loss;
     }
 
     /** Every option at its default; {@code threads} is this machine's processor count (capped at the limit). */

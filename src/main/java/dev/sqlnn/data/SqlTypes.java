@@ -1,0 +1,47 @@
+package dev.sqlnn.data;
+
+import java.sql.Types;
+import java.util.Locale;
+
+/**
+ * What a JDBC column type means to sqlnn, decided in one place for training and scoring alike:
+ * bytes (an image), an ARRAY of numbers, a plain number, or text (H2's ENUM counts as text).
+ */
+public final class SqlTypes {
+
+    private SqlTypes() {
+    }
+
+    /** VARBINARY, BINARY, LONGVARBINARY or BLOB: unsigned bytes. */
+    public static boolean isBinary(int type) {
+        return type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
+    }
+
+    public static boolean isArray(int type) {
+        return type == Types.ARRAY;
+    }
+
+    /** An integer, floating-point or decimal type. */
+    public static boolean isNumber(int type) {
+        return isInteger(type) || switch (type) {
+            case Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL, Types.NUMERIC -> true;
+            default -> false;
+        };
+    }
+
+    public static boolean isInteger(int type) {
+        return switch (type) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> true;
+            default -> false;
+        };
+    }
+
+    /** A character type, a CLOB, or H2's ENUM (reported as OTHER named {@code ENUM(...)}). */
+    public static boolean isText(int type, String typeName) {
+        return switch (type) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                 Types.CLOB, Types.NCLOB -> true;
+            default -> typeName != null && typeName.toUpperCase(Locale.ROOT).startsWith("ENUM");
+        };
+    }
+}
