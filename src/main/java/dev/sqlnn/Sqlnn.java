@@ -1,14 +1,14 @@
 package dev.sqlnn;
 
+import dev.sqlnn.client.ClientFunctions;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.store.Installer;
-import dev.sqlnn.client.ClientFunctions;
 import org.flywaydb.core.api.FlywayException;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * Entry point for applications: installs sqlnn into their database, and trains, scores and copies

@@ -2,12 +2,12 @@ package dev.sqlnn.cli;
 
 import dev.sqlnn.Sqlnn;
 import dev.sqlnn.call.Arguments;
+import dev.sqlnn.data.TableName;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
-import dev.sqlnn.data.TableName;
 
 /** Opens the database a command names and makes sure sqlnn is installed in it. */
 final class Database {

@@ -1,7 +1,7 @@
 package dev.sqlnn.cli;
 
-import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.client.ClientFunctions;
+import dev.sqlnn.model.ModelEvaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package dev.sqlnn.cli;
 
 import dev.sqlnn.Sqlnn;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 

@@ -1,9 +1,9 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.client.ClientFunctions;
+import dev.sqlnn.model.TrainingProgress;
 import dev.sqlnn.options.OptionsException;
 import dev.sqlnn.options.TrainingOptions;
-import dev.sqlnn.model.TrainingProgress;
-import dev.sqlnn.client.ClientFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -5,11 +5,11 @@ import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.data.TableName;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
-import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.store.TrainingRun;
 
 import java.sql.Connection;

@@ -5,5 +5,7 @@
  * model and applied unchanged at prediction. {@link dev.sqlnn.data.ImageAugmenter} shifts and rotates
  * training images. {@link dev.sqlnn.data.IdxTable} and {@link dev.sqlnn.data.CsvImporter} import IDX
  * and CSV files into new tables, for the SQL functions and the command line alike.
+ * {@link dev.sqlnn.data.SqlTypes} says once what a JDBC column type means to sqlnn, and
+ * {@link dev.sqlnn.data.TableName} is the one check of a table name sqlnn writes into SQL.
  */
 package dev.sqlnn.data;

@@ -2,10 +2,10 @@ package dev.sqlnn.model;
 
 import dev.sqlnn.data.DataException;
 import dev.sqlnn.data.Task;
-import dev.sqlnn.nn.Engine;
 import dev.sqlnn.eval.ClassificationMetrics;
 import dev.sqlnn.eval.RegressionMetrics;
 import dev.sqlnn.eval.RocPoint;
+import dev.sqlnn.nn.Engine;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

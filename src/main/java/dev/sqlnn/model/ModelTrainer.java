@@ -1,7 +1,5 @@
 package dev.sqlnn.model;
 
-import dev.sqlnn.options.TrainingOptions;
-import dev.sqlnn.options.OptionsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlnn.data.Dataset;
@@ -17,10 +15,12 @@ import dev.sqlnn.eval.ClassificationMetrics;
 import dev.sqlnn.eval.RegressionMetrics;
 import dev.sqlnn.nn.Engine;
 import dev.sqlnn.nn.Loss;
-import dev.sqlnn.nn.TrainerConfig;
 import dev.sqlnn.nn.Trainer;
+import dev.sqlnn.nn.TrainerConfig;
 import dev.sqlnn.nn.TrainingListener;
 import dev.sqlnn.nn.TrainingResult;
+import dev.sqlnn.options.OptionsException;
+import dev.sqlnn.options.TrainingOptions;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.sqlnn.model;
 
-import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.nn.EpochStats;
+import dev.sqlnn.options.TrainingOptions;
 
 import java.util.List;
 

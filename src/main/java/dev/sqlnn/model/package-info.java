@@ -1,7 +1,10 @@
 /**
- * Models as rows: {@link dev.sqlnn.model.Model} (network + preprocessing + what the outputs mean),
- * its binary codec, the training of a model from a query's rows, and the store of versions,
- * deployments, training logs and runs in schema {@code SQLNN}, written with jOOQ for H2 and PostgreSQL.
- * Depends on eval, data and nn; knows nothing of SQL functions.
+ * The model: {@link dev.sqlnn.model.Model}, the inference-time object that scales a row's raw
+ * features, runs its network and says what the outputs mean (class, label, value, probabilities),
+ * for one row ({@link dev.sqlnn.model.Prediction}) or a batch ({@link dev.sqlnn.model.BatchScorer},
+ * {@link dev.sqlnn.model.QueryScorer}); its binary codec ({@link dev.sqlnn.model.ModelCodec}); the
+ * training of a model from a query's rows ({@link dev.sqlnn.model.ModelTrainer}); and its measure on
+ * labelled rows ({@link dev.sqlnn.model.ModelEvaluation}). Depends on options, data, eval and the
+ * {@code nn} engine; knows nothing of where models are stored or of SQL functions.
  */
 package dev.sqlnn.model;

@@ -1,6 +1,5 @@
 package dev.sqlnn.options;
 
-import dev.sqlnn.data.Task;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlnn.data.Scaling;
+import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;

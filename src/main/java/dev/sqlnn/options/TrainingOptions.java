@@ -1,7 +1,7 @@
 package dev.sqlnn.options;
 
-import dev.sqlnn.data.Task;
 import dev.sqlnn.data.Scaling;
+import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;

@@ -1,7 +1,7 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.store.EmbeddedSession;
 import dev.sqlnn.nn.TrainingListener;
+import dev.sqlnn.store.EmbeddedSession;
 import org.h2.command.Command;
 import org.h2.command.CommandInterface;
 import org.h2.command.Prepared;

@@ -1,17 +1,17 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.call.Arguments;
 import dev.sqlnn.call.SqlErrors;
+import dev.sqlnn.model.About;
+import dev.sqlnn.model.Model;
+import dev.sqlnn.model.ModelTrainer;
+import dev.sqlnn.model.Prediction;
+import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.EmbeddedSession;
 import dev.sqlnn.store.LogRow;
 import dev.sqlnn.store.ModelRegistry;
-import dev.sqlnn.model.ModelTrainer;
-import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.store.TrainingRun;
-import dev.sqlnn.options.TrainingOptions;
-import dev.sqlnn.call.Arguments;
-import dev.sqlnn.model.About;
-import dev.sqlnn.model.Model;
-import dev.sqlnn.model.Prediction;
 import org.h2.command.Command;
 import org.h2.command.CommandContainer;
 import org.h2.engine.SessionLocal;

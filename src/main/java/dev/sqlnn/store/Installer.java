@@ -3,11 +3,11 @@ package dev.sqlnn.store;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import javax.sql.DataSource;
 
 /** Installs or upgrades sqlnn's schema in a database: the Flyway migrations packaged in sqlnn's jar. */
 public final class Installer {

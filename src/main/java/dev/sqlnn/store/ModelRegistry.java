@@ -1,13 +1,13 @@
 package dev.sqlnn.store;
 
-import dev.sqlnn.model.Model;
-import dev.sqlnn.model.TrainedModel;
-import dev.sqlnn.model.DamagedModelException;
-import dev.sqlnn.model.ModelCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sqlnn.data.Task;
+import dev.sqlnn.model.DamagedModelException;
+import dev.sqlnn.model.Model;
+import dev.sqlnn.model.ModelCodec;
+import dev.sqlnn.model.TrainedModel;
 import org.h2.engine.SessionLocal;
 
 import java.sql.Connection;
@@ -31,16 +31,24 @@ public final class ModelRegistry {
     private final Object database;
     /** The H2 session of a connection inside the database's JVM, whose statements pin models; else null. */
     private final SessionLocal session;
-    /** Whether trainings of this database run in other JVMs too (PostgreSQL): then none is known to be abandoned. */
-    private final boolean clientSide;
     private ModelStore store;
 
     public ModelRegistry(Connection connection) throws SQLException {
         this.connection = connection;
-        this.database = DatabaseIdentity.of(connection);
         this.session = EmbeddedSession.of(connection);
-        this.clientSide = DatabaseKind.fromProductName(connection.getMetaData().getDatabaseProductName())
-                != DatabaseKind.H2;
+        this.database = session != null ? session.getDatabase() : DatabaseIdentity.of(connection);
+    }
+
+    /**
+     * Whether trainings of this database run in other JVMs too (PostgreSQL): then none is known to be
+     * abandoned. Asked only when saving, so that resolving a model for PREDICT asks the driver nothing.
+     */
+    private boolean clientSide() {
+        try {
+            return DatabaseKind.fromProductName(connection.getMetaData().getDatabaseProductName()) != DatabaseKind.H2;
+        } catch (SQLException e) {
+            throw new org.jooq.exception.DataAccessException("cannot read the database's product name", e);
+        }
     }
 
     ModelStore store() {
@@ -217,7 +225,7 @@ public final class ModelRegistry {
         ModelStore s = store();
         // On H2 a run of this name that says it is running but is not under way in this JVM will never end.
         // On PostgreSQL it may be under way in another client's JVM.
-        if (!clientSide) s.abandonRuns(name, TrainingRun.running(database, name));
+        if (!clientSide()) s.abandonRuns(name, TrainingRun.running(database, name));
         Model model = trained.model();
         String classes = model.task() == Task.CLASSIFICATION ? classesJson(model.classes()) : null;
         s.insertModel(new NewModel(name, version, model.task().sqlName(), trained.options().toJson(),

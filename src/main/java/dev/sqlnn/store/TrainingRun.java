@@ -3,7 +3,6 @@ package dev.sqlnn.store;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.TrainingListener;
-
 import org.jooq.exception.DataAccessException;
 
 import java.sql.Connection;

@@ -61,7 +61,6 @@ public class GemmBenchmark {
         matMul = Engine.compute(threads);
     }
 
-
     @Benchmark
     public float[] gemm() {
         matMul.gemm(transA, transB, m, n, k, a, transA ? m : k, b, transB ? k : n, c, n, false);

@@ -2,9 +2,9 @@ package dev.sqlnn.bench;
 
 import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.Engine;
 import dev.sqlnn.nn.Network;
 import dev.sqlnn.nn.Predictor;
-import dev.sqlnn.nn.Engine;
 import dev.sqlnn.simd.KernelProvider;
 import dev.sqlnn.simd.MatMul;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,7 +63,6 @@ public class SparseLayerBenchmark {
         buffers = predictor.batchBuffers(ROWS);
         matMul = Engine.compute(threads);
     }
-
 
     /** 256 digits, as one batch of {@code ML_PREDICT}. */
     @Benchmark

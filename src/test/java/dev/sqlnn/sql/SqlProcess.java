@@ -1,6 +1,7 @@
 package dev.sqlnn.sql;
 
 import dev.sqlnn.Sqlnn;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
