@@ -25,8 +25,17 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code sqlnn bench}: end-to-end figures on this machine. The FMA peak, the matrix-product kernel
@@ -61,6 +70,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Short timing rounds, for rough figures in a fraction of the time:"
             + " to check that everything works, not to measure")
     boolean quick;
+
+    /** The bench's in-memory database, kept open between connections for the concurrent clients. */
+    private static final String BENCH_URL = "jdbc:h2:mem:sqlnn-bench;DB_CLOSE_DELAY=-1";
+    private static final int CONCURRENT_CLIENTS = 4;
 
     private final ObjectNode results = new ObjectMapper().createObjectNode();
 
@@ -138,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void endToEnd(int t) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:sqlnn-bench;DB_CLOSE_DELAY=-1")) {
+        try (Connection c = DriverManager.getConnection(BENCH_URL)) {
             Sqlnn.install(c);
             IdxReader.Digits train = IdxReader.bundledDigits(true);
             IdxReader.Digits test = IdxReader.bundledDigits(false);
@@ -173,6 +186,11 @@ final class BenchCommand implements Callable<Integer> {
             double batch = rowsPerSecond(c, "SELECT COUNT(*) FROM ML_PREDICT('bench', 'SELECT image FROM digits_all')");
             results.put("ml_predict_rows_per_second", batch);
             System.out.printf("SELECT COUNT(*) FROM ML_PREDICT('bench', 'SELECT image FROM digits_all'):  %,.0f rows/s%n", batch);
+            double together = concurrentRowsPerSecond(BENCH_URL, CONCURRENT_CLIENTS,
+                    "SELECT COUNT(*) FROM ML_PREDICT('bench', 'SELECT image FROM digits_all')");
+            results.put("ml_predict_4_clients_rows_per_second", together);
+            System.out.printf("  the same, %d clients at once: %,.0f rows/s together (%.2fx one client)%n",
+                    CONCURRENT_CLIENTS, together, together / batch);
             execute(c, "DROP ALL OBJECTS");
         }
     }
@@ -257,6 +275,42 @@ final class BenchCommand implements Callable<Integer> {
             best = Math.max(best, rows / ((System.nanoTime() - start) / 1e9));
         }
         return best;
+    }
+
+    /**
+     * Rows/s of {@code clients} connections running the same COUNT query over and over at once, after
+     * a warm-up: they share the engine's threads, so together they should do at least what one does.
+     */
+    private double concurrentRowsPerSecond(String url, int clients, String sql) throws SQLException {
+        long runNanos = quick ? 100_000_000L : 5_000_000_000L;
+        AtomicLong rows = new AtomicLong();
+        CyclicBarrier start = new CyclicBarrier(clients + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                done.add(pool.submit(() -> {
+                    try (Connection c = DriverManager.getConnection(url)) {
+                        scalar(c, sql); // warm this connection up
+                        start.await();
+                        long end = System.nanoTime() + runNanos;
+                        while (System.nanoTime() < end) rows.addAndGet((long) scalar(c, sql));
+                    }
+                    return null;
+                }));
+            }
+            start.await();
+            long begin = System.nanoTime();
+            for (var f : done) f.get();
+            return rows.get() / ((System.nanoTime() - begin) / 1e9);
+        } catch (InterruptedException | BrokenBarrierException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("the concurrent clients were interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException failed ? failed : new SQLException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static double scalar(Connection c, String sql) throws SQLException {
