@@ -60,7 +60,6 @@ public final class BatchScorer {
 
     /** The class predicted for row {@code i} of the batch scored last: an index into the model's classes. */
     public int classIndex(int i) {
-        model.requireClassifier();
         return model.predictedClass(outputs, check(i) * model.outputWidth());
     }
 
@@ -71,7 +70,6 @@ public final class BatchScorer {
 
     /** The value a regression predicts for row {@code i}, in the label's units. */
     public double value(int i) {
-        model.requireRegression();
         return model.value(outputs[check(i)]);
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A trained model, the object that predicts: it knows how raw features are scaled, runs its
  * network, and says what the outputs mean (class, label, value, probabilities), for one row
- * ({@link #predict}) or a batch ({@link #batchScorer}). Every front door scores through it, so
+ * ({@link #predictLabel} and the like) or a batch ({@link #batchScorer}). Every front door scores through it, so
  * scaling, the predicted class and the de-standardised value are computed in one place. Created by
  * {@link ModelTrainer} or {@link ModelCodec}; immutable (the network's arrays are not touched after
  * training), and safe to share between threads.
@@ -45,7 +45,6 @@ public final class Model {
     /** The classes as ints, for {@code PREDICT}; null unless every class is an INTEGER. */
     private final int[] integerClasses;
     private final Predictor predictor;
-    private final ThreadLocal<Prediction> prediction;
 
     Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames,
           Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
@@ -68,7 +67,6 @@ public final class Model {
         checkShape();
         this.integerClasses = integerClasses(task, labelKind, this.classes);
         this.predictor = new Predictor(network, Engine.kernels());
-        this.prediction = ThreadLocal.withInitial(() -> new Prediction(this));
     }
 
     private void checkShape() {
@@ -222,11 +220,6 @@ public final class Model {
         };
     }
 
-    /** Class {@code index} as an int; only when {@link #predictionType()} is INTEGER. */
-    int integerClass(int index) {
-        return integerClasses[index];
-    }
-
     /** The class predicted from the outputs {@code y[off..off+outputWidth)}: the most probable, the first among equals. */
     public int predictedClass(float[] y, int off) {
         return Predictor.argMax(y, off, outputWidth());
@@ -239,19 +232,46 @@ public final class Model {
 
     // ---------------------------------------------------------------- one row
 
+    // Each checks the model's task before it reads the row, and scores the row in this thread's
+    // buffers: a row allocates nothing but what it returns.
+
     /**
-     * Scales one row's raw features and runs them through the network. The answer lives in this
-     * thread's buffers: read it before the thread predicts again with this model.
+     * The class of a classifier whose classes are all INTEGERs ({@code PREDICT}).
      *
-     * @throws IllegalArgumentException naming the model when the row's kind or width is not what it was trained on,
-     *                                  or a number is NULL or not finite
+     * @throws IllegalArgumentException naming the model and the SQL function to use instead for another
+     *                                  kind of model; naming the model and the problem for a row it cannot take
      */
-    public Prediction predict(FeatureRow row) {
-        float[] input = predictor.scratchInput();
-        scale(row, input);
-        Prediction p = prediction.get();
-        p.outputs = predictor.forwardScratchInput();
-        return p;
+    public int predictInteger(FeatureRow row) {
+        requireClassifier();
+        if (integerClasses == null) {
+            throw new IllegalArgumentException("model " + describe() + " has text labels (or integers beyond "
+                    + "INTEGER); use PREDICT_LABEL('" + name + "', features)");
+        }
+        return integerClasses[predictedClass(outputs(row), 0)];
+    }
+
+    /** The class as its label's text, for any classifier ({@code PREDICT_LABEL}). */
+    public String predictLabel(FeatureRow row) {
+        requireClassifier();
+        return classes.get(predictedClass(outputs(row), 0));
+    }
+
+    /** A regression's prediction in the label's units ({@code PREDICT_VALUE}). */
+    public double predictValue(FeatureRow row) {
+        requireRegression();
+        return value(outputs(row)[0]);
+    }
+
+    /** The class probabilities, in the order of {@link #classes()} ({@code PREDICT_PROBA}). */
+    public float[] predictProbabilities(FeatureRow row) {
+        requireClassifier();
+        return outputs(row).clone();
+    }
+
+    /** The outputs for one row, in this thread's buffer, which the next row overwrites. */
+    private float[] outputs(FeatureRow row) {
+        scale(row, predictor.scratchInput());
+        return predictor.forwardScratchInput();
     }
 
     private void scale(FeatureRow row, float[] out) {
@@ -296,7 +316,7 @@ public final class Model {
     }
 
     /** Reports an operation that needs a classifier, naming the SQL function to use instead. */
-    void requireClassifier() {
+    private void requireClassifier() {
         if (task != Task.CLASSIFICATION) {
             throw new IllegalArgumentException("model " + describe() + " is a regression model; use PREDICT_VALUE('"
                     + name + "', features)");
@@ -304,7 +324,7 @@ public final class Model {
     }
 
     /** Reports an operation that needs a regression, naming the SQL functions to use instead. */
-    void requireRegression() {
+    private void requireRegression() {
         if (task != Task.REGRESSION) {
             throw new IllegalArgumentException("model " + describe() + " is a classifier; use "
                     + (integerClasses != null ? "PREDICT" : "PREDICT_LABEL") + "('" + name

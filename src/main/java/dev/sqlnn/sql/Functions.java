@@ -5,7 +5,6 @@ import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelTrainer;
-import dev.sqlnn.model.Prediction;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.EmbeddedSession;
@@ -118,32 +117,39 @@ public final class Functions {
     /** {@code PREDICT(features)}: the class predicted by the default model (the one deployed last). */
     public static Integer predict(Connection connection, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        return SqlErrors.call("PREDICT", () -> predict(new ModelRegistry(connection).defaultModel(), features).integerClass());
+        return SqlErrors.call("PREDICT", () -> predictInteger(new ModelRegistry(connection).defaultModel(), features));
     }
 
     /** {@code PREDICT(model, features)}: the class predicted by the deployed version of {@code model}. */
     public static Integer predict(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        return SqlErrors.call("PREDICT", () -> predict(deployed(connection, model), features).integerClass());
+        return SqlErrors.call("PREDICT", () -> predictInteger(deployed(connection, model), features));
     }
 
     /** {@code PREDICT_LABEL(model, features)}: the predicted class as text, for any classifier. */
     public static String predictLabel(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        return SqlErrors.call("PREDICT_LABEL", () -> predict(deployed(connection, model), features).label());
+        return SqlErrors.call("PREDICT_LABEL", () -> {
+            Model m = deployed(connection, model);
+            return m.predictLabel(FeatureReader.row(features, m.featureKind()));
+        });
     }
 
     /** {@code PREDICT_VALUE(model, features)}: the output of a regression model, in the label's units. */
     public static Double predictValue(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
-        return SqlErrors.call("PREDICT_VALUE", () -> predict(deployed(connection, model), features).value());
+        return SqlErrors.call("PREDICT_VALUE", () -> {
+            Model m = deployed(connection, model);
+            return m.predictValue(FeatureReader.row(features, m.featureKind()));
+        });
     }
 
     /** {@code PREDICT_PROBA(model, features)}: class probabilities, in the order of the model's classes. */
     public static Float[] predictProba(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
         return SqlErrors.call("PREDICT_PROBA", () -> {
-            float[] p = predict(deployed(connection, model), features).probabilities();
+            Model m = deployed(connection, model);
+            float[] p = m.predictProbabilities(FeatureReader.row(features, m.featureKind()));
             Float[] boxed = new Float[p.length];
             for (int i = 0; i < p.length; i++) boxed[i] = p[i];
             return boxed;
@@ -217,8 +223,8 @@ public final class Functions {
         return new ModelRegistry(connection).deployed(ModelRegistry.checkName(model));
     }
 
-    private static Prediction predict(Model model, Value features) {
-        return model.predict(FeatureReader.row(features, model.featureKind()));
+    private static int predictInteger(Model model, Value features) {
+        return model.predictInteger(FeatureReader.row(features, model.featureKind()));
     }
 
     static boolean isColumnListCall(Connection connection) throws SQLException {
