@@ -3,6 +3,7 @@ package dev.sqlnn.cli;
 import dev.sqlnn.client.ClientFunctions;
 import dev.sqlnn.model.ModelEvaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,8 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", description = "Evaluate a model on the rows of a query (ML_EVALUATE).")
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--model", required = true, description = "Model name (its deployed version is evaluated)")
     String model;
@@ -34,8 +35,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         String sql = Database.trimQuery(query);
-        if (Database.isClientSide(url)) return evaluateHere(sql);
-        try (Connection c = Database.open(url);
+        if (Database.isClientSide(database.url)) return evaluateHere(sql);
+        try (Connection c = Database.open(database.url);
              PreparedStatement p = c.prepareStatement("SELECT METRIC, CLASS, SCORE FROM ML_EVALUATE(?, ?)")) {
             p.setString(1, model);
             p.setString(2, sql);
@@ -56,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
     /** Evaluates in this JVM, for a database without in-server Java (PostgreSQL): the same figures. */
     private int evaluateHere(String sql) throws SQLException {
         TextTable table = new TextTable(List.of("METRIC", "CLASS", "SCORE"), List.of(false, false, true));
-        try (Connection c = Database.open(url)) {
+        try (Connection c = Database.open(database.url)) {
             for (ModelEvaluation.Metric m : ClientFunctions.evaluate(c, model, sql).metrics()) {
                 String text = Double.isNaN(m.score()) ? "" : m.name().equals("support")
                         ? String.format(Locale.ROOT, "%,.0f", m.score()) : String.format(Locale.ROOT, "%.4f", m.score());

@@ -4,6 +4,7 @@ import dev.sqlnn.data.CsvImporter;
 import dev.sqlnn.data.IdxTable;
 import dev.sqlnn.data.TableExistsException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "import", description = "Import IDX images and labels, or a CSV file with a header line, into a new table.")
 final class ImportCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--table", required = true, description = "Table to create, e.g. DIGITS or MYSCHEMA.DIGITS")
     String table;
@@ -55,7 +56,7 @@ final class ImportCommand implements Callable<Integer> {
         if (labels != null && images == null) throw new CommandFailure("--labels goes with --images");
         long start = System.nanoTime();
         int rows;
-        try (Connection c = Database.open(url)) {
+        try (Connection c = Database.open(database.url)) {
             rows = images != null ? IdxTable.importFiles(c, table, images, labels, replace)
                     : CsvImporter.importFile(c, table, csv, replace);
         } catch (TableExistsException e) {

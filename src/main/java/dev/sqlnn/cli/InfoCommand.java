@@ -2,8 +2,8 @@ package dev.sqlnn.cli;
 
 import dev.sqlnn.model.About;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.sql.Connection;
@@ -15,16 +15,16 @@ import java.util.concurrent.Callable;
 @Command(name = "info", description = "Show sqlnn's version, kernels and threads (ML_INFO()).")
 final class InfoCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (Database.isClientSide(url)) {
-            try (Connection c = Database.open(url)) {
+        if (Database.isClientSide(database.url)) {
+            try (Connection c = Database.open(database.url)) {
                 spec.commandLine().getOut().println(About.describe() + "; "
                         + c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion()
                         + ": sqlnn trains and scores in this JVM");
@@ -32,7 +32,7 @@ final class InfoCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (Connection c = Database.open(url); Statement s = c.createStatement();
+        try (Connection c = Database.open(database.url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT ML_INFO()")) {
             rs.next();
             spec.commandLine().getOut().println(rs.getString(1));

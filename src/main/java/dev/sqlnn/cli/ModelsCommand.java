@@ -1,6 +1,7 @@
 package dev.sqlnn.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,8 +27,8 @@ final class ModelsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--model", description = "Only this model's versions")
     String model;
@@ -43,7 +44,7 @@ final class ModelsCommand implements Callable<Integer> {
     public Integer call() throws SQLException {
         PrintWriter out = spec.commandLine().getOut();
         List<Version> versions = new ArrayList<>();
-        try (Connection c = Database.open(url);
+        try (Connection c = Database.open(database.url);
              PreparedStatement p = c.prepareStatement("SELECT NAME, VERSION, DEPLOYED, TASK, LAYERS, TRAIN_ROWS, "
                      + "TRAIN_SECONDS, CREATED_AT, METRICS FROM SQLNN.MODELS WHERE ? IS NULL OR NAME = ? "
                      + "ORDER BY NAME, VERSION")) {
@@ -58,9 +59,9 @@ final class ModelsCommand implements Callable<Integer> {
             }
         }
         if (versions.isEmpty()) {
-            if (model != null) throw new CommandFailure("there is no model named " + model + " in " + url
+            if (model != null) throw new CommandFailure("there is no model named " + model + " in " + database.url
                     + "; list them all with: sqlnn models");
-            out.println("No models yet in " + url + "; train one with: sqlnn train --model NAME --query 'SELECT ...'");
+            out.println("No models yet in " + database.url + "; train one with: sqlnn train --model NAME --query 'SELECT ...'");
             return 0;
         }
         table(versions).print(out);

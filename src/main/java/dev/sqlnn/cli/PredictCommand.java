@@ -2,6 +2,7 @@ package dev.sqlnn.cli;
 
 import dev.sqlnn.client.ClientFunctions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,8 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "predict", description = "Score the rows of a query (ML_PREDICT); print them or write them into a table.")
 final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--model", required = true, description = "Model name (its deployed version scores)")
     String model;
@@ -42,8 +43,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws SQLException {
         PrintWriter out = spec.commandLine().getOut();
         String sql = Database.trimQuery(query);
-        try (Connection c = Database.open(url)) {
-            if (Database.isClientSide(url)) {
+        try (Connection c = Database.open(database.url)) {
+            if (Database.isClientSide(database.url)) {
                 scoreHere(c, out, sql);
             } else if (into != null) {
                 // The table name is checked, since it goes into the SQL text.

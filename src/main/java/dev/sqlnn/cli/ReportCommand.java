@@ -4,6 +4,7 @@ import dev.sqlnn.cli.report.ReportData;
 import dev.sqlnn.cli.report.ReportPage;
 import dev.sqlnn.cli.report.ReportQueries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,8 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "report", description = "Write an HTML report on a model: curves, confusion matrix, ROC, versions, sample images.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--model", required = true, description = "Model name")
     String model;
@@ -49,8 +50,8 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws SQLException, IOException {
         long start = System.nanoTime();
         ReportData data;
-        Database.requireFunctions(url, "report");
-        try (Connection c = Database.open(url)) {
+        Database.requireFunctions(database.url, "report");
+        try (Connection c = Database.open(database.url)) {
             data = ReportQueries.load(c, model, version, Database.trimQuery(query), images);
         }
         Path file = out.toAbsolutePath();

@@ -5,6 +5,7 @@ import dev.sqlnn.model.TrainingProgress;
 import dev.sqlnn.options.OptionsException;
 import dev.sqlnn.options.TrainingOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,8 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "train", description = "Train a model on the rows of a query (ML_TRAIN), showing progress.")
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = "JDBC URL (default: ${DEFAULT-VALUE})", defaultValue = Database.DEFAULT_URL)
-    String url;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--model", required = true, description = "Model name; each training adds a version")
     String model;
@@ -45,12 +46,12 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws SQLException {
         PrintWriter out = spec.commandLine().getOut();
         String sql = Database.trimQuery(query);
-        try (Connection c = Database.open(url)) {
-            if (Database.isClientSide(url)) return trainHere(c, out, sql);
+        try (Connection c = Database.open(database.url)) {
+            if (Database.isClientSide(database.url)) return trainHere(c, out, sql);
             out.println("SELECT ML_TRAIN('" + model + "', '" + sql.replace("'", "''") + "', '" + options.replace("'", "''") + "');");
             ProgressBar progress = progress(out);
             long version;
-            try (RemoteLog remote = Database.isInProcess(url) ? null : new RemoteLog(url, c, model, progress)) {
+            try (RemoteLog remote = Database.isInProcess(database.url) ? null : new RemoteLog(database.url, c, model, progress)) {
                 if (remote == null) TrainingProgress.add(progress);
                 try {
                     version = train(c, sql);
@@ -74,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         out.println("Training " + model + " in this JVM on the rows of: " + sql);
         ProgressBar progress = progress(out);
         long version;
-        try (Connection side = DriverManager.getConnection(url)) {
+        try (Connection side = DriverManager.getConnection(database.url)) {
             TrainingProgress.add(progress);
             try {
                 version = ClientFunctions.train(c, model, sql, options, side);
@@ -119,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         try (PreparedStatement p = c.prepareStatement("SELECT EPOCH, CAST(TRAIN_LOSS AS NUMERIC(20, 4)) AS TRAIN_LOSS, "
                 + "CAST(VALIDATION_LOSS AS NUMERIC(20, 4)) AS VALIDATION_LOSS, "
                 + "CAST(VALIDATION_METRIC AS NUMERIC(20, 4)) AS VALIDATION_METRIC, CAST(SECONDS AS NUMERIC(20, 2)) AS SECONDS, "
-                + "CAST(ROWS_PER_SECOND AS NUMERIC(20, 0)) AS ROWS_PER_SECOND FROM " + (Database.isClientSide(url) ? "SQLNN.TRAINING_LOG WHERE NAME = ? AND VERSION = ?"
+                + "CAST(ROWS_PER_SECOND AS NUMERIC(20, 0)) AS ROWS_PER_SECOND FROM " + (Database.isClientSide(database.url) ? "SQLNN.TRAINING_LOG WHERE NAME = ? AND VERSION = ?"
                 : "ML_TRAINING_INFO(?, ?)") + " ORDER BY EPOCH")) {
             p.setString(1, model);
             p.setLong(2, version);

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,6 +159,32 @@ class CommandsTest {
         assertTrue(run.err().startsWith("sqlnn train: ML_TRAIN: "), run::toString);
         assertTrue(run.err().contains("(SQLState 22023)"), run::toString);
         assertFalse(run.err().contains("\tat "), () -> "no stack trace: " + run.err());
+    }
+
+    /**
+     * Every command on one database has {@code --url}, optional, with sqlnn's default database (demo:
+     * its own); {@code load} needs a server's. A command that lost the option or its default fails here.
+     */
+    @Test
+    void theCommandsOnADatabaseHaveUrlWithTheDefaultDatabase() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (String command : List.of("import", "train", "eval", "predict", "models", "report", "info")) {
+            defaults.put(command, "jdbc:h2:./sqlnn");
+        }
+        defaults.put("demo", "jdbc:h2:./sqlnn-demo");
+        Map<String, CommandLine> commands = new CommandLine(new Main()).getSubcommands();
+        defaults.forEach((command, expected) -> {
+            CliRun help = CliRun.of("help", command);
+            assertEquals(0, help.exitCode(), help::toString);
+            assertTrue(help.out().contains("[--url=<url>]"), () -> command + ": " + help.out());
+            assertTrue(help.out().contains("      --url=<url>") && help.out().contains("JDBC URL (default: " + expected + ")"),
+                    () -> command + ": " + help.out());
+            OptionSpec option = commands.get(command).getCommandSpec().findOption("--url");
+            assertEquals(expected, option.defaultValue(), command);
+            assertFalse(option.required(), command);
+        });
+        OptionSpec load = commands.get("load").getCommandSpec().findOption("--url");
+        assertTrue(load.required() && load.defaultValue() == null, "load --url: a server's, required");
     }
 
     @Test
