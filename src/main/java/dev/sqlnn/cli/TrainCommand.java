@@ -1,8 +1,8 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.call.Arguments;
 import dev.sqlnn.client.ClientFunctions;
 import dev.sqlnn.model.TrainingProgress;
-import dev.sqlnn.options.OptionsException;
 import dev.sqlnn.options.TrainingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Connection c = Database.open(database.url)) {
             if (Database.isClientSide(database.url)) return trainHere(c, out, sql);
             out.println("SELECT ML_TRAIN('" + model + "', '" + sql.replace("'", "''") + "', '" + options.replace("'", "''") + "');");
-            ProgressBar progress = progress(out);
+            ProgressBar progress = progress(out, checkedOrNull(sql));
             long version;
             try (RemoteLog remote = Database.isInProcess(database.url) ? null : new RemoteLog(database.url, c, model, progress)) {
                 if (remote == null) TrainingProgress.add(progress);
@@ -73,12 +73,14 @@ final class TrainCommand implements Callable<Integer> {
      */
     private int trainHere(Connection c, PrintWriter out, String sql) throws SQLException {
         out.println("Training " + model + " in this JVM on the rows of: " + sql);
-        ProgressBar progress = progress(out);
+        ProgressBar progress;
         long version;
         try (Connection side = DriverManager.getConnection(database.url)) {
+            TrainingOptions parsed = Arguments.training(model, sql, options); // ML_TRAIN's checks and errors
+            progress = progress(out, parsed);
             TrainingProgress.add(progress);
             try {
-                version = ClientFunctions.train(c, model, sql, options, side);
+                version = ClientFunctions.train(c, model, sql, parsed, side);
             } finally {
                 TrainingProgress.remove(progress);
             }
@@ -88,19 +90,24 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A bar sized by the options; bad options get no bar here, since ML_TRAIN reports them with their SQLState. */
-    private ProgressBar progress(PrintWriter out) {
-        int epochs;
-        int batchSize;
+    /**
+     * The options, parsed with ML_TRAIN's own checks (of the model name and query too), to size the bar
+     * by; null when a check fails. ML_TRAIN then runs all the same and fails before any progress, with
+     * the database's own error, which names the statement as the command's would not (and a server,
+     * {@code jdbc:h2:tcp:}, checks with its own sqlnn version).
+     */
+    private TrainingOptions checkedOrNull(String sql) {
         try {
-            TrainingOptions parsed = TrainingOptions.parse(options);
-            epochs = parsed.epochs();
-            batchSize = parsed.batchSize();
-        } catch (OptionsException e) {
-            epochs = 1;
-            batchSize = 1;
+            return Arguments.training(model, sql, options);
+        } catch (SQLException e) {
+            return null;
         }
-        return new ProgressBar(out, Terminal.isTerminal(), epochs, batchSize);
+    }
+
+    /** A bar sized by the parsed options; without them (bad arguments), one that ML_TRAIN's error comes before. */
+    private static ProgressBar progress(PrintWriter out, TrainingOptions parsed) {
+        return parsed == null ? new ProgressBar(out, Terminal.isTerminal(), 1, 1)
+                : new ProgressBar(out, Terminal.isTerminal(), parsed.epochs(), parsed.batchSize());
     }
 
     private long train(Connection c, String sql) throws SQLException {

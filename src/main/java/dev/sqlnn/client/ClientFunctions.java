@@ -23,6 +23,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * sqlnn's functions for a database that runs no Java of its own (PostgreSQL): the same engine as
@@ -62,13 +63,23 @@ public final class ClientFunctions {
      */
     public static long train(Connection connection, String model, String query, String options, Connection side)
             throws SQLException {
+        return train(connection, model, query, Arguments.training(model, query, options), side);
+    }
+
+    /**
+     * {@link #train(Connection, String, String, String, Connection)} with the options parsed already,
+     * for a caller that needs them first (the command line sizes its progress bar by them): as
+     * {@link Arguments#training} returns them, having checked the model name and the query too.
+     */
+    public static long train(Connection connection, String model, String query, TrainingOptions options,
+                             Connection side) throws SQLException {
         String fn = "ML_TRAIN";
-        TrainingOptions parsed = Arguments.training(model, query, options);
+        Objects.requireNonNull(options, "options");
         return inTransaction(connection, () -> SqlErrors.call(fn, () -> {
             try (Statement statement = streaming(connection);
                  ResultSet rows = statement.executeQuery(asOneQuery(query)); // its own errors propagate unchanged
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, side)) {
-                TrainedModel trained = ModelTrainer.train(rows, parsed, run);
+                TrainedModel trained = ModelTrainer.train(rows, options, run);
                 return run.save(trained);
             }
         }));

@@ -161,6 +161,23 @@ class CommandsTest {
         assertFalse(run.err().contains("\tat "), () -> "no stack trace: " + run.err());
     }
 
+    @Test
+    void badTrainingArgumentsAreMlTrainsOwnErrorWithNoProgressFirst() {
+        for (String[] bad : new String[][] {{"pts", "{\"epochs\":0}", "option 'epochs' must be a positive integer"},
+                {"bad name!", "{}", "a model name must be"}, {"pts", "{\"epochs\":", "options must be a JSON object"}}) {
+            CliRun run = CliRun.of("train", "--url", url, "--model", bad[0], "--query", "SELECT a, b, y FROM pts",
+                    "--options", bad[1]);
+            assertEquals(1, run.exitCode(), run::toString);
+            // the statement echoed, then nothing: no bar, no epoch line
+            assertEquals("SELECT ML_TRAIN('" + bad[0] + "', 'SELECT a, b, y FROM pts', '" + bad[1] + "');"
+                    + System.lineSeparator(), run.out(), run::toString);
+            // the database's error for the statement, as ML_TRAIN gives it, not one of the command's own
+            assertTrue(run.err().startsWith("sqlnn train: ML_TRAIN: " + bad[2]), run::toString);
+            assertTrue(run.err().contains("SELECT ML_TRAIN(?, ?, ?)") && run.err().endsWith("(SQLState 22023)"
+                    + System.lineSeparator()), run::toString);
+        }
+    }
+
     /**
      * Every command on one database has {@code --url}, optional, with sqlnn's default database (demo:
      * its own); {@code load} needs a server's. A command that lost the option or its default fails here.

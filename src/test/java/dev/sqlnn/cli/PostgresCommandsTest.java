@@ -136,6 +136,11 @@ class PostgresCommandsTest {
                 "--options", "{\"epochs\":-1}");
         assertEquals(1, train.exitCode(), train::toString);
         assertTrue(train.err().contains("ML_TRAIN: ") && train.err().contains("(SQLState 22023)"), train::toString);
+        // checked before any query, with no bar first: ML_TRAIN's message as on H2, less the statement H2 adds
+        assertEquals("Training m in this JVM on the rows of: SELECT a, b, y FROM pts" + System.lineSeparator(),
+                train.out(), train::toString);
+        assertEquals("sqlnn train: ML_TRAIN: option 'epochs' must be a positive integer (at most 100000); got -1"
+                + " (SQLState 22023)" + System.lineSeparator(), train.err(), train::toString);
         CliRun predict = CliRun.of("predict", "--url", database.url(), "--model", "nope", "--query", "SELECT a, b FROM pts",
                 "--into", "out");
         assertEquals(1, predict.exitCode(), predict::toString);
