@@ -130,9 +130,9 @@ public final class Predictor {
             this.matMul = matMul;
         }
 
-        /** {@link #forwardBatch} on this batch's buffers and threads. */
+        /** {@link #forwardBatch} on this batch's buffers and threads, held for all its layers. */
         public void forward(float[] inputs, int rows, float[] out) {
-            forwardBatch(inputs, rows, out, matMul, buffers);
+            matMul.session(() -> forwardBatch(inputs, rows, out, matMul, buffers));
         }
 
         /** Element-wise work over {@code rows} rows of {@code width}, split by rows across the threads when large enough. */

@@ -48,10 +48,10 @@ public final class Trainer {
         MatMul matMul = Engine.compute(kernels, config.threads());
         Propagation pass = new Propagation(network, matMul, config.loss(), batch);
         Optimizer optimizer = new Optimizer(config, network, matMul);
-        return run(examples, network, pass, optimizer, trainRows, validationRows, batch, listener);
+        return run(examples, network, pass, optimizer, matMul, trainRows, validationRows, batch, listener);
     }
 
-    private TrainingResult run(Examples examples, Network network, Propagation pass, Optimizer optimizer,
+    private TrainingResult run(Examples examples, Network network, Propagation pass, Optimizer optimizer, MatMul matMul,
                                int[] trainRows, int[] validationRows, int batch, TrainingListener listener) {
         int[] labels = new int[batch];
         float[] targets = config.classification() ? null : new float[batch];
@@ -62,6 +62,7 @@ public final class Trainer {
         int bestEpoch = 0;
         boolean stoppedEarly = false;
         int batches = (trainRows.length + batch - 1) / batch;
+        double[] batchLoss = new double[1];
 
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long start = System.nanoTime();
@@ -72,12 +73,15 @@ public final class Trainer {
                 int rows = Math.min(batch, trainRows.length - from);
                 examples.inputs(trainRows, from, rows, pass.input(), epoch);
                 fillLabels(examples, trainRows, from, rows, labels, targets);
-                pass.forward(rows);
-                double batchLoss = pass.loss(rows, labels, targets) / rows;
-                pass.backward(rows, labels, targets);
-                optimizer.step(network, pass.gradW, pass.gradB);
-                lossSum += batchLoss * rows;
-                listener.onBatch(epoch + 1, b + 1, batches, batchLoss);
+                // One step holds its threads from the forward pass to the update: a dozen hand-offs apart.
+                matMul.session(() -> {
+                    pass.forward(rows);
+                    batchLoss[0] = pass.loss(rows, labels, targets) / rows;
+                    pass.backward(rows, labels, targets);
+                    optimizer.step(network, pass.gradW, pass.gradB);
+                });
+                lossSum += batchLoss[0] * rows;
+                listener.onBatch(epoch + 1, b + 1, batches, batchLoss[0]);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             Evaluation validation = validationRows.length == 0 ? null

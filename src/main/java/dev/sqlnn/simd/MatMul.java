@@ -38,6 +38,14 @@ public final class MatMul {
         return threads;
     }
 
+    /**
+     * Runs {@code body}, a sequence of this MatMul's steps, holding its threads throughout rather
+     * than asking the shared pool for them at every step (see {@link WorkerPool#run}).
+     */
+    public void session(Runnable body) {
+        pool.run(threads, body);
+    }
+
     /** {@code C (+)= op(A) · op(B)} over all n columns; see {@link Kernels#gemm}. */
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int lda, float[] b, int ldb, float[] c, int ldc, boolean accumulate) {

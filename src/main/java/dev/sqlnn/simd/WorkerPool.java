@@ -29,6 +29,11 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Whether this thread runs a part now: a part may not hand out work itself. */
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+    /** The threads this thread holds for a whole piece of work ({@link #run}); null outside one. */
+    private static final ThreadLocal<Lease> LEASE = new ThreadLocal<>();
+
+    private record Lease(WorkerPool pool, Worker[] workers) {
+    }
 
     private final int threads;
     private final Semaphore permits;
@@ -59,28 +64,64 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Runs {@code task(part, parts)} for every part in {@code [0, parts)}, where {@code parts} is at
-     * most {@code wanted}: as many threads as are free now, at least the caller's. Part 0 runs on
-     * the calling thread; returns when all have ended, rethrowing the first failure.
+     * most {@code wanted}: as many threads as are free now (or held by the caller's {@link #run}), at
+     * least the caller's. Part 0 runs on the calling thread; returns when all have ended, rethrowing
+     * the first failure.
      */
     public void invoke(int wanted, PartTask task) {
         if (closed) throw new IllegalStateException("this worker pool is closed");
         if (INSIDE.get()) {
             throw new IllegalStateException("a part of a parallel task cannot start another; run it on its own thread");
         }
+        Lease lease = LEASE.get();
+        if (lease != null && lease.pool() == this) {
+            runParts(lease.workers(), Math.min(wanted, lease.workers().length + 1), task);
+            return;
+        }
         permits.acquireUninterruptibly();
         Worker[] borrowed = borrow(Math.min(wanted, threads) - 1);
-        int parts = borrowed.length + 1;
+        try {
+            runParts(borrowed, borrowed.length + 1, task);
+        } finally {
+            giveBack(borrowed);
+        }
+    }
+
+    /**
+     * Runs {@code body} on the calling thread holding up to {@code wanted} of the pool's threads
+     * throughout, so that the parallel steps inside it ({@link #invoke}) hand out their parts without
+     * asking the pool again: for a sequence of steps a fraction of a millisecond apart, such as the
+     * layers of a batch, where waiting for threads at every step would cost more than the steps.
+     */
+    public void run(int wanted, Runnable body) {
+        if (LEASE.get() != null || INSIDE.get()) {
+            body.run(); // holding threads already, or inside a part: the steps find their threads there
+            return;
+        }
+        if (closed) throw new IllegalStateException("this worker pool is closed");
+        permits.acquireUninterruptibly();
+        Worker[] borrowed = borrow(Math.min(wanted, threads) - 1);
+        LEASE.set(new Lease(this, borrowed));
+        try {
+            body.run();
+        } finally {
+            LEASE.remove();
+            giveBack(borrowed);
+        }
+    }
+
+    private void runParts(Worker[] workers, int parts, PartTask task) {
         INSIDE.set(true);
         try {
-            for (int t = 1; t < parts; t++) borrowed[t - 1].start(task, t, parts);
+            for (int t = 1; t < parts; t++) workers[t - 1].start(task, t, parts);
             Throwable failure = null;
             try {
                 task.run(0, parts);
             } catch (Throwable e) {
                 failure = e;
             }
-            for (Worker w : borrowed) {
-                Throwable f = w.await();
+            for (int t = 1; t < parts; t++) {
+                Throwable f = workers[t - 1].await();
                 if (failure == null) failure = f;
             }
             if (failure instanceof RuntimeException e) throw e;
@@ -88,7 +129,6 @@ public final class WorkerPool implements AutoCloseable {
             if (failure != null) throw new IllegalStateException(failure);
         } finally {
             INSIDE.set(false);
-            giveBack(borrowed);
         }
     }
 

@@ -67,6 +67,27 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aLeaseKeepsItsThreadsForEveryStepInsideIt() {
+        try (WorkerPool pool = new WorkerPool(3)) {
+            AtomicInteger steps = new AtomicInteger();
+            pool.run(3, () -> {
+                for (int step = 0; step < 1000; step++) {
+                    pool.invoke(3, (part, parts) -> {
+                        assertEquals(3, parts);
+                        if (part == 0) steps.incrementAndGet();
+                    });
+                    pool.invoke(2, (part, parts) -> assertEquals(2, parts, "fewer parts when fewer are wanted"));
+                }
+                pool.run(3, () -> pool.invoke(3, (part, parts) -> assertEquals(3, parts, "a nested lease is the same")));
+            });
+            assertEquals(1000, steps.get());
+            AtomicInteger after = new AtomicInteger();
+            pool.invoke(3, (part, parts) -> after.addAndGet(parts));
+            assertEquals(9, after.get(), "every thread back after the lease");
+        }
+    }
+
+    @Test
     void refusesANestedCall() {
         try (WorkerPool pool = new WorkerPool(2)) {
             IllegalStateException nested = assertThrows(IllegalStateException.class,
@@ -97,7 +118,7 @@ class WorkerPoolTest {
                         start.await();
                         for (int round = 0; round < rounds; round++) {
                             AtomicInteger seen = new AtomicInteger();
-                            pool.invoke(threads, (part, parts) -> {
+                            WorkerPool.PartTask task = (part, parts) -> {
                                 if (part == 0) partsPromised.addAndGet(parts);
                                 int now = active.incrementAndGet();
                                 mostActive.accumulateAndGet(now, Math::max);
@@ -105,8 +126,16 @@ class WorkerPoolTest {
                                 active.decrementAndGet();
                                 seen.incrementAndGet();
                                 partsRun.incrementAndGet();
-                            });
-                            assertTrue(seen.get() >= 1 && seen.get() <= threads, "parts of one call: " + seen.get());
+                            };
+                            if (round % 2 == 0) {
+                                pool.invoke(threads, task);
+                            } else { // two steps under one lease of threads
+                                pool.run(threads, () -> {
+                                    pool.invoke(threads, task);
+                                    pool.invoke(threads, task);
+                                });
+                            }
+                            assertTrue(seen.get() >= 1 && seen.get() <= 2 * threads, "parts of one round: " + seen.get());
                         }
                     } catch (Throwable e) {
                         failures.add(e);
