@@ -2,14 +2,15 @@ package dev.sqlnn.simd;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The compute threads of a process, shared by every statement: at most {@link #threads()} threads
  * compute at once, the callers counted. A caller of {@link #invoke} takes one permit for itself
- * (waiting, in turn, while others hold them all) and whatever idle workers it can have at that
- * moment for the other parts; so concurrent statements never run more compute threads than cores,
- * and one statement alone gets them all.
+ * (waiting, in turn, while others hold them all) and, when it is the only caller, idle workers for
+ * the other parts; so concurrent statements never run more compute threads than cores, one
+ * statement alone gets them all, and several compute side by side, one thread each.
  *
  * <p>Workers wait for their next piece of work by spinning for a tenth of a millisecond before they
  * park: a training step hands work over a dozen times a fraction of a millisecond apart, and waking
@@ -32,11 +33,15 @@ public final class WorkerPool implements AutoCloseable {
     /** The threads this thread holds for a whole piece of work ({@link #run}); null outside one. */
     private static final ThreadLocal<Lease> LEASE = new ThreadLocal<>();
 
+    private static final Worker[] NO_WORKERS = new Worker[0];
+
     private record Lease(WorkerPool pool, Worker[] workers) {
     }
 
     private final int threads;
     private final Semaphore permits;
+    /** Callers computing or waiting to: while there are several, each computes alone (see {@link #borrow}). */
+    private final AtomicInteger callers = new AtomicInteger();
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     private final Worker[] workers;
     private volatile boolean closed;
@@ -78,12 +83,11 @@ public final class WorkerPool implements AutoCloseable {
             runParts(lease.workers(), Math.min(wanted, lease.workers().length + 1), task);
             return;
         }
-        permits.acquireUninterruptibly();
-        Worker[] borrowed = borrow(Math.min(wanted, threads) - 1);
+        Worker[] borrowed = enter(wanted);
         try {
             runParts(borrowed, borrowed.length + 1, task);
         } finally {
-            giveBack(borrowed);
+            leave(borrowed);
         }
     }
 
@@ -99,14 +103,13 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (closed) throw new IllegalStateException("this worker pool is closed");
-        permits.acquireUninterruptibly();
-        Worker[] borrowed = borrow(Math.min(wanted, threads) - 1);
+        Worker[] borrowed = enter(wanted);
         LEASE.set(new Lease(this, borrowed));
         try {
             body.run();
         } finally {
             LEASE.remove();
-            giveBack(borrowed);
+            leave(borrowed);
         }
     }
 
@@ -132,8 +135,28 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Up to {@code count} idle workers, each with a permit; fewer when other callers hold them. */
+    /** Takes the caller's permit, waiting for it, and the workers it may have; see {@link #borrow}. */
+    private Worker[] enter(int wanted) {
+        callers.incrementAndGet();
+        permits.acquireUninterruptibly();
+        return borrow(Math.min(wanted, threads) - 1);
+    }
+
+    private void leave(Worker[] borrowed) {
+        synchronized (idle) {
+            for (Worker w : borrowed) idle.push(w);
+        }
+        permits.release(borrowed.length + 1);
+        callers.decrementAndGet();
+    }
+
+    /**
+     * Up to {@code count} idle workers, each with a permit. None while other callers compute or wait:
+     * several statements then each compute on their own thread, side by side, which beats splitting
+     * every product and waiting for one another's parts on cores they all share.
+     */
     private Worker[] borrow(int count) {
+        if (count <= 0 || callers.get() > 1) return NO_WORKERS;
         int granted = 0;
         while (granted < count && permits.tryAcquire()) granted++;
         Worker[] borrowed = new Worker[granted];
@@ -142,13 +165,6 @@ public final class WorkerPool implements AutoCloseable {
             for (int i = 0; i < granted; i++) borrowed[i] = idle.pop();
         }
         return borrowed;
-    }
-
-    private void giveBack(Worker[] borrowed) {
-        synchronized (idle) {
-            for (Worker w : borrowed) idle.push(w);
-        }
-        permits.release(borrowed.length + 1);
     }
 
     /** Stops the workers (a pool of a test; the process-wide one lives as long as the JVM). */

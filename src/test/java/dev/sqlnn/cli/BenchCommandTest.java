@@ -44,6 +44,7 @@ class BenchCommandTest {
         assertTrue(accuracy > 0.85 && accuracy <= 1, "one epoch of 784-1024-512-10 on 7,200 digits: accuracy " + accuracy);
         assertPositive(results, "predict_rows_per_second");
         assertPositive(results, "ml_predict_rows_per_second");
+        assertPositive(results, "ml_predict_1_client_rows_per_second");
         assertPositive(results, "ml_predict_4_clients_rows_per_second");
 
         JsonNode large = results.get("training_60k");
