@@ -3,6 +3,7 @@ package dev.sqlnn;
 import dev.sqlnn.client.ClientFunctions;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.pg.PgInstaller;
 import dev.sqlnn.store.Installer;
 import org.flywaydb.core.api.FlywayException;
 
@@ -35,6 +36,55 @@ public final class Sqlnn {
      */
     public static void install(DataSource dataSource) {
         Installer.install(dataSource);
+        try (Connection c = dataSource.getConnection()) {
+            inServerIfPossible(c);
+        } catch (SQLException e) {
+            once("sqlnn: " + e.getMessage());
+        }
+    }
+
+    /**
+     * On PostgreSQL with PL/Java, loads sqlnn into the server as well; without PL/Java, or as a role
+     * that may not (not a superuser), says so once: the tables are in, and sqlnn works from this JVM.
+     */
+    private static void inServerIfPossible(Connection c) {
+        try {
+            if (!c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) return;
+            if (PgInstaller.install(c) == PgInstaller.Outcome.NO_PLJAVA) {
+                once("sqlnn: PostgreSQL has no PL/Java here, so sqlnn's functions cannot run inside it;"
+                        + " sqlnn trains and scores from this JVM (Sqlnn.train, predictInto, the command line)");
+            }
+        } catch (SQLException e) {
+            once("sqlnn: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Like {@link #install(DataSource)}, and on PostgreSQL also loads sqlnn into the server so that its
+     * functions run there (PL/Java): the settings, the extension, the jars, the functions in schema
+     * {@code sqlnn}. Reports what it did.
+     *
+     * @throws SQLException 42501 when that is to be done and the role is not a superuser; 0A000 when the
+     *                      server has no PL/Java
+     */
+    public static PgInstaller.Outcome installInServer(DataSource dataSource) throws SQLException {
+        Installer.install(dataSource);
+        try (Connection c = dataSource.getConnection()) {
+            PgInstaller.Outcome outcome = PgInstaller.install(c);
+            if (outcome == PgInstaller.Outcome.NO_PLJAVA) {
+                throw new SQLException("sqlnn install: this PostgreSQL server has no PL/Java (pg_available_extensions"
+                        + " lists no pljava), so sqlnn's functions cannot run inside it; install PL/Java"
+                        + " (bin/install-pljava), or use sqlnn from the client JVM", "0A000");
+            }
+            return outcome;
+        }
+    }
+
+    private static final java.util.Set<String> SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Logs a message once per JVM: an application installs on every start, and hears it the first time. */
+    private static void once(String message) {
+        if (SAID.add(message)) System.getLogger(Sqlnn.class.getName()).log(System.Logger.Level.WARNING, message);
     }
 
     /**
@@ -43,6 +93,7 @@ public final class Sqlnn {
      */
     public static void install(Connection connection) {
         Installer.install(connection);
+        inServerIfPossible(connection);
     }
 
     /**

@@ -33,7 +33,7 @@ class ArchitectureTest {
             .consideringOnlyDependenciesInLayers()
             .layer("cli").definedBy("dev.sqlnn.cli..")
             .layer("api").definedBy("dev.sqlnn")
-            .layer("front doors").definedBy("dev.sqlnn.sql..", "dev.sqlnn.client..")
+            .layer("front doors").definedBy("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.pg..")
             .layer("call").definedBy("dev.sqlnn.call..")
             .layer("store").definedBy("dev.sqlnn.store..")
             .layer("model").definedBy("dev.sqlnn.model..")
@@ -74,7 +74,8 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule frontDoorsHoldNoMaths = noClasses()
-            .that().resideInAnyPackage("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.call..", "dev.sqlnn.store..")
+            .that().resideInAnyPackage("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.pg..", "dev.sqlnn.call..",
+                    "dev.sqlnn.store..")
             .should().dependOnClassesThat(resideInAPackage("dev.sqlnn.nn..").and(not(PROGRESS_EVENTS)))
             .orShould().dependOnClassesThat().resideInAPackage("dev.sqlnn.simd..");
 }

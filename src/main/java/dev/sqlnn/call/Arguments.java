@@ -39,4 +39,14 @@ public final class Arguments {
         while (body.endsWith(";")) body = body.substring(0, body.length() - 1).stripTrailing();
         return body;
     }
+
+    /**
+     * The query as a derived table, so that the database itself refuses a second statement
+     * ({@code SELECT ...; DROP TABLE t}) before running any of it: PostgreSQL would run
+     * them all, with the caller's rights, where H2's functions check for one statement. A trailing
+     * {@code ;} is allowed; the newline ends a trailing {@code --} comment.
+     */
+    public static String asOneQuery(String query) {
+        return "SELECT * FROM (" + withoutTrailingSemicolons(query) + "\n) AS sqlnn_query";
+    }
 }

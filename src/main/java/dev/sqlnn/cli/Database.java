@@ -15,8 +15,6 @@ final class Database {
     /** The default: an H2 file database {@code sqlnn.mv.db} in the working directory. */
     static final String DEFAULT_URL = "jdbc:h2:./sqlnn";
 
-    /** A table name that may be spliced into SQL text: a plain identifier, optionally schema-qualified. */
-
     private Database() {
     }
 
@@ -29,6 +27,13 @@ final class Database {
             connection.close();
             throw e;
         }
+    }
+
+    /** A PostgreSQL URL as a DataSource (user and password may ride in the URL), for the installer's connections. */
+    static javax.sql.DataSource dataSource(String url) {
+        org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+        source.setURL(url);
+        return source;
     }
 
     /**

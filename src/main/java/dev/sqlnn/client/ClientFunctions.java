@@ -44,15 +44,6 @@ public final class ClientFunctions {
     private ClientFunctions() {
     }
 
-    /**
-     * The query as a derived table, so that the database itself refuses a second statement
-     * ({@code SELECT ...; DROP TABLE t}) before running any of it: PostgreSQL's driver would run
-     * them all, with the caller's rights, where H2's functions check for one statement. A trailing
-     * {@code ;} is allowed; the newline ends a trailing {@code --} comment.
-     */
-    static String asOneQuery(String query) {
-        return "SELECT * FROM (" + Arguments.withoutTrailingSemicolons(query) + "\n) AS sqlnn_query";
-    }
 
     /**
      * Trains a new version of {@code model} on the rows of {@code query} and saves it in
@@ -77,7 +68,7 @@ public final class ClientFunctions {
         Objects.requireNonNull(options, "options");
         return inTransaction(connection, () -> SqlErrors.call(fn, () -> {
             try (Statement statement = streaming(connection);
-                 ResultSet rows = statement.executeQuery(asOneQuery(query)); // its own errors propagate unchanged
+                 ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors propagate unchanged
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, side)) {
                 TrainedModel trained = ModelTrainer.train(rows, options, run);
                 return run.save(trained);
@@ -103,7 +94,7 @@ public final class ClientFunctions {
             Model m = deployed(fn, connection, model);
             boolean classifier = m.isClassifier();
             try (Statement statement = streaming(connection);
-                 ResultSet rows = statement.executeQuery(asOneQuery(query))) {
+                 ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
                 ResultSetMetaData meta = rows.getMetaData();
                 int width = meta.getColumnCount();
                 List<String> columns = new ArrayList<>();
@@ -169,7 +160,7 @@ public final class ClientFunctions {
         return inTransaction(connection, () -> {
             Model m = deployed(fn, connection, model);
             try (Statement statement = streaming(connection);
-                 ResultSet rows = statement.executeQuery(asOneQuery(query))) {
+                 ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
                 return SqlErrors.call(fn, () -> ModelEvaluation.evaluate(m, rows, null));
             }
         });

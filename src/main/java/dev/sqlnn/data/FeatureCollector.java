@@ -1,10 +1,8 @@
 package dev.sqlnn.data;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,7 +97,7 @@ final class FeatureCollector {
                 checkWidth(value.length, row, "OCTET_LENGTH");
                 bytes.addAll(value);
             }
-            case ARRAY -> readArray(rs.getArray(columns[0]), row);
+            case ARRAY -> readArray(SqlTypes.arrayElements(rs, columns[0]), row);
             case COLUMNS -> {
                 checkWidth(columns.length, row, null);
                 for (int i = 0; i < columns.length; i++) {
@@ -111,15 +109,9 @@ final class FeatureCollector {
         }
     }
 
-    private void readArray(Array array, int row) throws SQLException {
+    private void readArray(Object elements, int row) {
         String name = names.get(0);
-        if (array == null) throw nullFeature(row, name);
-        Object elements = array.getArray();
-        try {
-            array.free();
-        } catch (SQLFeatureNotSupportedException ignored) {
-            // Some drivers keep nothing to free; the elements are already copied out.
-        }
+        if (elements == null) throw nullFeature(row, name);
         // Drivers return boxed Object[] (Float[], Double[], Integer[], BigDecimal[], ...) or, rarely, primitives.
         switch (elements) {
             case Object[] boxed -> {

@@ -44,4 +44,22 @@ public final class SqlTypes {
             default -> typeName != null && typeName.toUpperCase(Locale.ROOT).startsWith("ENUM");
         };
     }
+
+    /**
+     * The elements of an ARRAY column of the current row, as the driver hands them over (usually a
+     * boxed array such as {@code Float[]}, rarely a primitive one), or null for SQL NULL. Read with
+     * {@code getObject}: PL/Java's connection inside PostgreSQL returns the elements there, and cannot
+     * make a {@link java.sql.Array} of them.
+     */
+    public static Object arrayElements(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        Object value = rs.getObject(column);
+        if (!(value instanceof java.sql.Array array)) return value;
+        Object elements = array.getArray();
+        try {
+            array.free();
+        } catch (java.sql.SQLFeatureNotSupportedException ignored) {
+            // Some drivers keep nothing to free; the elements are already copied out.
+        }
+        return elements;
+    }
 }

@@ -5,11 +5,9 @@ import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.SqlTypes;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -163,37 +161,27 @@ public final class FeatureColumns {
                 p.apply(bytes, 0, out, offset);
             }
             case ARRAY -> {
-                Array array = rs.getArray(columns[0]);
-                if (array == null) return false;
-                readArray(array, row, p, out, offset);
+                Object elements = SqlTypes.arrayElements(rs, columns[0]);
+                if (elements == null) return false;
+                readArray(elements, row, p, out, offset);
             }
             case COLUMNS -> {
-                float[] shift = p.shift();
-                float[] factor = p.factor();
                 for (int i = 0; i < columns.length; i++) {
                     double x = rs.getDouble(columns[i]);
                     if (rs.wasNull()) return false;
-                    out[offset + i] = (finite(x, row, "column " + labels[i]) - shift[i]) * factor[i];
+                    out[offset + i] = p.apply(i, finite(x, row, "column " + labels[i]));
                 }
             }
         }
         return true;
     }
 
-    private void readArray(Array array, long row, Preprocessing p, float[] out, int offset) throws SQLException {
-        Object elements = array.getArray();
-        try {
-            array.free();
-        } catch (SQLFeatureNotSupportedException ignored) {
-            // Nothing to free; the elements are already copied out.
-        }
+    private void readArray(Object elements, long row, Preprocessing p, float[] out, int offset) {
         if (!(elements instanceof Object[] boxed)) {
             throw new DataException("row " + row + ": column " + labels[0] + " is an array of "
                     + elements.getClass().getComponentType() + "; model " + model.describe() + " needs numbers");
         }
         checkWidth(boxed.length, row, "array elements");
-        float[] shift = p.shift();
-        float[] factor = p.factor();
         for (int i = 0; i < boxed.length; i++) {
             if (!(boxed[i] instanceof Number number)) {
                 throw new DataException("row " + row + ": element " + (i + 1) + " of " + labels[0] + " is "
@@ -201,7 +189,7 @@ public final class FeatureColumns {
                         + model.describe() + " needs a number in every position");
             }
             float x = finite(number.doubleValue(), row, "element " + (i + 1) + " of " + labels[0]);
-            out[offset + i] = (x - shift[i]) * factor[i];
+            out[offset + i] = p.apply(i, x);
         }
     }
 

@@ -44,4 +44,47 @@ public interface FeatureRow {
             }
         };
     }
+
+    /**
+     * A row of numbers as a database hands over an array: {@code nullAt} is the 1-based position of
+     * its first NULL, which the array itself cannot hold, or 0 when there is none.
+     */
+    static FeatureRow ofNumbers(double[] values, int nullAt) {
+        return new FeatureRow() {
+            @Override
+            public int size() {
+                return values.length;
+            }
+
+            @Override
+            public boolean isNull(int i) {
+                return i == nullAt - 1;
+            }
+
+            @Override
+            public float number(int i) {
+                return (float) values[i];
+            }
+        };
+    }
+
+    /** As {@link #ofNumbers(double[], int)}, for float32 values. */
+    static FeatureRow ofNumbers(float[] values, int nullAt) {
+        return new FeatureRow() {
+            @Override
+            public int size() {
+                return values.length;
+            }
+
+            @Override
+            public boolean isNull(int i) {
+                return i == nullAt - 1;
+            }
+
+            @Override
+            public float number(int i) {
+                return values[i];
+            }
+        };
+    }
 }

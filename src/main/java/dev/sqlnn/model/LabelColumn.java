@@ -77,7 +77,7 @@ final class LabelColumn {
     private String classText(ResultSet rs, long row) throws SQLException {
         if (model.labelKind() != LabelKind.INTEGER) return nonNull(rs.getString(index), row);
         if (numeric) {
-            BigDecimal value = nonNull(rs.getBigDecimal(index), row);
+            BigDecimal value = decimal(nonNull(rs.getObject(index), row));
             BigDecimal whole = value.stripTrailingZeros();
             return whole.scale() <= 0 ? whole.toBigInteger().toString() : value.toPlainString();
         }
@@ -87,6 +87,11 @@ final class LabelColumn {
         } catch (NumberFormatException | ArithmeticException notAnInteger) {
             return text;
         }
+    }
+
+    /** A number as a BigDecimal: read with getObject, since PL/Java's connection converts few types to BigDecimal. */
+    private static BigDecimal decimal(Object number) {
+        return number instanceof BigDecimal d ? d : new BigDecimal(number.toString());
     }
 
     /** The current row's target. */

@@ -154,6 +154,15 @@ public final class ModelRegistry {
         return model;
     }
 
+    /**
+     * One version of a model, read from the database now rather than from the cache: for a database
+     * that other JVMs may change, where a dropped version's number may be taken again.
+     */
+    public Model versionNow(String name, long version) {
+        return decoded(store().find(name, version).orElseThrow(() -> new UnknownModelException(
+                "model " + name + " has no version " + version + versionsHint(name))));
+    }
+
     /** One version of a model. */
     public Model version(String name, long version) {
         ModelCache.PerDatabase db = CACHE.of(database);

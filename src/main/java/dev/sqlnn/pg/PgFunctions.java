@@ -1,0 +1,307 @@
+package dev.sqlnn.pg;
+
+import dev.sqlnn.call.Arguments;
+import dev.sqlnn.call.SqlErrors;
+import dev.sqlnn.model.About;
+import dev.sqlnn.model.FeatureRow;
+import dev.sqlnn.model.Model;
+import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.model.ModelTrainer;
+import dev.sqlnn.model.QueryScorer;
+import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.store.LogRow;
+import dev.sqlnn.store.ModelRegistry;
+import dev.sqlnn.store.TrainingRun;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * sqlnn's functions inside PostgreSQL, run by PL/Java in the calling backend's JVM: the methods that
+ * {@code functions.sql} declares in schema {@code sqlnn}. Each works on the caller's own session
+ * ({@code jdbc:default:connection}): queries run with the caller's rights, and writes join the
+ * caller's transaction. Errors carry the SQLStates and messages of the H2 functions of the same
+ * name. A set-returning function hands PL/Java one JSON object per row, which its SQL wrapper turns
+ * into typed columns: that keeps sqlnn free of a compile-time dependency on PL/Java's API.
+ */
+public final class PgFunctions {
+
+    /**
+     * PL/Java sends what java.util.logging logs at INFO and above to the caller, as INFO and WARNING
+     * messages. Not the kernel choice (ML_INFO() tells it), nor jOOQ's warning that PostgreSQL 15 is
+     * older than its newest dialect (sqlnn's few statements are tested on 15). Held in a field: JUL
+     * forgets the level of a logger nobody references.
+     */
+    private static final List<java.util.logging.Logger> QUIET = List.of(
+            java.util.logging.Logger.getLogger("dev.sqlnn.simd"), java.util.logging.Logger.getLogger("org.jooq"));
+
+    static {
+        for (java.util.logging.Logger logger : QUIET) logger.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    private PgFunctions() {
+    }
+
+    private static Connection session() throws SQLException {
+        return DriverManager.getConnection("jdbc:default:connection");
+    }
+
+    // ---------------------------------------------------------------- training
+
+    /** {@code ml_train(model, query, options)}: trains and saves a new version in the caller's transaction. */
+    public static long train(String model, String query, String options) throws SQLException {
+        TrainingOptions parsed = Arguments.training(model, query, options);
+        Connection connection = session();
+        return SqlErrors.call("ML_TRAIN", () -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors as they are
+                 TrainingRun run = new ModelRegistry(connection).startTraining(model, null)) {
+                TrainedModel trained = ModelTrainer.train(rows, parsed, new BackendProgress(connection, parsed.epochs()).andThen(run));
+                return run.save(trained);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- one row
+
+    /** {@code predict(features bytea)}: the class of the model deployed last. */
+    public static Integer predict(byte[] features) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT", () -> BackendModels.defaultModel(session()).predictInteger(FeatureRow.ofBytes(features)));
+    }
+
+    /** {@code predict(model, features bytea)}. */
+    public static Integer predict(String model, byte[] features) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT", () -> deployed(model).predictInteger(FeatureRow.ofBytes(features)));
+    }
+
+    /** {@code predict(model, features real[])}; {@code nullAt} is the array's first NULL (1-based), or NULL. */
+    public static Integer predict(String model, float[] features, Integer nullAt) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT", () -> deployed(model).predictInteger(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
+    }
+
+    /** {@code predict(model, features double precision[] or numeric[])}. */
+    public static Integer predict(String model, double[] features, Integer nullAt) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT", () -> deployed(model).predictInteger(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
+    }
+
+    public static String predictLabel(String model, byte[] features) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT_LABEL", () -> deployed(model).predictLabel(FeatureRow.ofBytes(features)));
+    }
+
+    public static String predictLabel(String model, double[] features, Integer nullAt) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT_LABEL", () -> deployed(model).predictLabel(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
+    }
+
+    public static Double predictValue(String model, byte[] features) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT_VALUE", () -> deployed(model).predictValue(FeatureRow.ofBytes(features)));
+    }
+
+    public static Double predictValue(String model, double[] features, Integer nullAt) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT_VALUE", () -> deployed(model).predictValue(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
+    }
+
+    public static float[] predictProba(String model, byte[] features) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT_PROBA", () -> deployed(model).predictProbabilities(FeatureRow.ofBytes(features)));
+    }
+
+    public static float[] predictProba(String model, double[] features, Integer nullAt) throws SQLException {
+        if (features == null) return null;
+        return SqlErrors.call("PREDICT_PROBA", () -> deployed(model).predictProbabilities(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
+    }
+
+    private static Model deployed(String model) throws SQLException {
+        return BackendModels.deployed(session(), model);
+    }
+
+    private static int zeroIfNull(Integer nullAt) {
+        return nullAt == null ? 0 : nullAt;
+    }
+
+    // ---------------------------------------------------------------- whole queries
+
+    /** {@code ml_evaluate(model, query)}: metric, class, score; see {@link ModelEvaluation#metrics()}. */
+    public static Iterator<String> evaluate(String model, String query) throws SQLException {
+        ModelEvaluation evaluation = evaluation("ML_EVALUATE", model, query);
+        JsonRows rows = new JsonRows();
+        for (ModelEvaluation.Metric m : evaluation.metrics()) {
+            rows.add("metric", m.name(), "class", m.className(), "score", Double.isNaN(m.score()) ? null : m.score());
+        }
+        return rows.iterator();
+    }
+
+    /** {@code ml_confusion_matrix(model, query)}: actual, predicted, count. */
+    public static Iterator<String> confusionMatrix(String model, String query) throws SQLException {
+        String fn = "ML_CONFUSION_MATRIX";
+        ModelEvaluation evaluation = evaluation(fn, model, query);
+        JsonRows rows = new JsonRows();
+        for (ModelEvaluation.Cell cell : SqlErrors.call(fn, evaluation::confusionMatrix)) {
+            rows.add("actual", cell.actual(), "predicted", cell.predicted(), "count", cell.count());
+        }
+        return rows.iterator();
+    }
+
+    /** {@code ml_roc_curve(model, query, class)}: threshold, tpr, fpr. */
+    public static Iterator<String> rocCurve(String model, String query, String className) throws SQLException {
+        String fn = "ML_ROC_CURVE";
+        ModelEvaluation evaluation = evaluation(fn, model, query);
+        JsonRows rows = new JsonRows();
+        for (var p : SqlErrors.call(fn, () -> evaluation.rocCurve(className))) {
+            rows.add("threshold", p.threshold(), "tpr", p.truePositiveRate(), "fpr", p.falsePositiveRate());
+        }
+        return rows.iterator();
+    }
+
+    private static ModelEvaluation evaluation(String fn, String model, String query) throws SQLException {
+        Arguments.query(fn, query, "SELECT image, label FROM digits_test");
+        Connection connection = session();
+        Model m = SqlErrors.call(fn, () -> BackendModels.deployed(connection, model));
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
+            return SqlErrors.call(fn, () -> ModelEvaluation.evaluate(m, rows, null));
+        }
+    }
+
+    /**
+     * {@code ml_predict(model, query)}: for each row of the query, its first column as text (the key to
+     * join back on), the prediction as text (the class's label, or a regression's value) and the
+     * probability of the predicted class (NULL for a regression); NULLs for a row without features.
+     */
+    public static Iterator<String> predictRows(String model, String query) throws SQLException {
+        String fn = "ML_PREDICT";
+        Arguments.query(fn, query, "SELECT id, image FROM digits");
+        Connection connection = session();
+        Model m = SqlErrors.call(fn, () -> BackendModels.deployed(connection, model));
+        JsonRows out = new JsonRows();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
+            QueryScorer scorer = SqlErrors.call(fn, () -> new QueryScorer(m, rows, rs -> new Object[] {rs.getString(1)}, null));
+            for (int n; (n = SqlErrors.call(fn, scorer::nextBatch)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    Object key = scorer.values(i)[0];
+                    if (!scorer.scored(i)) {
+                        out.add("key", key, "prediction", null, "probability", null);
+                    } else if (m.isClassifier()) {
+                        out.add("key", key, "prediction", m.classes().get(scorer.predictedClass(i)),
+                                "probability", (double) scorer.probability(i));
+                    } else {
+                        out.add("key", key, "prediction", Double.toString(scorer.predictedValue(i)), "probability", null);
+                    }
+                }
+            }
+        }
+        return out.iterator();
+    }
+
+    // ---------------------------------------------------------------- the store
+
+    /** {@code ml_training_info(model, version)}: the per-epoch log; a NULL version means every version. */
+    public static Iterator<String> trainingInfo(String model, Long version) throws SQLException {
+        Connection connection = session();
+        List<LogRow> log = SqlErrors.call("ML_TRAINING_INFO", () -> new ModelRegistry(connection).trainingLog(model, version));
+        JsonRows rows = new JsonRows();
+        for (LogRow row : log) {
+            var e = row.entry();
+            rows.add("version", row.version(), "epoch", e.epoch(), "train_loss", e.trainLoss(),
+                    "validation_loss", e.validationLoss(), "validation_metric", e.validationMetric(),
+                    "learning_rate", e.learningRate(), "seconds", e.seconds(), "rows_per_second", e.rowsPerSecond());
+        }
+        return rows.iterator();
+    }
+
+    /** {@code ml_weights(model, version)}: layer, output_unit, input_unit (NULL for a bias), weight. */
+    public static Iterator<String> weights(String model, Long version) throws SQLException {
+        Connection connection = session();
+        Model m = SqlErrors.call("ML_WEIGHTS", () -> {
+            ModelRegistry registry = new ModelRegistry(connection);
+            String name = ModelRegistry.checkName(model);
+            return version == null ? BackendModels.deployed(connection, name) : registry.versionNow(name, version);
+        });
+        return new WeightRows(m);
+    }
+
+    /** {@code ml_deploy(model, version)}: a NULL version deploys the best by its stored score. */
+    public static long deploy(String model, Long version) throws SQLException {
+        Connection connection = session();
+        return SqlErrors.call("ML_DEPLOY", () -> new ModelRegistry(connection).deploy(model, version));
+    }
+
+    /** {@code ml_drop(model, version)}: a NULL version drops every version. */
+    public static int drop(String model, Long version) throws SQLException {
+        Connection connection = session();
+        return SqlErrors.call("ML_DROP", () -> new ModelRegistry(connection).drop(model, version));
+    }
+
+    /** {@code ml_info()}: sqlnn's version, the kernels and threads of this backend's JVM. */
+    public static String info() {
+        return About.describe();
+    }
+
+    /** One JSON object per row, in insertion order, for a set-returning function's SQL wrapper to type. */
+    private static final class JsonRows {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private final List<String> rows = new ArrayList<>();
+
+        void add(Object... keysAndValues) {
+            var node = JSON.createObjectNode();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                node.set((String) keysAndValues[i], JSON.valueToTree(keysAndValues[i + 1]));
+            }
+            rows.add(node.toString());
+        }
+
+        Iterator<String> iterator() {
+            return rows.iterator();
+        }
+    }
+
+    /** The parameters, streamed: a network of 784-1024-512-10 has 1.3 million. */
+    private static final class WeightRows implements Iterator<String> {
+        private final Model model;
+        private int layer;
+        private int output;
+        private int input = -1; // -1: the bias
+
+        WeightRows(Model model) {
+            this.model = model;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return layer < model.layerCount();
+        }
+
+        @Override
+        public String next() {
+            int outputs = model.width(layer + 1);
+            String row = input < 0
+                    ? "{\"layer\":" + (layer + 1) + ",\"output_unit\":" + (output + 1) + ",\"input_unit\":null,\"weight\":"
+                    + model.bias(layer, output) + "}"
+                    : "{\"layer\":" + (layer + 1) + ",\"output_unit\":" + (output + 1) + ",\"input_unit\":" + (input + 1)
+                    + ",\"weight\":" + model.weight(layer, input, output) + "}";
+            if (++input == model.width(layer)) {
+                input = -1;
+                if (++output == outputs) {
+                    output = 0;
+                    layer++;
+                }
+            }
+            return row;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.sqlnn.pg;
+
+import dev.sqlnn.Sqlnn;
+import dev.sqlnn.data.IdxReader;
+import dev.sqlnn.data.IdxTable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * sqlnn's functions inside a real PostgreSQL 15 with PL/Java, through JDBC: training in the backend
+ * (NOTICEs per epoch, the caller's transaction), scoring with every feature type, the table
+ * functions, and the same errors and SQLStates as on H2. One database for the class: loading sqlnn
+ * into a database starts a JVM in the backend and loads its jars, seconds that each test need not pay.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InServerFunctionsTest {
+
+    private PlJavaDatabase db;
+    private long version;
+
+    @BeforeAll
+    void trainOnTheDigits() throws SQLException {
+        db = PlJavaDatabase.create();
+        try (Connection c = db.connect()) {
+            IdxReader.Digits train = IdxReader.bundledDigits(true);
+            IdxReader.Digits test = IdxReader.bundledDigits(false);
+            IdxTable.write(c, "digits", train.images(), train.labels());
+            IdxTable.write(c, "digits_test", test.images(), test.labels());
+            try (Statement s = c.createStatement()) {
+                s.execute("SET search_path = public, sqlnn");
+                try (ResultSet rs = s.executeQuery("SELECT ml_train('digits_mlp', 'SELECT image, label FROM digits"
+                        + " WHERE id <= 3000', '{\"hidden\":[64],\"epochs\":3,\"seed\":7}')")) {
+                    rs.next();
+                    version = rs.getLong(1);
+                }
+                List<String> notices = new ArrayList<>();
+                for (SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+                    if (w.getMessage().startsWith("ML_TRAIN")) notices.add(w.getMessage()); // not the JVM's start-up log
+                }
+                assertEquals(3, notices.size(), "a NOTICE per epoch: " + notices);
+                assertTrue(notices.get(0).startsWith("ML_TRAIN: epoch 1/3, train loss "), notices.get(0));
+            }
+        }
+    }
+
+    @AfterAll
+    void drop() throws SQLException {
+        if (db != null) db.close();
+    }
+
+    @Test
+    void installingAgainChangesNothing() throws SQLException {
+        assertEquals(PgInstaller.Outcome.UP_TO_DATE, Sqlnn.installInServer(db.dataSource()));
+    }
+
+    @Test
+    void predictsInsideTheServerAsWellAsTheClientEngineMeasures() throws SQLException {
+        try (Connection c = db.connect()) {
+            double inServer = scalar(c, "SELECT avg(CASE WHEN sqlnn.predict('digits_mlp', image) = label THEN 1.0 ELSE 0 END)"
+                    + " FROM digits_test");
+            double clientSide = Sqlnn.evaluate(c, "digits_mlp", "SELECT image, label FROM digits_test")
+                    .classification().accuracy();
+            assertTrue(inServer > 0.85, "test accuracy " + inServer);
+            assertEquals(clientSide, inServer, 1e-12, "the same model scores the same bits in the server and the client");
+            scalar(c, "SELECT sqlnn.ml_deploy('digits_mlp', " + version + ")"); // other tests deploy models of their own
+            assertEquals(inServer, scalar(c, "SELECT avg(CASE WHEN sqlnn.predict(image) = label THEN 1.0 ELSE 0 END)"
+                    + " FROM digits_test"), 1e-12, "the default model is the one deployed last");
+            assertEquals(inServer, scalar(c, "SELECT avg(CASE WHEN sqlnn.predict_label('digits_mlp', image) = label::text"
+                    + " THEN 1.0 ELSE 0 END) FROM digits_test"), 1e-12);
+        }
+    }
+
+    @Test
+    void probabilitiesSumToOneAndAgreeWithTheClass() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sqlnn.predict_proba('digits_mlp', image), sqlnn.predict('digits_mlp', image)"
+                     + " FROM digits_test ORDER BY id LIMIT 20")) {
+            while (rs.next()) {
+                Float[] p = (Float[]) rs.getArray(1).getArray();
+                assertEquals(10, p.length);
+                double sum = 0;
+                int best = 0;
+                for (int i = 0; i < p.length; i++) {
+                    sum += p[i];
+                    if (p[i] > p[best]) best = i;
+                }
+                assertEquals(1, sum, 1e-4);
+                assertEquals(rs.getInt(2), best);
+            }
+        }
+    }
+
+    @Test
+    void everyArrayTypeScoresLikeTheBytesItHolds() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE arrays AS SELECT id, label, image,"
+                    + " ARRAY(SELECT get_byte(image, i)::real FROM generate_series(0, 783) i) AS r,"
+                    + " ARRAY(SELECT get_byte(image, i)::double precision FROM generate_series(0, 783) i) AS d,"
+                    + " ARRAY(SELECT get_byte(image, i)::numeric FROM generate_series(0, 783) i) AS n"
+                    + " FROM digits_test WHERE id <= 5");
+            s.execute("SELECT sqlnn.ml_train('tab', 'SELECT d, label FROM arrays', '{\"hidden\":[8],\"epochs\":2,\"validation_fraction\":0}')");
+            try (ResultSet rs = s.executeQuery("SELECT sqlnn.predict('tab', r), sqlnn.predict('tab', d), sqlnn.predict('tab', n),"
+                    + " sqlnn.predict_label('tab', r) FROM arrays ORDER BY id")) {
+                while (rs.next()) {
+                    assertEquals(rs.getInt(1), rs.getInt(2));
+                    assertEquals(rs.getInt(1), rs.getInt(3));
+                    assertEquals(Integer.toString(rs.getInt(1)), rs.getString(4));
+                }
+            }
+            SQLException hole = assertThrows(SQLException.class,
+                    () -> scalar(c, "SELECT sqlnn.predict('tab', (SELECT r FROM arrays LIMIT 1)[1:783] || NULL::real)"));
+            assertEquals("22023", hole.getSQLState());
+            assertTrue(hole.getMessage().contains("PREDICT: feature 784 of 784 is NULL; model tab (version 1) needs a number"
+                    + " in every position"), hole.getMessage());
+        }
+    }
+
+    @Test
+    void badInputGetsTheSqlStatesAndMessagesOfH2() throws SQLException {
+        try (Connection c = db.connect()) {
+            SQLException width = assertThrows(SQLException.class,
+                    () -> scalar(c, "SELECT sqlnn.predict('digits_mlp', substring(image from 2)) FROM digits_test LIMIT 1"));
+            assertEquals("22023", width.getSQLState());
+            assertTrue(width.getMessage().contains("PREDICT: model digits_mlp (version " + version + ") expects 784 features,"
+                    + " got 783 bytes"), width.getMessage());
+            SQLException unknown = assertThrows(SQLException.class, () -> scalar(c, "SELECT sqlnn.predict('nope', '\\x00'::bytea)"));
+            assertEquals("42704", unknown.getSQLState());
+            assertTrue(unknown.getMessage().contains("PREDICT: model nope does not exist"), unknown.getMessage());
+            SQLException options = assertThrows(SQLException.class,
+                    () -> scalar(c, "SELECT sqlnn.ml_train('m', 'SELECT image, label FROM digits', '{\"epochs\":0}')"));
+            assertEquals("22023", options.getSQLState());
+            assertTrue(options.getMessage().contains("ML_TRAIN: option 'epochs' must be a positive integer"), options.getMessage());
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT sqlnn.predict('digits_mlp', NULL::bytea)")) {
+                rs.next();
+                assertNull(rs.getObject(1), "a NULL feature gives NULL");
+            }
+        }
+    }
+
+    @Test
+    void aRolledBackTrainingLeavesNothing() throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            scalar(c, "SELECT sqlnn.ml_train('rolled_back', 'SELECT image, label FROM digits WHERE id <= 300',"
+                    + " '{\"hidden\":[8],\"epochs\":1}')");
+            c.rollback();
+            c.setAutoCommit(true);
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.models WHERE name = 'rolled_back'"));
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.training_log WHERE name = 'rolled_back'"));
+        }
+    }
+
+    @Test
+    void aStatementTimeoutStopsTheTrainingWithNothingSaved() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("SET statement_timeout = '1500ms'");
+            long start = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT sqlnn.ml_train('timed_out',"
+                    + " 'SELECT image, label FROM digits', '{\"hidden\":[256],\"epochs\":1000}')"));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals("57014", e.getSQLState(), e.getMessage());
+            assertTrue(seconds < 30, "stopped within a batch of the timeout, not at the end: " + seconds + " s");
+            s.execute("SET statement_timeout = 0");
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.models WHERE name = 'timed_out'"));
+        }
+    }
+
+    @Test
+    void aRoleWithoutRightsOnTheTableGets42501AndNothingIsWritten() throws SQLException {
+        String role = "sqlnn_reader_" + Long.toHexString(System.nanoTime());
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA sqlnn TO " + role);
+            try (Connection other = DriverManager.getConnection(db.url().replaceFirst("\\?.*", "") + "?user=" + role + "&password=pw")) {
+                SQLException e = assertThrows(SQLException.class, () -> scalar(other,
+                        "SELECT sqlnn.ml_train('forbidden', 'SELECT image, label FROM digits', '{\"epochs\":1}')"));
+                assertEquals("42501", e.getSQLState(), e.getMessage());
+            }
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.models WHERE name = 'forbidden'"));
+        } finally {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("DROP OWNED BY " + role);
+                s.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    @Test
+    void aDeployCommittedByAnotherSessionIsSeenByTheNextStatement() throws SQLException {
+        try (Connection a = db.connect(); Connection b = db.connect(); Statement sb = b.createStatement()) {
+            sb.execute("SELECT sqlnn.ml_train('two', 'SELECT image, label FROM digits WHERE id <= 500',"
+                    + " '{\"hidden\":[16],\"epochs\":1,\"deploy\":\"always\"}')");
+            sb.execute("SELECT sqlnn.ml_train('two', 'SELECT image, label FROM digits WHERE id <= 500',"
+                    + " '{\"hidden\":[16],\"epochs\":2,\"deploy\":\"never\"}')");
+            String query = "SELECT sqlnn.predict_proba('two', image) FROM digits_test WHERE id = 1";
+            float[] first = floats(a, query); // session a decodes and caches version 1
+            sb.execute("SELECT sqlnn.ml_deploy('two', 2)");
+            float[] second = floats(a, query);
+            sb.execute("SELECT sqlnn.ml_deploy('two', 1)");
+            assertTrue(!Arrays.equals(first, second), "version 2 scores differently from version 1");
+            assertArrayEquals(first, floats(a, query), "and back to version 1 once it is deployed again");
+        }
+    }
+
+    @Test
+    void tableFunctionsAnswerAsOnH2() throws SQLException {
+        try (Connection c = db.connect()) {
+            assertEquals(scalar(c, "SELECT avg(CASE WHEN sqlnn.predict('digits_mlp', image) = label THEN 1.0 ELSE 0 END)"
+                            + " FROM digits_test"),
+                    scalar(c, "SELECT score FROM sqlnn.ml_evaluate('digits_mlp', 'SELECT image, label FROM digits_test')"
+                            + " WHERE metric = 'accuracy'"), 1e-12);
+            assertEquals(2000, scalar(c, "SELECT sum(count) FROM sqlnn.ml_confusion_matrix('digits_mlp',"
+                    + " 'SELECT image, label FROM digits_test')"));
+            assertEquals(1.0, scalar(c, "SELECT max(tpr) FROM sqlnn.ml_roc_curve('digits_mlp',"
+                    + " 'SELECT image, label FROM digits_test', '3')"));
+            assertEquals(3, scalar(c, "SELECT count(*) FROM sqlnn.ml_training_info('digits_mlp', " + version + ")"));
+            assertEquals(784 * 64 + 64 + 64 * 10 + 10, scalar(c, "SELECT count(*) FROM sqlnn.ml_weights('digits_mlp')"));
+            assertEquals(scalar(c, "SELECT count(*) FROM digits_test WHERE sqlnn.predict('digits_mlp', image) = label"),
+                    scalar(c, "SELECT count(*) FROM sqlnn.ml_predict('digits_mlp', 'SELECT id, image FROM digits_test') p"
+                            + " JOIN digits_test d ON d.id = p.key::int WHERE p.prediction = d.label::text"));
+            String info = (String) object(c, "SELECT sqlnn.ml_info()");
+            assertTrue(info.startsWith("sqlnn " + Sqlnn.version() + "; kernels: "), info);
+        }
+    }
+
+    private static float[] floats(Connection c, String sql) throws SQLException {
+        Array a = (Array) object(c, sql);
+        Float[] boxed = (Float[]) a.getArray();
+        float[] out = new float[boxed.length];
+        for (int i = 0; i < out.length; i++) out[i] = boxed[i];
+        return out;
+    }
+
+    private static double scalar(Connection c, String sql) throws SQLException {
+        return ((Number) object(c, sql)).doubleValue();
+    }
+
+    private static Object object(Connection c, String sql) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql); ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return rs.getObject(1);
+        }
+    }
+}
