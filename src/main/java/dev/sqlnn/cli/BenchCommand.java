@@ -71,6 +71,10 @@ final class BenchCommand implements Callable<Integer> {
             + " to check that everything works, not to measure")
     boolean quick;
 
+    @Option(names = "--postgres", paramLabel = "URL", description = "Also measure sqlnn inside this PostgreSQL database"
+            + " (PL/Java; a superuser's JDBC URL: sqlnn is loaded into it, tables bench_digits* are replaced)")
+    String postgres;
+
     /** The bench's in-memory database, kept open between connections for the concurrent clients. */
     private static final String BENCH_URL = "jdbc:h2:mem:sqlnn-bench;DB_CLOSE_DELAY=-1";
     private static final int CONCURRENT_CLIENTS = 4;
@@ -91,6 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         results.put("peak_heap_mb", heap >> 20);
         System.out.printf("%nPeak heap so far: %,d MB%n", heap >> 20);
         if (large) sixtyThousand(t);
+        if (postgres != null) inPostgres(t);
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, results);
             System.out.println("Wrote " + json);
@@ -197,6 +202,45 @@ final class BenchCommand implements Callable<Integer> {
                     + " together (%.2fx)%n", quick ? 0 : 5, alone, CONCURRENT_CLIENTS, together, together / alone);
             execute(c, "DROP ALL OBJECTS");
         }
+    }
+
+    /**
+     * The same training and {@code PREDICT} inside PostgreSQL (PL/Java), beside H2's figures above, and
+     * the first call on a new connection: the backend starts its JVM and decodes the model.
+     */
+    private void inPostgres(int t) throws SQLException {
+        System.out.printf("%nInside PostgreSQL (PL/Java): %s%n", postgres.replaceAll("password=[^&]*", "password=..."));
+        Sqlnn.installInServer(Database.dataSource(postgres));
+        ObjectNode pg = results.putObject("postgres");
+        try (Connection c = DriverManager.getConnection(postgres)) {
+            IdxReader.Digits train = IdxReader.bundledDigits(true);
+            IdxReader.Digits test = IdxReader.bundledDigits(false);
+            IdxTable.write(c, "bench_digits", train.images(), train.labels(), true);
+            IdxTable.write(c, "bench_digits_test", test.images(), test.labels(), true);
+            execute(c, "DROP TABLE IF EXISTS bench_digits_all");
+            execute(c, "CREATE TABLE bench_digits_all AS SELECT * FROM bench_digits UNION ALL"
+                    + " SELECT id + 8000, image, label FROM bench_digits_test");
+            execute(c, "SELECT sqlnn.ml_drop(name) FROM (SELECT DISTINCT name FROM sqlnn.models WHERE name = 'bench') m");
+            String options = String.format("{\"hidden\":[1024,512],\"epochs\":%d,\"batch_size\":64,\"optimizer\":\"adam\","
+                    + "\"learning_rate\":0.001,\"validation_fraction\":0.1,\"threads\":%d}", epochs, t);
+            execute(c, "SELECT sqlnn.ml_train('bench', 'SELECT image, label FROM bench_digits', '" + options + "')");
+            double best = scalar(c, "SELECT max(rows_per_second) FROM sqlnn.training_log WHERE name = 'bench'");
+            double h2 = results.path("training").path("best_rows_per_second").asDouble();
+            pg.put("training_best_rows_per_second", best);
+            System.out.printf("  ml_train, the founding network, best epoch of %d: %,.0f rows/s (%.2fx H2's)%n", epochs, best, best / h2);
+            String sql = "SELECT count(sqlnn.predict('bench', image)) FROM bench_digits_all";
+            double predict = rowsPerSecond(c, sql);
+            pg.put("predict_rows_per_second", predict);
+            System.out.printf("  %s: %,.0f rows/s (%.2fx H2's PREDICT)%n", sql, predict,
+                    predict / results.path("predict_rows_per_second").asDouble());
+        }
+        long start = System.nanoTime();
+        try (Connection fresh = DriverManager.getConnection(postgres)) {
+            scalar(fresh, "SELECT sqlnn.predict('bench', image) FROM bench_digits_test WHERE id = 1");
+        }
+        double first = (System.nanoTime() - start) / 1e9;
+        pg.put("first_call_seconds", first);
+        System.out.printf("  first predict on a new connection (the backend starts its JVM): %.2f s%n", first);
     }
 
     /**

@@ -207,6 +207,70 @@ class InServerFunctionsTest {
     }
 
     @Test
+    void pgCancelBackendStopsTheTrainingWithNothingSaved() throws Exception {
+        try (Connection c = db.connect(); Connection other = db.connect()) {
+            int pid = (int) scalar(c, "SELECT pg_backend_pid()");
+            var canceller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                canceller.schedule(() -> {
+                    try (Statement s = other.createStatement()) {
+                        s.execute("SELECT pg_cancel_backend(" + pid + ")");
+                    }
+                    return null;
+                }, 1500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                SQLException e = assertThrows(SQLException.class, () -> scalar(c, "SELECT sqlnn.ml_train('cancelled',"
+                        + " 'SELECT image, label FROM digits', '{\"hidden\":[256],\"epochs\":1000}')"));
+                assertEquals("57014", e.getSQLState(), e.getMessage());
+            } finally {
+                canceller.shutdownNow();
+            }
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.models WHERE name = 'cancelled'"));
+        }
+    }
+
+    @Test
+    void aDamagedBlobIs22000NamingTheVersion() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT sqlnn.ml_train('damaged', 'SELECT image, label FROM digits WHERE id <= 300',"
+                    + " '{\"hidden\":[8],\"epochs\":1}')");
+            s.execute("UPDATE sqlnn.models SET weights = overlay(weights placing '\\xff'::bytea from 40) WHERE name = 'damaged'");
+            SQLException e = assertThrows(SQLException.class,
+                    () -> scalar(c, "SELECT sqlnn.predict('damaged', image) FROM digits_test LIMIT 1"));
+            assertEquals("22000", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("PREDICT: model damaged version 1 is damaged"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aModelTrainedInTheServerScoresTheSameBitsInH2() throws SQLException {
+        try (Connection pg = db.connect();
+             Connection h2 = DriverManager.getConnection("jdbc:h2:mem:from_pg_" + System.nanoTime())) {
+            Sqlnn.install(h2);
+            Sqlnn.copyModel(pg, h2, "digits_mlp", version);
+            try (Statement s = h2.createStatement()) {
+                s.execute("CREATE TABLE digits_test (id INT, image VARBINARY(784))");
+            }
+            try (Statement read = pg.createStatement();
+                 ResultSet rows = read.executeQuery("SELECT id, image, sqlnn.predict_proba('digits_mlp', image)"
+                         + " FROM digits_test ORDER BY id LIMIT 50");
+                 PreparedStatement score = h2.prepareStatement("SELECT PREDICT_PROBA('digits_mlp', ?)")) {
+                while (rows.next()) {
+                    score.setBytes(1, rows.getBytes(2));
+                    try (ResultSet h = score.executeQuery()) {
+                        h.next();
+                        Object[] inH2 = (Object[]) h.getArray(1).getArray();
+                        Float[] inPg = (Float[]) rows.getArray(3).getArray();
+                        for (int i = 0; i < inPg.length; i++) {
+                            assertEquals(Float.floatToIntBits(inPg[i]), Float.floatToIntBits(((Number) inH2[i]).floatValue()),
+                                    "row " + rows.getInt(1) + ", class " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aDeployCommittedByAnotherSessionIsSeenByTheNextStatement() throws SQLException {
         try (Connection a = db.connect(); Connection b = db.connect(); Statement sb = b.createStatement()) {
             sb.execute("SELECT sqlnn.ml_train('two', 'SELECT image, label FROM digits WHERE id <= 500',"
@@ -242,6 +306,36 @@ class InServerFunctionsTest {
             String info = (String) object(c, "SELECT sqlnn.ml_info()");
             assertTrue(info.startsWith("sqlnn " + Sqlnn.version() + "; kernels: "), info);
         }
+    }
+
+    @Test
+    void psqlShowsEachEpochAsItEndsAndScoresUnqualifiedWithTheSearchPath() throws Exception {
+        java.nio.file.Path psql = java.nio.file.Path.of("/usr/bin/psql");
+        if (!java.nio.file.Files.isExecutable(psql)) {
+            String message = "/usr/bin/psql is missing: apt-get install postgresql-client";
+            if (System.getenv("CI") != null && !System.getenv("CI").isBlank()) throw new AssertionError(message);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, message + "; skipping");
+        }
+        var m = java.util.regex.Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+)\\?user=([^&]+)&password=(.*)")
+                .matcher(db.url());
+        assertTrue(m.matches(), db.url());
+        ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-A", "-t", "-h", m.group(1), "-p",
+                m.group(2) == null ? "5432" : m.group(2), "-U", m.group(4), m.group(3),
+                "-c", "SET search_path = public, sqlnn",
+                "-c", "SELECT ml_train('from_psql', 'SELECT image, label FROM digits WHERE id <= 600',"
+                        + " '{\"hidden\":[16],\"epochs\":2,\"deploy\":\"never\"}')",
+                "-c", "SELECT ml_deploy('from_psql')",
+                "-c", "SELECT id, predict('from_psql', image) FROM digits_test ORDER BY id LIMIT 3");
+        pb.environment().put("PGPASSWORD", m.group(5));
+        pb.redirectErrorStream(true);
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        List<String> lines = output.lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("NOTICE:  ML_TRAIN: epoch 1/2, train loss ")), output);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("NOTICE:  ML_TRAIN: epoch 2/2, train loss ")), output);
+        assertTrue(lines.containsAll(List.of("1", "1")), "ml_train gave version 1 and ml_deploy deployed it: " + output);
+        assertEquals(3, lines.stream().filter(l -> l.matches("[123]\\|[0-9]")).count(), output);
     }
 
     private static float[] floats(Connection c, String sql) throws SQLException {
