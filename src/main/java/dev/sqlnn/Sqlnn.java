@@ -68,9 +68,14 @@ public final class Sqlnn {
      *                      server has no PL/Java
      */
     public static PgInstaller.Outcome installInServer(DataSource dataSource) throws SQLException {
+        return installInServer(dataSource, null);
+    }
+
+    /** As {@link #installInServer(DataSource)}, letting only role {@code grantee} (null: PUBLIC) call the functions. */
+    public static PgInstaller.Outcome installInServer(DataSource dataSource, String grantee) throws SQLException {
         Installer.install(dataSource);
         try (Connection c = dataSource.getConnection()) {
-            PgInstaller.Outcome outcome = PgInstaller.install(c);
+            PgInstaller.Outcome outcome = PgInstaller.install(c, grantee);
             if (outcome == PgInstaller.Outcome.NO_PLJAVA) {
                 throw new SQLException("sqlnn install: this PostgreSQL server has no PL/Java (pg_available_extensions"
                         + " lists no pljava), so sqlnn's functions cannot run inside it; install PL/Java"

@@ -5,6 +5,7 @@ import dev.sqlnn.pg.PgInstaller;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -22,6 +23,10 @@ final class InstallCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
 
+    @Option(names = "--grant-to", paramLabel = "ROLE", description = "On PostgreSQL: let only this role (not PUBLIC)"
+            + " call sqlnn's functions")
+    String grantee;
+
     @Spec
     CommandSpec spec;
 
@@ -34,7 +39,7 @@ final class InstallCommand implements Callable<Integer> {
             }
             return 0;
         }
-        PgInstaller.Outcome outcome = Sqlnn.installInServer(Database.dataSource(database.url));
+        PgInstaller.Outcome outcome = Sqlnn.installInServer(Database.dataSource(database.url), grantee);
         out.println(switch (outcome) {
             case INSTALLED -> "Loaded sqlnn " + Sqlnn.version() + " into " + database.url
                     + ": its functions are in schema sqlnn, e.g. SELECT sqlnn.ml_info();";

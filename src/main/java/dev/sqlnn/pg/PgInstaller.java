@@ -73,14 +73,41 @@ public final class PgInstaller {
      * @throws SQLException 42501 when the role is not a superuser and something is to be done
      */
     public static Outcome install(Connection connection) throws SQLException {
+        return install(connection, null);
+    }
+
+    /**
+     * As {@link #install(Connection)}, granting the use of the functions to {@code grantee} (a role
+     * name) and not to PUBLIC; null means PUBLIC. The grant is made on every call with a role, so more
+     * roles can be given later; give the role again when installing a newer sqlnn.
+     */
+    public static Outcome install(Connection connection, String grantee) throws SQLException {
         if (!pljavaAvailable(connection)) return Outcome.NO_PLJAVA;
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         try {
-            return installJars(connection);
+            Outcome outcome = installJars(connection);
+            if (outcome == Outcome.INSTALLED || grantee != null) grant(connection, grantee);
+            return outcome;
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /**
+     * Lets {@code grantee} (null: PUBLIC) call the functions: EXECUTE, USAGE on schema sqlnn, and on
+     * sqlj, through which PL/Java resolves the functions' classes. A role named takes PUBLIC's place.
+     * What a role may read or write stays the tables' grants.
+     */
+    private static void grant(Connection connection, String grantee) throws SQLException {
+        if (grantee != null) {
+            execute(connection, "REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA sqlnn FROM PUBLIC");
+            execute(connection, "REVOKE USAGE ON SCHEMA sqlnn FROM PUBLIC");
+        }
+        String to = grantee == null ? "PUBLIC" : quoteIdentifier(grantee);
+        execute(connection, "GRANT USAGE ON SCHEMA sqlnn TO " + to);
+        execute(connection, "GRANT USAGE ON SCHEMA sqlj TO " + to);
+        execute(connection, "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA sqlnn TO " + to);
     }
 
     private static Outcome installJars(Connection connection) throws SQLException {
@@ -94,9 +121,6 @@ public final class PgInstaller {
         try (Statement s = connection.createStatement()) {
             s.execute(functionsSql());
         }
-        execute(connection, "GRANT USAGE ON SCHEMA sqlnn TO PUBLIC");
-        execute(connection, "GRANT USAGE ON SCHEMA sqlj TO PUBLIC"); // PL/Java resolves functions' classes through it
-        execute(connection, "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA sqlnn TO PUBLIC");
         try (PreparedStatement p = connection.prepareStatement("COMMENT ON FUNCTION sqlnn.ml_info() IS '" + stamp + "'")) {
             p.execute();
         }

@@ -118,7 +118,14 @@ class InServerFunctionsTest {
                     + " ARRAY(SELECT get_byte(image, i)::double precision FROM generate_series(0, 783) i) AS d,"
                     + " ARRAY(SELECT get_byte(image, i)::numeric FROM generate_series(0, 783) i) AS n"
                     + " FROM digits_test WHERE id <= 5");
-            s.execute("SELECT sqlnn.ml_train('tab', 'SELECT d, label FROM arrays', '{\"hidden\":[8],\"epochs\":2,\"validation_fraction\":0}')");
+            for (String column : List.of("r", "n")) { // training takes each array type too
+                s.execute("SELECT sqlnn.ml_train('tab_" + column + "', 'SELECT " + column + ", label FROM arrays',"
+                        + " '{\"hidden\":[8],\"epochs\":2,\"validation_fraction\":0,\"seed\":3}')");
+            }
+            s.execute("SELECT sqlnn.ml_train('tab', 'SELECT d, label FROM arrays', '{\"hidden\":[8],\"epochs\":2,\"validation_fraction\":0,\"seed\":3}')");
+            assertEquals(0, scalar(c, "SELECT count(*) FROM arrays WHERE sqlnn.predict_proba('tab', d)"
+                    + " IS DISTINCT FROM sqlnn.predict_proba('tab_r', d) OR sqlnn.predict_proba('tab', d)"
+                    + " IS DISTINCT FROM sqlnn.predict_proba('tab_n', d)"), "the same numbers train the same model, whatever their array type");
             try (ResultSet rs = s.executeQuery("SELECT sqlnn.predict('tab', r), sqlnn.predict('tab', d), sqlnn.predict('tab', n),"
                     + " sqlnn.predict_label('tab', r) FROM arrays ORDER BY id")) {
                 while (rs.next()) {
@@ -265,6 +272,69 @@ class InServerFunctionsTest {
                                     "row " + rows.getInt(1) + ", class " + i);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aModelTrainedInH2ScoresTheSameBitsInTheServer() throws SQLException {
+        try (Connection pg = db.connect();
+             Connection h2 = DriverManager.getConnection("jdbc:h2:mem:to_pg_" + System.nanoTime())) {
+            Sqlnn.install(h2);
+            try (Statement s = h2.createStatement()) {
+                s.execute("CREATE TABLE t (x1 DOUBLE PRECISION, x2 DOUBLE PRECISION, y INT) AS"
+                        + " SELECT MOD(X * 37, 101) / 25.0 - 2, MOD(X * 53, 97) / 24.0 - 2, 0 FROM SYSTEM_RANGE(1, 300)");
+                s.execute("UPDATE t SET y = CASE WHEN x1 * x2 > 0 THEN 1 ELSE 0 END");
+                s.execute("SELECT ML_TRAIN('from_h2', 'SELECT x1, x2, y FROM t', '{\"hidden\":[16],\"epochs\":20}')");
+            }
+            Sqlnn.copyModel(h2, pg, "from_h2", null);
+            try (PreparedStatement inH2 = h2.prepareStatement("SELECT PREDICT_PROBA('from_h2', ARRAY[CAST(? AS DOUBLE PRECISION), ?])");
+                 PreparedStatement inPg = pg.prepareStatement("SELECT sqlnn.predict_proba('from_h2', ARRAY[?::float8, ?::float8])")) {
+                for (double x = -2; x <= 2; x += 0.5) {
+                    inH2.setDouble(1, x);
+                    inH2.setDouble(2, 1 - x);
+                    inPg.setDouble(1, x);
+                    inPg.setDouble(2, 1 - x);
+                    try (ResultSet a = inH2.executeQuery(); ResultSet b = inPg.executeQuery()) {
+                        a.next();
+                        b.next();
+                        Object[] h = (Object[]) a.getArray(1).getArray();
+                        Float[] p = (Float[]) b.getArray(1).getArray();
+                        for (int i = 0; i < p.length; i++) {
+                            assertEquals(Float.floatToIntBits(((Number) h[i]).floatValue()), Float.floatToIntBits(p[i]), "x " + x);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRoleGivenAtInstallIsTheOneThatMayCallTheFunctions() throws SQLException {
+        String role = "sqlnn_caller_" + Long.toHexString(System.nanoTime());
+        String outsider = role + "_x";
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'");
+            s.execute("CREATE ROLE " + outsider + " LOGIN PASSWORD 'pw'");
+            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA sqlnn TO " + role + ", " + outsider);
+            Sqlnn.installInServer(db.dataSource(), role);
+            String base = db.url().replaceFirst("\\?.*", "");
+            try (Connection granted = DriverManager.getConnection(base + "?user=" + role + "&password=pw")) {
+                assertTrue(((String) object(granted, "SELECT sqlnn.ml_info()")).startsWith("sqlnn "));
+            }
+            try (Connection other = DriverManager.getConnection(base + "?user=" + outsider + "&password=pw")) {
+                SQLException e = assertThrows(SQLException.class, () -> object(other, "SELECT sqlnn.ml_info()"));
+                assertEquals("42501", e.getSQLState(), e.getMessage());
+            }
+        } finally {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                Sqlnn.installInServer(db.dataSource()); // PUBLIC again, for the other tests
+                s.execute("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA sqlnn TO PUBLIC");
+                s.execute("GRANT USAGE ON SCHEMA sqlnn TO PUBLIC");
+                for (String r : List.of(role, outsider)) {
+                    s.execute("DROP OWNED BY " + r);
+                    s.execute("DROP ROLE " + r);
                 }
             }
         }
