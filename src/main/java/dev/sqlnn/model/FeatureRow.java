@@ -67,24 +67,4 @@ public interface FeatureRow {
             }
         };
     }
-
-    /** As {@link #ofNumbers(double[], int)}, for float32 values. */
-    static FeatureRow ofNumbers(float[] values, int nullAt) {
-        return new FeatureRow() {
-            @Override
-            public int size() {
-                return values.length;
-            }
-
-            @Override
-            public boolean isNull(int i) {
-                return i == nullAt - 1;
-            }
-
-            @Override
-            public float number(int i) {
-                return values[i];
-            }
-        };
-    }
 }

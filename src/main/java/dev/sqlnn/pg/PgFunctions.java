@@ -1,5 +1,6 @@
 package dev.sqlnn.pg;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlnn.call.Arguments;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
@@ -7,6 +8,7 @@ import dev.sqlnn.model.FeatureRow;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelTrainer;
+import dev.sqlnn.model.ParameterRows;
 import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
@@ -83,13 +85,10 @@ public final class PgFunctions {
         return SqlErrors.call("PREDICT", () -> deployed(model).predictInteger(FeatureRow.ofBytes(features)));
     }
 
-    /** {@code predict(model, features real[])}; {@code nullAt} is the array's first NULL (1-based), or NULL. */
-    public static Integer predict(String model, float[] features, Integer nullAt) throws SQLException {
-        if (features == null) return null;
-        return SqlErrors.call("PREDICT", () -> deployed(model).predictInteger(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
-    }
-
-    /** {@code predict(model, features double precision[] or numeric[])}. */
+    /**
+     * {@code predict(model, features real[], double precision[] or numeric[])}, the array as double
+     * precision; {@code nullAt} is its first NULL (1-based), or NULL.
+     */
     public static Integer predict(String model, double[] features, Integer nullAt) throws SQLException {
         if (features == null) return null;
         return SqlErrors.call("PREDICT", () -> deployed(model).predictInteger(FeatureRow.ofNumbers(features, zeroIfNull(nullAt))));
@@ -232,7 +231,20 @@ public final class PgFunctions {
             String name = ModelRegistry.checkName(model);
             return version == null ? BackendModels.deployed(connection, name) : registry.versionNow(name, version);
         });
-        return new WeightRows(m);
+        ParameterRows rows = new ParameterRows(m);
+        return new Iterator<>() { // streamed, one JSON object a parameter
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public String next() {
+                ParameterRows.Row r = rows.next();
+                return "{\"layer\":" + r.layer() + ",\"output_unit\":" + r.outputUnit() + ",\"input_unit\":"
+                        + r.inputUnit() + ",\"weight\":" + r.weight() + "}";
+            }
+        };
     }
 
     /** {@code ml_deploy(model, version)}: a NULL version deploys the best by its stored score. */
@@ -252,9 +264,9 @@ public final class PgFunctions {
         return About.describe();
     }
 
-    /** One JSON object per row, in insertion order, for a set-returning function's SQL wrapper to type. */
+    /** One JSON object per row, for a set-returning function's SQL wrapper to type. */
     private static final class JsonRows {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final ObjectMapper JSON = new ObjectMapper();
         private final List<String> rows = new ArrayList<>();
 
         void add(Object... keysAndValues) {
@@ -267,41 +279,6 @@ public final class PgFunctions {
 
         Iterator<String> iterator() {
             return rows.iterator();
-        }
-    }
-
-    /** The parameters, streamed: a network of 784-1024-512-10 has 1.3 million. */
-    private static final class WeightRows implements Iterator<String> {
-        private final Model model;
-        private int layer;
-        private int output;
-        private int input = -1; // -1: the bias
-
-        WeightRows(Model model) {
-            this.model = model;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return layer < model.layerCount();
-        }
-
-        @Override
-        public String next() {
-            int outputs = model.width(layer + 1);
-            String row = input < 0
-                    ? "{\"layer\":" + (layer + 1) + ",\"output_unit\":" + (output + 1) + ",\"input_unit\":null,\"weight\":"
-                    + model.bias(layer, output) + "}"
-                    : "{\"layer\":" + (layer + 1) + ",\"output_unit\":" + (output + 1) + ",\"input_unit\":" + (input + 1)
-                    + ",\"weight\":" + model.weight(layer, input, output) + "}";
-            if (++input == model.width(layer)) {
-                input = -1;
-                if (++output == outputs) {
-                    output = 0;
-                    layer++;
-                }
-            }
-            return row;
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.eval.RocPoint;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
+import dev.sqlnn.model.ParameterRows;
 import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.store.ModelRegistry;
 import org.h2.message.DbException;
@@ -257,37 +258,22 @@ public final class TableFunctions {
         return result;
     }
 
-    /**
-     * The parameters layer by layer, output unit by output unit, the bias first: streamed, since a
-     * network of 784-1024-512-10 has 1.3 million.
-     */
+    /** The parameters as H2 rows, streamed. */
     private static final class WeightRows implements SimpleRowSource {
 
         private final Model model;
-        private int layer;
-        private int output;
-        private int input = -1; // -1: the bias
+        private ParameterRows rows;
 
         WeightRows(Model model) {
             this.model = model;
+            this.rows = new ParameterRows(model);
         }
 
         @Override
         public Object[] readRow() {
-            if (layer == model.layerCount()) return null;
-            int inputs = model.width(layer);
-            int outputs = model.width(layer + 1);
-            Object[] row = input < 0
-                    ? new Object[] {layer + 1, output + 1, null, model.bias(layer, output)}
-                    : new Object[] {layer + 1, output + 1, input + 1, model.weight(layer, input, output)};
-            if (++input == inputs) {
-                input = -1;
-                if (++output == outputs) {
-                    output = 0;
-                    layer++;
-                }
-            }
-            return row;
+            if (!rows.hasNext()) return null;
+            ParameterRows.Row r = rows.next();
+            return new Object[] {r.layer(), r.outputUnit(), r.inputUnit(), r.weight()};
         }
 
         @Override
@@ -296,9 +282,7 @@ public final class TableFunctions {
 
         @Override
         public void reset() {
-            layer = 0;
-            output = 0;
-            input = -1;
+            rows = new ParameterRows(model);
         }
     }
 

@@ -1,7 +1,8 @@
 -- sqlnn's functions inside PostgreSQL, in schema sqlnn, run by PL/Java in the caller's backend with the
 -- caller's rights (SECURITY INVOKER, the default). Run by dev.sqlnn.pg.PgInstaller after sqlnn's jars are
 -- loaded and on the schema's class path; every statement is idempotent (CREATE OR REPLACE).
--- Arrays reach Java without their NULLs (PL/Java reads a NULL element as 0), so the SQL wrappers pass
+-- Arrays reach Java as double precision[] (a float4 widened and narrowed again is the same float) and
+-- without their NULLs (PL/Java reads a NULL element as 0), so the SQL wrappers pass
 -- array_position(features, NULL) along for the Java side to refuse it, as H2's functions do.
 
 CREATE OR REPLACE FUNCTION sqlnn.notice(message text) RETURNS void LANGUAGE plpgsql AS
@@ -14,12 +15,10 @@ CREATE OR REPLACE FUNCTION sqlnn.predict(features bytea) RETURNS integer
   LANGUAGE java AS 'java.lang.Integer=dev.sqlnn.pg.PgFunctions.predict(byte[])';
 CREATE OR REPLACE FUNCTION sqlnn.predict(model text, features bytea) RETURNS integer
   LANGUAGE java AS 'java.lang.Integer=dev.sqlnn.pg.PgFunctions.predict(java.lang.String, byte[])';
-CREATE OR REPLACE FUNCTION sqlnn._predict(model text, features real[], null_at integer) RETURNS integer
-  LANGUAGE java AS 'java.lang.Integer=dev.sqlnn.pg.PgFunctions.predict(java.lang.String, float[], java.lang.Integer)';
 CREATE OR REPLACE FUNCTION sqlnn._predict(model text, features double precision[], null_at integer) RETURNS integer
   LANGUAGE java AS 'java.lang.Integer=dev.sqlnn.pg.PgFunctions.predict(java.lang.String, double[], java.lang.Integer)';
 CREATE OR REPLACE FUNCTION sqlnn.predict(model text, features real[]) RETURNS integer
-  LANGUAGE sql AS $$ SELECT sqlnn._predict(model, features, array_position(features, NULL)) $$;
+  LANGUAGE sql AS $$ SELECT sqlnn._predict(model, features::double precision[], array_position(features, NULL)) $$;
 CREATE OR REPLACE FUNCTION sqlnn.predict(model text, features double precision[]) RETURNS integer
   LANGUAGE sql AS $$ SELECT sqlnn._predict(model, features, array_position(features, NULL)) $$;
 CREATE OR REPLACE FUNCTION sqlnn.predict(model text, features numeric[]) RETURNS integer
