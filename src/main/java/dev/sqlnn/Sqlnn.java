@@ -6,6 +6,7 @@ import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.pg.PgInstaller;
 import dev.sqlnn.store.Installer;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -89,7 +90,7 @@ public final class Sqlnn {
 
     /** Logs a message once per JVM: an application installs on every start, and hears it the first time. */
     private static void once(String message) {
-        if (SAID.add(message)) System.getLogger(Sqlnn.class.getName()).log(System.Logger.Level.WARNING, message);
+        if (SAID.add(message)) LoggerFactory.getLogger(Sqlnn.class).warn(message);
     }
 
     /**

@@ -15,30 +15,33 @@ import java.io.PrintWriter;
                 InfoCommand.class, BenchCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-    /**
-     * A command line user wants sqlnn's output, not the libraries' start-up chatter. Held in a field:
-     * java.util.logging forgets the level of a logger nobody references.
-     */
-    private static final java.util.List<java.util.logging.Logger> QUIET = java.util.List.of(
-            java.util.logging.Logger.getLogger("org.flywaydb"), java.util.logging.Logger.getLogger("org.jooq"));
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Also print the libraries' INFO log lines (default: warnings only)")
+    boolean verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /**
-     * jOOQ's open-source edition warns once that a PostgreSQL older than its newest is "not supported";
-     * the few plain statements sqlnn's model store writes run on PostgreSQL 15 and later (tested).
-     */
-    private static final java.util.logging.Logger JOOQ_VERSION_CHECK =
-            java.util.logging.Logger.getLogger("org.jooq.impl.DefaultExecuteContext");
-
     public static void main(String[] args) {
-        // jOOQ's banner and "tip of the day": this JVM is the command line's own, so it may say no to them.
+        quietLogs(java.util.Arrays.asList(args).contains("--verbose"));
+        System.exit(run(args));
+    }
+
+    /**
+     * A command line user wants sqlnn's output, not the libraries' chatter: SLF4J's simple backend
+     * (this program's, not the library's) at WARN, or INFO with {@code --verbose}, one plain line a
+     * message; no jOOQ banner. Set before anything logs: the backend reads them once.
+     */
+    static void quietLogs(boolean verbose) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
+        // jOOQ warns that the PostgreSQL it talks to is older than its newest dialect: sqlnn's few
+        // statements are tested on PostgreSQL 15, so that warning is noise even in --verbose.
+        System.setProperty("org.slf4j.simpleLogger.log.org.jooq.impl.DefaultExecuteContext", "error");
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
-        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
-        JOOQ_VERSION_CHECK.setLevel(java.util.logging.Level.SEVERE);
-        System.exit(run(args));
     }
 
     /** Runs a command line on the process's standard output and error, and returns its exit code. */

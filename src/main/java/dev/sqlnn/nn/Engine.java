@@ -4,6 +4,8 @@ import dev.sqlnn.simd.KernelProvider;
 import dev.sqlnn.simd.Kernels;
 import dev.sqlnn.simd.MatMul;
 import dev.sqlnn.simd.WorkerPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one entry point to the numeric engine: the kernels chosen for this JVM and one process-wide,
@@ -16,8 +18,11 @@ public final class Engine {
     private Engine() {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
     /** The kernels chosen for this JVM: the Vector API's, or the scalar ones without it. */
     public static Kernels kernels() {
+        Announced.once();
         return KernelProvider.kernels();
     }
 
@@ -39,6 +44,19 @@ public final class Engine {
     /** What computes, for {@code ML_INFO()} and logs, e.g. {@code Vector API, 512-bit, 2 threads}. */
     public static String describe() {
         return kernels().description() + ", " + threads() + " threads";
+    }
+
+    /** Says once which kernels compute, and warns when the Vector API was wanted but is not there. */
+    private static final class Announced {
+        static {
+            KernelProvider.Choice choice = KernelProvider.choice();
+            if (choice.fallback()) LOG.warn("sqlnn: {}", choice.why());
+            else LOG.info("sqlnn: {}", choice.why());
+        }
+
+        static void once() {
+            // The class initialiser above is the work; the JVM runs it once.
+        }
     }
 
     /** Created on first use: a JVM that never computes starts no threads. */

@@ -35,19 +35,6 @@ import java.util.List;
  */
 public final class PgFunctions {
 
-    /**
-     * PL/Java sends what java.util.logging logs at INFO and above to the caller, as INFO and WARNING
-     * messages. Not the kernel choice (ML_INFO() tells it), nor jOOQ's warning that PostgreSQL 15 is
-     * older than its newest dialect (sqlnn's few statements are tested on 15). Held in a field: JUL
-     * forgets the level of a logger nobody references.
-     */
-    private static final List<java.util.logging.Logger> QUIET = List.of(
-            java.util.logging.Logger.getLogger("dev.sqlnn.simd"), java.util.logging.Logger.getLogger("org.jooq"));
-
-    static {
-        for (java.util.logging.Logger logger : QUIET) logger.setLevel(java.util.logging.Level.SEVERE);
-    }
-
     private PgFunctions() {
     }
 

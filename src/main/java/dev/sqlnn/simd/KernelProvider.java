@@ -1,6 +1,5 @@
 package dev.sqlnn.simd;
 
-import java.lang.System.Logger.Level;
 
 /**
  * Picks the kernels once per JVM: the Vector API ones when {@code jdk.incubator.vector} is
@@ -14,14 +13,22 @@ public final class KernelProvider {
     /** System property that turns the Vector API off ({@code -Dsqlnn.vector=false}). */
     public static final String VECTOR_PROPERTY = "sqlnn.vector";
 
-    private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
 
     private KernelProvider() {
     }
 
+    /** What was chosen, and why: for the engine to log once (this package logs nothing itself). */
+    public record Choice(Kernels kernels, String why, boolean fallback) {
+    }
+
     /** The kernels chosen for this JVM. */
     public static Kernels kernels() {
-        return Holder.INSTANCE;
+        return Holder.CHOICE.kernels();
+    }
+
+    /** The choice with its reason; {@code fallback} when the Vector API was wanted but could not be had. */
+    public static Choice choice() {
+        return Holder.CHOICE;
     }
 
     /** The scalar reference kernels, whatever was chosen; for tests and comparisons. */
@@ -57,30 +64,25 @@ public final class KernelProvider {
         }
     }
 
-    private static Kernels choose() {
+    private static Choice choose() {
         if (!Boolean.parseBoolean(System.getProperty(VECTOR_PROPERTY, "true"))) {
-            LOG.log(Level.INFO, "sqlnn: Vector API disabled by -D" + VECTOR_PROPERTY + "=false; using scalar kernels");
-            return Holder.SCALAR;
+            return new Choice(Holder.SCALAR, "Vector API disabled by -D" + VECTOR_PROPERTY + "=false; using scalar kernels", false);
         }
         if (!vectorModulePresent()) {
-            LOG.log(Level.WARNING, "sqlnn: jdk.incubator.vector is not readable; using scalar kernels. "
-                    + "Start the JVM with --add-modules jdk.incubator.vector for SIMD speed.");
-            return Holder.SCALAR;
+            return new Choice(Holder.SCALAR, "jdk.incubator.vector is not readable; using scalar kernels."
+                    + " Start the JVM with --add-modules jdk.incubator.vector for SIMD speed", true);
         }
         try {
             Kernels k = loadVectorKernels();
-            LOG.log(Level.INFO, "sqlnn: using " + k.description() + " kernels");
-            return k;
+            return new Choice(k, "using " + k.description() + " kernels", false);
         } catch (IllegalStateException e) {
-            LOG.log(Level.WARNING, "sqlnn: Vector API kernels failed to load (" + e.getCause()
-                    + "); using scalar kernels");
-            return Holder.SCALAR;
+            return new Choice(Holder.SCALAR, "Vector API kernels failed to load (" + e.getCause() + "); using scalar kernels", true);
         }
     }
 
     /** Lazy, thread-safe singletons (initialised on first use of the holder). */
     private static final class Holder {
         static final Kernels SCALAR = new ScalarKernels();
-        static final Kernels INSTANCE = choose();
+        static final Choice CHOICE = choose();
     }
 }

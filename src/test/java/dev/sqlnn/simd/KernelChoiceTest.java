@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,12 +24,14 @@ class KernelChoiceTest {
     void vectorApiWhenTheModuleIsAdded() throws Exception {
         String info = mlInfo("--add-modules", "jdk.incubator.vector");
         assertTrue(info.contains("kernels: Vector API"), info);
+        assertFalse(info.contains("using Vector API"), "the command line logs warnings only: " + info);
     }
 
     @Test
     void scalarWithoutTheModule() throws Exception {
         String info = mlInfo();
         assertTrue(info.contains("kernels: scalar"), info);
+        assertEquals(1, info.split("jdk.incubator.vector is not readable", -1).length - 1, "warned once: " + info);
     }
 
     @Test
