@@ -19,13 +19,35 @@ final class Database {
     }
 
     static Connection open(String url) throws SQLException {
-        Connection connection = DriverManager.getConnection(url);
+        Connection connection = connect(url);
         try {
             Sqlnn.install(connection);
             return connection;
         } catch (RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /**
+     * A connection as the commands make it. On H2, as user {@code sa} with an empty password unless the
+     * URL names a user, so that a database the command line creates opens in H2's console and other
+     * tools with their default login; a database made for the empty user name (as sqlnn's command line
+     * made them before) still opens.
+     */
+    static Connection connect(String url) throws SQLException {
+        String u = url.toLowerCase(Locale.ROOT);
+        if (!u.startsWith("jdbc:h2:") || u.contains(";user=")) return DriverManager.getConnection(url);
+        try {
+            return DriverManager.getConnection(url, "sa", "");
+        } catch (SQLException e) {
+            if (!"28000".equals(e.getSQLState())) throw e; // not a wrong user or password
+            try {
+                return DriverManager.getConnection(url);
+            } catch (SQLException asEmptyUser) {
+                e.addSuppressed(asEmptyUser);
+                throw e;
+            }
         }
     }
 

@@ -48,7 +48,7 @@ final class RemoteLog implements AutoCloseable {
     }
 
     private void follow() {
-        try (Connection c = DriverManager.getConnection(url);
+        try (Connection c = Database.connect(url);
              PreparedStatement run = c.prepareStatement("SELECT MIN(VERSION) FROM SQLNN.TRAINING_RUNS "
                      + "WHERE NAME = ? AND VERSION > ? AND STATUS = 'running'");
              PreparedStatement log = c.prepareStatement(LOG)) {

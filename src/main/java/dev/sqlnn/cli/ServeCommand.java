@@ -117,13 +117,13 @@ final class ServeCommand implements Callable<Integer> {
 
     private Connection login(String url) throws SQLException {
         try {
-            return DriverManager.getConnection(url);
+            return Database.connect(url);
         } catch (SQLException e) {
             if (!"28000".equals(e.getSQLState())) throw e; // not a wrong user or password
             try {
                 return DriverManager.getConnection(url, user, password);
             } catch (SQLException again) {
-                throw new SQLException("cannot log in to " + url + " as the default (empty) user nor as " + user
+                throw new SQLException("cannot log in to " + url + " as sa, the empty user nor as " + user
                         + " with the given --password: " + again.getMessage(), again.getSQLState(), again);
             }
         }

@@ -21,6 +21,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The commands against an in-memory database: what they print, and how they fail on bad input. */
@@ -149,6 +150,21 @@ class CommandsTest {
         assertEquals(1, missing.exitCode(), missing::toString);
         assertTrue(missing.err().contains("none.csv"), missing::toString);
         assertFalse(missing.err().contains("\tat "), missing::toString);
+    }
+
+    @Test
+    void aDatabaseTheCommandLineCreatesOpensAsSaAndOneMadeForTheEmptyUserStillOpens(@TempDir Path dir) throws SQLException {
+        String fresh = "jdbc:h2:" + dir.resolve("fresh");
+        CliRun created = CliRun.of("info", "--url", fresh);
+        assertEquals(0, created.exitCode(), created.toString());
+        try (Connection c = DriverManager.getConnection(fresh, "sa", "")) {
+            assertTrue(c.isValid(1), "H2's default login, as the web console and JDBC tools try it");
+        }
+        SQLException emptyUser = assertThrows(SQLException.class, () -> DriverManager.getConnection(fresh).close());
+        assertEquals("28000", emptyUser.getSQLState(), "the database is sa's, not the empty user's");
+        // The url of this class's database was made by the empty user (as the command line made them before).
+        CliRun old = CliRun.of("models", "--url", url);
+        assertEquals(0, old.exitCode(), old.toString());
     }
 
     @Test
