@@ -48,12 +48,12 @@ public final class Model {
 
     Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames,
           Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
-        this(null, 0, task, labelKind, classes, featureNames, preprocessing, network, targetShift, targetScale);
+        this(null, 0, task, labelKind, classes, featureNames, preprocessing, network, targetShift, targetScale, null);
     }
 
     private Model(String name, long version, Task task, LabelKind labelKind, List<String> classes,
                   List<String> featureNames, Preprocessing preprocessing, Network network, double targetShift,
-                  double targetScale) {
+                  double targetScale, Predictor predictor) {
         this.name = name;
         this.version = version;
         this.task = task;
@@ -66,7 +66,7 @@ public final class Model {
         this.targetScale = targetScale;
         checkShape();
         this.integerClasses = integerClasses(task, labelKind, this.classes);
-        this.predictor = new Predictor(network, Engine.kernels());
+        this.predictor = predictor != null ? predictor : new Predictor(network, Engine.kernels());
     }
 
     private void checkShape() {
@@ -108,7 +108,7 @@ public final class Model {
     /** This model as version {@code version} of {@code name}: what the store hands out. */
     public Model named(String name, long version) {
         return new Model(name, version, task, labelKind, classes, featureNames, preprocessing, network,
-                targetShift, targetScale);
+                targetShift, targetScale, predictor); // the same network: its predictor and buffers serve both
     }
 
     /** The model's name; null before it is saved. */
