@@ -72,7 +72,7 @@ class PostgresCommandsTest {
              ResultSet rs = s.executeQuery("SELECT id, prediction FROM pts_scored")) {
             while (rs.next()) onPostgres.put(rs.getInt(1), rs.getInt(2));
         }
-        try (Connection c = DriverManager.getConnection(h2); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(h2, "sa", ""); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE PTS(ID INT, A DOUBLE PRECISION, B DOUBLE PRECISION)");
             try (var insert = c.prepareStatement("INSERT INTO PTS VALUES (?, ?, ?)");
                  Connection pg = database.connect(); Statement ps = pg.createStatement();
