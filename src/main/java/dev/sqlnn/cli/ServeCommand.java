@@ -61,6 +61,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allow-others", description = "Accept connections from other computers (default: this machine only)")
     boolean allowOthers;
 
+    @Option(names = "--web", description = "Also serve H2's web console, to run ML_TRAIN, PREDICT and ML_EVALUATE from a browser")
+    boolean web;
+
+    @Option(names = "--web-port", defaultValue = "8082", description = "The web console's port, 0 for any free one (default: ${DEFAULT-VALUE})")
+    int webPort;
+
     @Spec
     CommandSpec spec;
 
@@ -129,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** The two servers and the connection that keeps the database open in PostgreSQL mode. */
+    /** The servers (the web console last, when there is one) and the connection that keeps the database open. */
     private record Served(List<Server> servers, Connection keeper) implements AutoCloseable {
         @Override
         public synchronized void close() {
@@ -153,6 +159,13 @@ final class ServeCommand implements Callable<Integer> {
         try {
             servers.add(Server.createTcpServer(tcp.toArray(String[]::new)).start());
             servers.add(Server.createPgServer(pg.toArray(String[]::new)).start());
+            if (web) {
+                List<String> console = new ArrayList<>(List.of("-webPort", Integer.toString(webPort)));
+                if (allowOthers) console.add("-webAllowOthers");
+                Server webServer = Server.createWebServer(console.toArray(String[]::new)).start();
+                webPort = webServer.getPort(); // the port taken, when 0 asked for any
+                servers.add(webServer);
+            }
             Connection keeper = DriverManager.getConnection(
                     "jdbc:h2:tcp://127.0.0.1:" + tcpPort + "/" + database + ";MODE=PostgreSQL", user, password);
             return new Served(servers, keeper);
@@ -173,6 +186,12 @@ final class ServeCommand implements Callable<Integer> {
         out.println("JDBC (H2 TCP, port " + tcpPort + "): " + jdbc + "  user " + user + ", password " + password);
         out.println("sqlnn commands:  bin/sqlnn models --url '" + jdbc + ";USER=" + user + ";PASSWORD=" + password + "'");
         out.println();
+        if (web) {
+            out.println("H2 console (a browser): http://localhost:" + webPort + "/");
+            out.println("  log in with JDBC URL " + jdbc + ", user " + user + ", password " + password
+                    + ", then e.g.  SELECT * FROM SQLNN.MODELS;");
+            out.println();
+        }
         out.println((allowOthers ? "Accepting connections from other computers too." : "Accepting connections from this machine only.")
                 + " Stop with Ctrl+C.");
         out.flush();

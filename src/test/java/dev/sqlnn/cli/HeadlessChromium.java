@@ -35,21 +35,31 @@ final class HeadlessChromium {
 
     /** Renders {@code page} in a 1280×2000 window and saves what it shows as a PNG. */
     void screenshot(Path page, Path png) throws IOException, InterruptedException {
-        run(page, "--screenshot=" + png.toAbsolutePath(), "--window-size=1280,2000");
+        screenshot(page.toAbsolutePath().toUri().toString(), png, "1280,2000");
+    }
+
+    /** Renders the page at {@code url} in a window of {@code size} ("width,height") and saves it as a PNG. */
+    void screenshot(String url, Path png, String size) throws IOException, InterruptedException {
+        run(url, "--screenshot=" + png.toAbsolutePath(), "--window-size=" + size);
         if (!Files.isRegularFile(png)) fail("chromium wrote no screenshot to " + png);
     }
 
     /** The page's DOM after Chromium parsed and laid it out. */
     String dumpDom(Path page) throws IOException, InterruptedException {
-        return run(page, "--dump-dom");
+        return dumpDom(page.toAbsolutePath().toUri().toString());
     }
 
-    private String run(Path page, String... extra) throws IOException, InterruptedException {
+    /** The DOM of the page at {@code url} (a file, or a server on this machine). */
+    String dumpDom(String url) throws IOException, InterruptedException {
+        return run(url, "--dump-dom");
+    }
+
+    private String run(String url, String... extra) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--user-data-dir=" + Files.createTempDirectory(profiles, "chromium-profile")));
         command.addAll(List.of(extra));
-        command.add(page.toAbsolutePath().toUri().toString());
+        command.add(url);
         Path stderr = Files.createTempFile(profiles, "chromium", ".log");
         Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         byte[] out = p.getInputStream().readAllBytes(); // drained before waiting: the DOM can fill a pipe

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -71,6 +72,64 @@ class ServeCommandTest {
         }
         assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
         assertTrue(out.toString().contains("Stopping."));
+    }
+
+    @Test
+    void theWebConsoleRunsPredictInAHeadlessBrowser() throws Exception {
+        HeadlessChromium.require();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        int tcp = freePort();
+        int pg = freePort();
+        Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "serve", "--web", "--web-port", "0", "--tcp-port", Integer.toString(tcp), "--pg-port",
+                Integer.toString(pg), "--base-dir", base.toString(), "--password", "s3cret")), "serve-web-under-test");
+        server.start();
+        try {
+            awaitOutput(out, err, "Stop with Ctrl+C.");
+            var printed = java.util.regex.Pattern.compile("H2 console \\(a browser\\): (http://localhost:(\\d+)/)").matcher(out.toString());
+            assertTrue(printed.find(), out::toString);
+            String jdbc = "jdbc:h2:tcp://localhost:" + tcp + "/sqlnn";
+            assertTrue(out.toString().contains("log in with JDBC URL " + jdbc + ", user sa, password s3cret"), out::toString);
+            try (Connection c = DriverManager.getConnection(jdbc, "sa", "s3cret"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE PTS AS SELECT X AS ID, CAST(MOD(X, 2) AS INT) AS Y,"
+                        + " MOD(X, 2) * 4 - 2 + RAND(3) AS A, RAND() AS B FROM SYSTEM_RANGE(1, 400)");
+                s.execute("SELECT ML_TRAIN('m', 'SELECT a, b, y FROM pts', '{\"hidden\":[8],\"epochs\":20,\"learning_rate\":0.02}')");
+            }
+            // The console's login form, as a browser submits it; then a query page, as the browser renders it.
+            String console = "http://127.0.0.1:" + printed.group(2);
+            var http = java.net.http.HttpClient.newHttpClient();
+            String index = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(console + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            var session = java.util.regex.Pattern.compile("jsessionid=([0-9a-f]+)").matcher(index);
+            assertTrue(session.find(), index);
+            String sid = session.group(1);
+            String login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(console + "/login.do?jsessionid="
+                    + sid + "&driver=org.h2.Driver&url=" + encode(jdbc) + "&user=sa&password=s3cret")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertFalse(login.contains("Wrong user name or password"), login);
+            String sql = "SELECT PREDICT('m', ARRAY[-1.5, 0.5]) AS LEFT_SIDE, PREDICT('m', ARRAY[2.5, 0.5]) AS RIGHT_SIDE";
+            String page = console + "/query.do?jsessionid=" + sid + "&sql=" + encode(sql);
+            HeadlessChromium chromium = new HeadlessChromium(base);
+            String dom = chromium.dumpDom(page).replaceAll("\\s+", "");
+            // The console's script has turned the headers into sort links: this is the page as the browser shows it.
+            assertTrue(dom.matches(".*class=\"resultSet\".*sortHeader.*LEFT_SIDE.*sortHeader.*RIGHT_SIDE.*"
+                    + "<tr><td>0</td><td>1</td></tr></tbody></table>\\(1row,.*"), dom);
+            chromium.screenshot(page, base.resolve("web-console.png"), "900,260"); // docs/web-console.png is one such
+
+            assertTrue(Files.size(base.resolve("web-console.png")) > 1000, "a picture of the page");
+            Files.copy(base.resolve("web-console.png"), java.nio.file.Path.of("target", "web-console.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            server.interrupt();
+            server.join(30_000);
+        }
+        assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
+    }
+
+    private static String encode(String text) {
+        return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private static void requirePsql() {
