@@ -70,6 +70,9 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Whether {@link #prepare} logged in as the other commands' user, whose empty password it then replaces. */
+    private boolean tookCommandsLogin;
+
     @Override
     public Integer call() throws SQLException, java.io.IOException {
         if (!allowOthers && System.getProperty("h2.bindAddress") == null) {
@@ -107,13 +110,18 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * Opens the database in this JVM, installs or upgrades sqlnn, and gives the served user its password
-     * and admin rights. Logs in as the other commands do (no user, as {@code jdbc:h2:./sqlnn}), else as
-     * the served user with the given password.
+     * and admin rights. Logs in as the other commands do ({@code sa} with an empty password, or the empty
+     * user name of databases made before), else as the served user with the given password.
+     *
+     * <p>When the served user is the one the other commands log in as, its new password would lock them
+     * out, and the next {@code serve} with another random password too; so the empty user name, their
+     * login before {@code sa} was, first becomes an admin without a password, as in databases served before.
      */
     private void prepare(Path base) throws SQLException {
         String url = "jdbc:h2:file:" + base.resolve(database);
         try (Connection c = login(url); Statement s = c.createStatement()) {
             Sqlnn.install(c);
+            if (tookCommandsLogin) s.execute("CREATE USER IF NOT EXISTS \"\" PASSWORD '' ADMIN");
             String quoted = "'" + password.replace("'", "''") + "'";
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD " + quoted + " ADMIN");
             s.execute("ALTER USER " + user + " SET PASSWORD " + quoted);
@@ -123,7 +131,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private Connection login(String url) throws SQLException {
         try {
-            return Database.connect(url);
+            Connection c = Database.connect(url);
+            tookCommandsLogin = user.equalsIgnoreCase("sa") && "sa".equalsIgnoreCase(c.getMetaData().getUserName());
+            return c;
         } catch (SQLException e) {
             if (!"28000".equals(e.getSQLState())) throw e; // not a wrong user or password
             try {
@@ -160,7 +170,9 @@ final class ServeCommand implements Callable<Integer> {
             servers.add(Server.createTcpServer(tcp.toArray(String[]::new)).start());
             servers.add(Server.createPgServer(pg.toArray(String[]::new)).start());
             if (web) {
-                List<String> console = new ArrayList<>(List.of("-webPort", Integer.toString(webPort)));
+                // Its saved login settings (no passwords) beside the databases, not in the user's home.
+                List<String> console = new ArrayList<>(List.of("-webPort", Integer.toString(webPort), "-properties",
+                        base.toString()));
                 if (allowOthers) console.add("-webAllowOthers");
                 Server webServer = Server.createWebServer(console.toArray(String[]::new)).start();
                 webPort = webServer.getPort(); // the port taken, when 0 asked for any

@@ -128,6 +128,30 @@ class ServeCommandTest {
         assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
     }
 
+    @Test
+    void theOtherCommandsStillOpenAServedDatabaseAndItServesAgain() throws Exception {
+        for (int round = 1; round <= 2; round++) { // a random password each time: the second must get in too
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int tcp = freePort();
+            int pg = freePort();
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                    "serve", "--tcp-port", Integer.toString(tcp), "--pg-port", Integer.toString(pg),
+                    "--base-dir", base.toString())), "serve-round-" + round);
+            server.start();
+            try {
+                awaitOutput(out, err, "Stop with Ctrl+C.");
+            } finally {
+                server.interrupt();
+                server.join(30_000);
+            }
+            assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
+            CliRun models = CliRun.of("models", "--url", "jdbc:h2:" + base.resolve("sqlnn"));
+            assertEquals(0, models.exitCode(), models::toString);
+        }
+    }
+
     private static String encode(String text) {
         return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
