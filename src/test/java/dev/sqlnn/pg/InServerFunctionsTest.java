@@ -181,6 +181,7 @@ class InServerFunctionsTest {
     @Test
     void aStatementTimeoutStopsTheTrainingWithNothingSaved() throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            warmUp(c);
             s.execute("SET statement_timeout = '1500ms'");
             long start = System.nanoTime();
             SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT sqlnn.ml_train('timed_out',"
@@ -216,6 +217,7 @@ class InServerFunctionsTest {
     @Test
     void pgCancelBackendStopsTheTrainingWithNothingSaved() throws Exception {
         try (Connection c = db.connect(); Connection other = db.connect()) {
+            warmUp(c);
             int pid = (int) scalar(c, "SELECT pg_backend_pid()");
             var canceller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             try {
@@ -406,6 +408,18 @@ class InServerFunctionsTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("NOTICE:  ML_TRAIN: epoch 2/2, train loss ")), output);
         assertTrue(lines.containsAll(List.of("1", "1")), "ml_train gave version 1 and ml_deploy deployed it: " + output);
         assertEquals(3, lines.stream().filter(l -> l.matches("[123]\\|[0-9]")).count(), output);
+    }
+
+    /**
+     * A short training first, on the connection a test will cancel: the backend's JVM loads sqlnn's
+     * classes from the database as they are first used, and a cancel that lands in such a load fails
+     * it (NoClassDefFoundError) rather than the training, which is what these tests are about.
+     */
+    private static void warmUp(Connection c) throws SQLException {
+        String name = "warm_" + Long.toHexString(System.nanoTime());
+        scalar(c, "SELECT sqlnn.ml_train('" + name + "', 'SELECT image, label FROM digits WHERE id <= 200',"
+                + " '{\"hidden\":[256],\"epochs\":1}')");
+        scalar(c, "SELECT sqlnn.ml_drop('" + name + "')");
     }
 
     private static float[] floats(Connection c, String sql) throws SQLException {
