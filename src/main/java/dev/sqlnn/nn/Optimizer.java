@@ -75,6 +75,43 @@ final class Optimizer {
         }
     }
 
+    long steps() {
+        return step;
+    }
+
+    /** The per-parameter state flat, in {@link ReplicaState}'s order: {first, second} (second empty unless Adam). */
+    float[][] flatState(Network network) {
+        return new float[][] {flatten(first, network), second == null ? new float[0] : flatten(second, network)};
+    }
+
+    /** Continues from a state that {@link #flatState} gave, after {@code steps} steps. */
+    void restore(float[] flatFirst, float[] flatSecond, long steps) {
+        unflatten(flatFirst, first);
+        if (second != null) unflatten(flatSecond, second);
+        else if (flatSecond.length != 0) throw new IllegalArgumentException("only Adam keeps second moments");
+        this.step = Math.toIntExact(steps);
+    }
+
+    private static float[] flatten(float[][] slots, Network network) {
+        float[] all = new float[Math.toIntExact(network.parameterCount())];
+        int at = 0;
+        for (float[] slot : slots) {
+            System.arraycopy(slot, 0, all, at, slot.length);
+            at += slot.length;
+        }
+        return all;
+    }
+
+    private static void unflatten(float[] all, float[][] slots) {
+        int at = 0;
+        for (float[] slot : slots) {
+            if (at + slot.length > all.length) throw new IllegalArgumentException("optimizer state too short");
+            System.arraycopy(all, at, slot, 0, slot.length);
+            at += slot.length;
+        }
+        if (at != all.length) throw new IllegalArgumentException("optimizer state has " + all.length + " values; expected " + at);
+    }
+
     /** Adam's moments or the velocities, for tests that check they hold no subnormals. */
     float[][] state() {
         return second == null ? first : concat(first, second);

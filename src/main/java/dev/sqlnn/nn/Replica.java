@@ -1,0 +1,204 @@
+package dev.sqlnn.nn;
+
+import dev.sqlnn.simd.Kernels;
+import dev.sqlnn.simd.MatMul;
+
+/**
+ * One network under training with its optimizer and its pass buffers: what {@link Trainer} steps
+ * through an epoch, and what a data-parallel trainer runs on each worker, starting from and handing
+ * back a {@link ReplicaState}. Not thread-safe: one replica per worker.
+ */
+public final class Replica {
+
+    private final TrainerConfig config;
+    private final Network network;
+    private final MatMul matMul;
+    private final Propagation pass;
+    private final Optimizer optimizer;
+    private final int[] labels;
+    private final float[] targets;
+
+    private Replica(TrainerConfig config, Network network, MatMul matMul, int batch) {
+        this.config = config;
+        this.network = network;
+        this.matMul = matMul;
+        this.pass = new Propagation(network, matMul, config.loss(), batch);
+        this.optimizer = new Optimizer(config, network, matMul);
+        this.labels = new int[batch];
+        this.targets = config.classification() ? null : new float[batch];
+    }
+
+    /**
+     * A new network for {@code inputWidth} features and {@code outputWidth} outputs (classes, or 1),
+     * initialised from the config's seed, whose steps take at most {@code batch} rows.
+     */
+    public static Replica start(TrainerConfig config, Kernels kernels, int inputWidth, int outputWidth, int batch) {
+        int[] sizes = config.layerSizes(inputWidth, outputWidth);
+        Network network = new Network(sizes, config.activation(), outputActivation(config));
+        Initializer.initialize(network, config.seed());
+        return new Replica(config, network, Engine.compute(kernels, config.threads()), batch);
+    }
+
+    /** A replica that continues from {@code state}, whose steps take at most {@code batch} rows. */
+    public static Replica resume(TrainerConfig config, Kernels kernels, ReplicaState state, int batch) {
+        int[] sizes = state.sizes();
+        float[][] weights = new float[sizes.length - 1][];
+        float[][] biases = new float[sizes.length - 1][];
+        int at = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            weights[l] = java.util.Arrays.copyOfRange(state.parameters(), at, at += sizes[l] * sizes[l + 1]);
+            biases[l] = java.util.Arrays.copyOfRange(state.parameters(), at, at += sizes[l + 1]);
+        }
+        if (at != state.parameters().length) {
+            throw new IllegalArgumentException("a network of " + java.util.Arrays.toString(sizes) + " has " + at
+                    + " parameters; the state has " + state.parameters().length);
+        }
+        Network network = new Network(sizes, config.activation(), outputActivation(config), weights, biases);
+        Replica replica = new Replica(config, network, Engine.compute(kernels, config.threads()), batch);
+        replica.optimizer.restore(state.first(), state.second(), state.steps());
+        return replica;
+    }
+
+    private static Activation outputActivation(TrainerConfig config) {
+        return config.classification() ? Activation.SOFTMAX : Activation.IDENTITY;
+    }
+
+    /** The network, live: its parameters change with every step. */
+    public Network network() {
+        return network;
+    }
+
+    /** Copies of the parameters and the optimizer's state, flat. */
+    public ReplicaState state() {
+        float[][] optimizerState = optimizer.flatState(network);
+        return new ReplicaState(network.sizes(), flat(network), optimizerState[0], optimizerState[1], optimizer.steps());
+    }
+
+    /**
+     * One optimizer step on rows {@code rows[from..from+count)}: forward, loss, backward and update,
+     * holding its threads from the first product to the update. Returns the batch's mean loss.
+     *
+     * @param epoch the 0-based epoch, so that augmentation varies per epoch
+     */
+    public double step(Examples examples, int[] rows, int from, int count, int epoch) {
+        examples.inputs(rows, from, count, pass.input(), epoch);
+        fillLabels(examples, rows, from, count);
+        double[] batchLoss = new double[1];
+        matMul.session(() -> {
+            pass.forward(count);
+            batchLoss[0] = pass.loss(count, labels, targets) / count;
+            pass.backward(count, labels, targets);
+            optimizer.step(network, pass.gradW, pass.gradB);
+        });
+        return batchLoss[0];
+    }
+
+    /**
+     * The gradient of the summed loss over rows {@code rows[from..from+count)}, added into
+     * {@code sum} (flat, in {@link ReplicaState}'s order), without changing the network; returns the
+     * summed loss. For trainers that combine gradients of one batch computed in several places.
+     */
+    public double addGradient(Examples examples, int[] rows, int from, int count, double[] sum) {
+        examples.inputs(rows, from, count, pass.input(), -1);
+        fillLabels(examples, rows, from, count);
+        double[] loss = new double[1];
+        matMul.session(() -> {
+            pass.forward(count);
+            loss[0] = pass.loss(count, labels, targets);
+            pass.backward(count, labels, targets);
+        });
+        int at = 0;
+        for (int l = 0; l < network.layerCount(); l++) {
+            // backward gives the mean over the rows: times count makes it their sum
+            for (float g : pass.gradW[l]) sum[at++] += (double) g * count;
+            for (float g : pass.gradB[l]) sum[at++] += (double) g * count;
+        }
+        return loss[0];
+    }
+
+    /** One optimizer step with a gradient given flat, in {@link ReplicaState}'s order. */
+    public void applyGradient(float[] gradient) {
+        int at = 0;
+        for (int l = 0; l < network.layerCount(); l++) {
+            System.arraycopy(gradient, at, pass.gradW[l], 0, pass.gradW[l].length);
+            at += pass.gradW[l].length;
+            System.arraycopy(gradient, at, pass.gradB[l], 0, pass.gradB[l].length);
+            at += pass.gradB[l].length;
+        }
+        matMul.session(() -> optimizer.step(network, pass.gradW, pass.gradB));
+    }
+
+    /** Sums over some rows of the current network's loss and of what its metric needs. */
+    public record Evaluation(int rows, double lossSum, long correct, double targetSum, double targetSquares,
+                             double residualSquares) {
+
+        /** Two evaluations of disjoint rows as one. */
+        public Evaluation plus(Evaluation o) {
+            return new Evaluation(rows + o.rows, lossSum + o.lossSum, correct + o.correct, targetSum + o.targetSum,
+                    targetSquares + o.targetSquares, residualSquares + o.residualSquares);
+        }
+
+        public double loss() {
+            return lossSum / rows;
+        }
+
+        /** Accuracy for a classifier, R² (of the scaled targets) for a regression. */
+        public double metric(boolean classification) {
+            if (classification) return (double) correct / rows;
+            double variance = targetSquares - targetSum * targetSum / rows;
+            return variance > 0 ? 1 - residualSquares / variance : (residualSquares == 0 ? 1 : 0);
+        }
+    }
+
+    /** The loss and metric sums of the current network on some rows (unaugmented). */
+    public Evaluation evaluate(Examples examples, int[] rows) {
+        int batch = labels.length;
+        int width = pass.outputWidth();
+        double lossSum = 0;
+        long correct = 0;
+        double targetSum = 0, targetSquares = 0, residualSquares = 0;
+        for (int from = 0; from < rows.length; from += batch) {
+            int n = Math.min(batch, rows.length - from);
+            examples.inputs(rows, from, n, pass.input(), -1);
+            fillLabels(examples, rows, from, n);
+            pass.forward(n);
+            lossSum += pass.loss(n, labels, targets);
+            float[] y = pass.result();
+            for (int r = 0; r < n; r++) {
+                if (config.classification()) {
+                    if (Predictor.argMax(y, r * width, width) == labels[r]) correct++;
+                } else {
+                    double t = targets[r];
+                    double d = y[r] - t;
+                    targetSum += t;
+                    targetSquares += t * t;
+                    residualSquares += d * d;
+                }
+            }
+        }
+        return new Evaluation(rows.length, lossSum, correct, targetSum, targetSquares, residualSquares);
+    }
+
+    private void fillLabels(Examples examples, int[] rows, int from, int count) {
+        for (int r = 0; r < count; r++) {
+            int row = rows[from + r];
+            if (targets == null) {
+                labels[r] = examples.classIndex(row);
+            } else {
+                targets[r] = examples.target(row);
+            }
+        }
+    }
+
+    private static float[] flat(Network network) {
+        float[] all = new float[Math.toIntExact(network.parameterCount())];
+        int at = 0;
+        for (int l = 0; l < network.layerCount(); l++) {
+            System.arraycopy(network.weights(l), 0, all, at, network.weights(l).length);
+            at += network.weights(l).length;
+            System.arraycopy(network.biases(l), 0, all, at, network.biases(l).length);
+            at += network.biases(l).length;
+        }
+        return all;
+    }
+}
