@@ -62,6 +62,33 @@ public final class JdbcDatasetReader {
         }
     }
 
+    /**
+     * Reads every remaining row of {@code rs} as one part of a larger table (a Spark partition): the
+     * same rules and messages as {@link #read}, but the part may be empty or hold a single class; its
+     * classes are combined with the other parts' by {@link DatasetPart#toDataset}.
+     */
+    public static DatasetPart readPart(ResultSet rs, String labelColumn, Task task) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        int labelIndex = labelIndex(meta, labelColumn);
+        HeapBudget budget = HeapBudget.ofThisJvm();
+        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, budget);
+        LabelCollector labels = LabelCollector.forColumn(meta, labelIndex, task, budget);
+        int rows = 0;
+        while (rs.next()) {
+            rows++;
+            features.read(rs, rows);
+            labels.read(rs, rows);
+        }
+        labels.finish(rows, false);
+        boolean classification = labels.task() == Task.CLASSIFICATION;
+        return new DatasetPart(features.kind(), rows == 0 ? 0 : features.width(), rows,
+                features.kind() == FeatureKind.BYTES ? features.bytes() : null,
+                features.kind() == FeatureKind.NUMERIC ? features.numbers() : null,
+                features.names(), labels.labelKind(), labels.task(),
+                classification ? labels.classes() : List.of(), classification ? labels.classIndices() : null,
+                classification ? null : labels.targets());
+    }
+
     private static Dataset bytesDataset(FeatureCollector features, LabelCollector labels) {
         return labels.task() == Task.CLASSIFICATION
                 ? Dataset.classification(features.bytes(), features.width(), features.names(),

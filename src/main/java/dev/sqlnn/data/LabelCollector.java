@@ -181,12 +181,17 @@ final class LabelCollector {
 
     /** Turns the collected labels of all {@code rows} rows into classes (sorted) and class indices. */
     void finish(int rows) {
+        finish(rows, true);
+    }
+
+    /** @param wholeTable false for one part of a table, whose rows may all have one class of several */
+    void finish(int rows, boolean wholeTable) {
         switch (reading) {
             case TARGET -> { }
             case TEXT_CLASS -> finishText();
             default -> finishIntegers();
         }
-        if (task == Task.CLASSIFICATION && classes.size() < 2) {
+        if (wholeTable && task == Task.CLASSIFICATION && classes.size() < 2) {
             throw new DataException("a classifier needs at least two classes, but all " + rows + " rows have label '"
                     + classes.get(0) + "' in column " + column + "; check the query's WHERE clause"
                     + (reading == Reading.TEXT_CLASS ? "" : ", or set \"task\":\"regression\""));

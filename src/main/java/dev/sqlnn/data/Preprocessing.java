@@ -4,7 +4,7 @@ package dev.sqlnn.data;
  * What turns a row's raw features into the network's input: {@code x'[i] = (x[i] - shift[i]) * factor[i]}.
  * Fitted on the training rows, stored with the model and applied unchanged at prediction.
  */
-public final class Preprocessing {
+public final class Preprocessing implements java.io.Serializable {
 
     private final FeatureKind kind;
     private final Scaling scaling;

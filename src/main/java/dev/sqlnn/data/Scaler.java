@@ -24,34 +24,57 @@ public final class Scaler {
      * the raw values of either kind (unsigned bytes as 0..255); NONE is the identity.
      */
     public static Preprocessing fit(Dataset dataset, Scaling requested) {
-        Scaling scaling = requested != Scaling.AUTO ? requested
-                : dataset.kind() == FeatureKind.BYTES ? Scaling.BYTES : Scaling.STANDARD;
+        Scaling scaling = resolve(requested, dataset.kind());
         return switch (scaling) {
-            case BYTES -> {
-                if (dataset.kind() != FeatureKind.BYTES) {
-                    throw new IllegalArgumentException("BYTES scaling divides unsigned bytes by 255; these features are "
-                            + dataset.kind() + ": use STANDARD, MINMAX or NONE");
-                }
-                yield Preprocessing.bytes(dataset.width());
-            }
+            case BYTES -> Preprocessing.bytes(dataset.width());
             case NONE -> Preprocessing.identity(dataset.kind(), dataset.width());
-            case STANDARD -> standard(dataset);
-            case MINMAX -> minMax(dataset);
+            case STANDARD -> {
+                double[] means = means(sums(dataset), dataset.rows());
+                yield standard(dataset.kind(), means, squaredDeviations(dataset, means), dataset.rows());
+            }
+            case MINMAX -> {
+                float[][] range = range(dataset);
+                yield minMax(dataset.kind(), range[0], range[1]);
+            }
             case AUTO -> throw new AssertionError("AUTO was resolved above");
         };
     }
 
-    private static Preprocessing standard(Dataset dataset) {
+    /** The scaling {@code requested} means for features of {@code kind}; refuses BYTES for numbers. */
+    public static Scaling resolve(Scaling requested, FeatureKind kind) {
+        Scaling scaling = requested != Scaling.AUTO ? requested
+                : kind == FeatureKind.BYTES ? Scaling.BYTES : Scaling.STANDARD;
+        if (scaling == Scaling.BYTES && kind != FeatureKind.BYTES) {
+            throw new IllegalArgumentException("BYTES scaling divides unsigned bytes by 255; these features are "
+                    + kind + ": use STANDARD, MINMAX or NONE");
+        }
+        return scaling;
+    }
+
+    // The fits in pieces, so that parts of a table read in several places (Spark partitions) fit as one:
+    // sums, then squared deviations from the means of all parts, or ranges; each added up part by part.
+
+    /** Per feature, the sum of its raw values over every row. */
+    public static double[] sums(Dataset dataset) {
         int width = dataset.width();
-        double rows = dataset.rows();
         double[] sums = new double[width];
         forEachRawBatch(dataset, (batch, count) -> {
             for (int r = 0; r < count; r++) {
                 for (int f = 0; f < width; f++) sums[f] += batch[r * width + f];
             }
         });
-        double[] means = new double[width];
-        for (int f = 0; f < width; f++) means[f] = sums[f] / rows;
+        return sums;
+    }
+
+    public static double[] means(double[] sums, long rows) {
+        double[] means = new double[sums.length];
+        for (int f = 0; f < sums.length; f++) means[f] = sums[f] / rows;
+        return means;
+    }
+
+    /** Per feature, the sum of squared deviations of its raw values from {@code means}. */
+    public static double[] squaredDeviations(Dataset dataset, double[] means) {
+        int width = dataset.width();
         double[] squaredDeviations = new double[width];
         forEachRawBatch(dataset, (batch, count) -> {
             for (int r = 0; r < count; r++) {
@@ -61,16 +84,22 @@ public final class Scaler {
                 }
             }
         });
+        return squaredDeviations;
+    }
+
+    public static Preprocessing standard(FeatureKind kind, double[] means, double[] squaredDeviations, long rows) {
+        int width = means.length;
         float[] shift = new float[width];
         float[] factor = new float[width];
         for (int f = 0; f < width; f++) {
             shift[f] = (float) means[f];
             factor[f] = inverseOrOne(Math.sqrt(squaredDeviations[f] / rows));
         }
-        return new Preprocessing(dataset.kind(), Scaling.STANDARD, shift, factor);
+        return new Preprocessing(kind, Scaling.STANDARD, shift, factor);
     }
 
-    private static Preprocessing minMax(Dataset dataset) {
+    /** Per feature, {minimum, maximum} of its raw values. */
+    public static float[][] range(Dataset dataset) {
         int width = dataset.width();
         float[] minimum = new float[width];
         float[] maximum = new float[width];
@@ -85,9 +114,13 @@ public final class Scaler {
                 }
             }
         });
-        float[] factor = new float[width];
-        for (int f = 0; f < width; f++) factor[f] = inverseOrOne((double) maximum[f] - minimum[f]);
-        return new Preprocessing(dataset.kind(), Scaling.MINMAX, minimum, factor);
+        return new float[][] {minimum, maximum};
+    }
+
+    public static Preprocessing minMax(FeatureKind kind, float[] minimum, float[] maximum) {
+        float[] factor = new float[minimum.length];
+        for (int f = 0; f < factor.length; f++) factor[f] = inverseOrOne((double) maximum[f] - minimum[f]);
+        return new Preprocessing(kind, Scaling.MINMAX, minimum, factor);
     }
 
     /** 1/spread, or 1 when the feature is constant (or so nearly so that 1/spread overflows float). */

@@ -57,20 +57,51 @@ public final class ModelTrainer {
 
         Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), dataset.featureNames(),
                 preprocessing, result.network(), examples.targetShift(), examples.targetScale());
-        int[] evaluated = result.validationRows().length > 0 ? result.validationRows() : result.trainingRows();
-        String on = result.validationRows().length > 0 ? "validation" : "training";
+        boolean held = result.validationRows().length > 0;
+        int[] evaluated = held ? result.validationRows() : result.trainingRows();
+        float[] scores = BatchScorer.score(model, examples, evaluated, config.threads());
+        Actual actual = Actual.of(model, examples, evaluated);
+        return trained(model, options, actual, scores, held, result.epochs(), result.bestEpoch(),
+                result.trainingRows().length, start);
+    }
+
+    /** The true labels of the rows a model is measured on: class indices, or targets in the label's units. */
+    record Actual(int[] classes, double[] targets) {
+
+        static Actual of(Model model, DatasetExamples examples, int[] rows) {
+            if (model.task() == Task.CLASSIFICATION) {
+                int[] classes = new int[rows.length];
+                for (int r = 0; r < rows.length; r++) classes[r] = examples.classIndex(rows[r]);
+                return new Actual(classes, null);
+            }
+            double[] targets = new double[rows.length];
+            for (int r = 0; r < rows.length; r++) targets[r] = examples.dataset().target(rows[r]);
+            return new Actual(null, targets);
+        }
+
+        int rows() {
+            return classes != null ? classes.length : targets.length;
+        }
+    }
+
+    /**
+     * A training's outcome: the model with its figures on the held-out rows (or, when {@code held} is
+     * false, the training rows), measured from the model's {@code outputs} on them.
+     */
+    static TrainedModel trained(Model model, TrainingOptions options, Actual actual, float[] outputs, boolean held,
+                                java.util.List<dev.sqlnn.nn.EpochStats> epochs, int bestEpoch, long trainRows,
+                                long startNanos) {
         ObjectNode metrics = JSON.createObjectNode();
-        double score = measure(model, examples, evaluated, config.threads(), metrics);
-        metrics.put("evaluated_on", on);
-        metrics.put("evaluated_rows", evaluated.length);
-        metrics.put("best_epoch", result.bestEpoch());
-        metrics.put("epochs_run", result.epochs().size());
-        var last = result.epochs().get(result.bestEpoch() - 1);
+        double score = measure(model, actual, outputs, metrics);
+        metrics.put("evaluated_on", held ? "validation" : "training");
+        metrics.put("evaluated_rows", actual.rows());
+        metrics.put("best_epoch", bestEpoch);
+        metrics.put("epochs_run", epochs.size());
+        var last = epochs.get(bestEpoch - 1);
         metrics.put("train_loss", last.trainLoss());
         if (!Double.isNaN(last.validationLoss())) metrics.put("validation_loss", last.validationLoss());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainedModel(model, options, metrics.toString(), score, result.epochs(),
-                result.trainingRows().length, seconds);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return new TrainedModel(model, options, metrics.toString(), score, epochs, trainRows, seconds);
     }
 
     /**
@@ -146,18 +177,14 @@ public final class ModelTrainer {
         return sb.toString();
     }
 
-    /** Fills {@code metrics} with the model's figures on the given rows and returns its score. */
-    private static double measure(Model model, DatasetExamples examples, int[] rows, int threads, ObjectNode metrics) {
-        float[] outputs = BatchScorer.score(model, examples, rows, threads);
+    /** Fills {@code metrics} with the model's figures from its outputs on some rows and returns its score. */
+    private static double measure(Model model, Actual actual, float[] outputs, ObjectNode metrics) {
+        int rows = actual.rows();
         if (model.task() == Task.CLASSIFICATION) {
             int k = model.classes().size();
-            int[] actual = new int[rows.length];
-            int[] predicted = new int[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                actual[r] = examples.classIndex(rows[r]);
-                predicted[r] = model.predictedClass(outputs, r * k);
-            }
-            ClassificationMetrics m = new ClassificationMetrics(actual, predicted, outputs, k);
+            int[] predicted = new int[rows];
+            for (int r = 0; r < rows; r++) predicted[r] = model.predictedClass(outputs, r * k);
+            ClassificationMetrics m = new ClassificationMetrics(actual.classes(), predicted, outputs, k);
             metrics.put("accuracy", m.accuracy());
             metrics.put("precision_macro", m.macroPrecision());
             metrics.put("recall_macro", m.macroRecall());
@@ -167,13 +194,9 @@ public final class ModelTrainer {
             if (!Double.isNaN(auc)) metrics.put("roc_auc", auc);
             return m.accuracy();
         }
-        double[] actual = new double[rows.length];
-        double[] predicted = new double[rows.length];
-        for (int r = 0; r < rows.length; r++) {
-            actual[r] = examples.dataset().target(rows[r]);
-            predicted[r] = model.value(outputs[r]);
-        }
-        RegressionMetrics m = new RegressionMetrics(actual, predicted);
+        double[] predicted = new double[rows];
+        for (int r = 0; r < rows; r++) predicted[r] = model.value(outputs[r]);
+        RegressionMetrics m = new RegressionMetrics(actual.targets(), predicted);
         metrics.put("mse", m.mse());
         metrics.put("mae", m.mae());
         metrics.put("r2", m.r2());

@@ -86,10 +86,11 @@ final class Optimizer {
 
     /** Continues from a state that {@link #flatState} gave, after {@code steps} steps. */
     void restore(float[] flatFirst, float[] flatSecond, long steps) {
+        this.step = Math.toIntExact(steps);
+        if (flatFirst.length == 0 && flatSecond.length == 0) return; // parameters only: a fresh optimizer
         unflatten(flatFirst, first);
         if (second != null) unflatten(flatSecond, second);
         else if (flatSecond.length != 0) throw new IllegalArgumentException("only Adam keeps second moments");
-        this.step = Math.toIntExact(steps);
     }
 
     private static float[] flatten(float[][] slots, Network network) {

@@ -39,7 +39,10 @@ public final class Replica {
         return new Replica(config, network, Engine.compute(kernels, config.threads()), batch);
     }
 
-    /** A replica that continues from {@code state}, whose steps take at most {@code batch} rows. */
+    /**
+     * A replica that continues from {@code state}, whose steps take at most {@code batch} rows. A state
+     * with parameters only (empty optimizer arrays) starts a fresh optimizer at its step count.
+     */
     public static Replica resume(TrainerConfig config, Kernels kernels, ReplicaState state, int batch) {
         int[] sizes = state.sizes();
         float[][] weights = new float[sizes.length - 1][];
@@ -130,7 +133,7 @@ public final class Replica {
 
     /** Sums over some rows of the current network's loss and of what its metric needs. */
     public record Evaluation(int rows, double lossSum, long correct, double targetSum, double targetSquares,
-                             double residualSquares) {
+                             double residualSquares) implements java.io.Serializable {
 
         /** Two evaluations of disjoint rows as one. */
         public Evaluation plus(Evaluation o) {

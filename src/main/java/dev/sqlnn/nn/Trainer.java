@@ -32,7 +32,7 @@ public final class Trainer {
      * @param outputWidth number of classes, or 1 for regression
      */
     public TrainingResult train(Examples examples, int outputWidth, TrainingListener listener) {
-        int[][] split = split(examples.size());
+        int[][] split = split(examples.size(), config.validationFraction(), config.seed());
         int[] trainRows = split[0];
         int[] validationRows = split[1];
         if (trainRows.length == 0) {
@@ -47,7 +47,7 @@ public final class Trainer {
     private TrainingResult run(Examples examples, Replica replica, int[] trainRows, int[] validationRows, int batch,
                                TrainingListener listener) {
         Network network = replica.network();
-        SplittableRandom shuffler = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+        SplittableRandom shuffler = shuffler(config.seed());
         List<EpochStats> history = new ArrayList<>();
         Network best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -99,19 +99,24 @@ public final class Trainer {
         return new TrainingResult(network, List.copyOf(history), bestEpoch, trainRows, validationRows, stoppedEarly);
     }
 
+    /** The random that reorders the training rows before each epoch, one shuffle after another. */
+    public static SplittableRandom shuffler(long seed) {
+        return new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
     /** The error for an epoch whose loss is no longer a number. */
     public static IllegalArgumentException diverged(EpochStats stats) {
         return new IllegalArgumentException("training diverged: the loss became " + stats.trainLoss()
                 + " in epoch " + stats.epoch() + "; lower learning_rate or check the features' scale");
     }
 
-    /** A seeded split: the first part trains, the rest validates. */
-    private int[][] split(int size) {
+    /** A seeded split of rows 0..size-1: {training rows, validation rows}. */
+    public static int[][] split(int size, double validationFraction, long seed) {
         int[] all = new int[size];
         for (int i = 0; i < size; i++) all[i] = i;
-        shuffle(all, new SplittableRandom(config.seed()));
-        int validation = (int) Math.round(size * config.validationFraction());
-        if (config.validationFraction() > 0 && validation == 0 && size > 1) validation = 1;
+        shuffle(all, new SplittableRandom(seed));
+        int validation = (int) Math.round(size * validationFraction);
+        if (validationFraction > 0 && validation == 0 && size > 1) validation = 1;
         int[] train = java.util.Arrays.copyOfRange(all, 0, size - validation);
         int[] held = java.util.Arrays.copyOfRange(all, size - validation, size);
         return new int[][] {train, held};

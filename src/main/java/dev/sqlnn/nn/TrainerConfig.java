@@ -24,7 +24,8 @@ package dev.sqlnn.nn;
 public record TrainerConfig(int[] hidden, Activation activation, Loss loss, boolean classification,
                             OptimizerKind optimizer, double learningRate, double momentum,
                             double beta1, double beta2, double epsilon, int batchSize, int epochs,
-                            double validationFraction, int patience, double l2, long seed, int threads) {
+                            double validationFraction, int patience, double l2, long seed, int threads)
+        implements java.io.Serializable {
 
     public TrainerConfig {
         hidden = hidden.clone();

@@ -26,7 +26,8 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
                               OptimizerKind optimizer, double learningRate, double momentum, double beta1,
                               double beta2, double epsilon, int batchSize, int epochs, double validationFraction,
                               int earlyStopping, double l2, Scaling scale, Augment augment, ImageShape imageShape,
-                              long seed, int threads, DeployPolicy deploy) {
+                              long seed, int threads, DeployPolicy deploy)
+        implements java.io.Serializable {
 
     public static final int MAX_HIDDEN_WIDTH = 65536;
     public static final int MAX_HIDDEN_LAYERS = 32;
@@ -38,7 +39,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     public static final double MAX_ROTATE_DEGREES = 180;
 
     /** Image augmentation: random shifts of up to {@code shift} pixels and rotations of up to {@code rotateDegrees}. */
-    public record Augment(int shift, double rotateDegrees) {
+    public record Augment(int shift, double rotateDegrees) implements java.io.Serializable {
         public Augment {
             if (shift < 0) {
                 throw OptionKey.invalid("augment.shift", "a non-negative integer (pixels)", shift);
@@ -50,7 +51,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     }
 
     /** The shape that byte features are read as when they are augmented. */
-    public record ImageShape(int rows, int columns) {
+    public record ImageShape(int rows, int columns) implements java.io.Serializable {
         public ImageShape {
             if (rows < 1 || rows > MAX_IMAGE_SIDE || columns < 1 || columns > MAX_IMAGE_SIDE) {
                 throw IMAGE_SHAPE.invalid(List.of(rows, columns));

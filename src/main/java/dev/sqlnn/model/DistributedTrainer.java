@@ -1,0 +1,378 @@
+package dev.sqlnn.model;
+
+import dev.sqlnn.data.DataException;
+import dev.sqlnn.data.DatasetPart;
+import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.LabelKind;
+import dev.sqlnn.data.Preprocessing;
+import dev.sqlnn.data.Scaler;
+import dev.sqlnn.data.Scaling;
+import dev.sqlnn.data.Task;
+import dev.sqlnn.nn.EpochStats;
+import dev.sqlnn.nn.Network;
+import dev.sqlnn.nn.Replica;
+import dev.sqlnn.nn.ReplicaState;
+import dev.sqlnn.nn.Trainer;
+import dev.sqlnn.nn.TrainerConfig;
+import dev.sqlnn.nn.TrainingListener;
+import dev.sqlnn.options.TrainingOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Trains one model on a table whose rows are held in several places ({@link Partitions}), data-parallel
+ * and synchronous, with the options, rules and results of {@code ML_TRAIN}: the classes and the scaling
+ * are fitted across all parts, each part holds out its own seeded share for validation, and the driver
+ * combines the parts' work in part order (so a given partitioning gives the same model every time).
+ *
+ * <p>Two ways to combine, {@link Sync}: every part steps on its own rows from the same parameters and the
+ * driver averages parameters and optimizer state every {@code every} batches (few exchanges: the
+ * default); or, per step, every part computes the gradient of its share of one batch and the driver sums
+ * them and takes the step (exactly mini-batch SGD, one exchange per step). With one part either way
+ * trains exactly as {@code ML_TRAIN}.
+ */
+public final class DistributedTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+    /** How the parts' work is combined. */
+    public enum Mode { AVERAGE, GRADIENTS }
+
+    /**
+     * @param mode  what is exchanged
+     * @param every for {@link Mode#AVERAGE}, local batches between two averagings; 0 averages once per epoch
+     */
+    public record Sync(Mode mode, int every) implements Serializable {
+        public Sync {
+            Objects.requireNonNull(mode, "mode");
+            if (every < 0) throw new IllegalArgumentException("sync every must be 0 (once per epoch) or more batches; got " + every);
+        }
+
+        public static Sync defaults() {
+            return new Sync(Mode.AVERAGE, 0);
+        }
+    }
+
+    /** What a part holds, read where it is. */
+    private record Summary(int rows, FeatureKind kind, int width, List<String> featureNames, LabelKind labelKind,
+                           Task task, List<String> classes) implements Serializable {
+    }
+
+    private DistributedTrainer() {
+    }
+
+    /**
+     * Trains on the rows of {@code parts}, each part's computations on {@code threads} threads.
+     *
+     * @throws DataException            for rows that break {@code ML_TRAIN}'s rules, or parts that disagree
+     * @throws IllegalArgumentException for options that do not fit the data, or a diverging training
+     */
+    public static TrainedModel train(Partitions<DatasetPart> parts, TrainingOptions options, Sync sync, int threads,
+                                     TrainingListener listener) {
+        long start = System.nanoTime();
+        List<Summary> summaries = parts.map(null, (part, none, i) -> new Summary(part.rows(), part.kind(), part.width(),
+                part.featureNames(), part.labelKind(), part.task(), part.classes()));
+        Summary table = combine(summaries);
+        List<String> classes = table.task() == Task.CLASSIFICATION
+                ? DatasetPart.allClasses(table.labelKind(), summaries.stream().map(Summary::classes).toList())
+                : List.of();
+        Partitions<TrainingShard> shards = parts.derive(new ArrayList<>(classes),
+                (part, all, i) -> new TrainingShard(i, part, all));
+        try {
+            return train(shards, table, classes, options, sync, threads, listener, start);
+        } finally {
+            shards.release();
+        }
+    }
+
+    private static Summary combine(List<Summary> summaries) {
+        Summary first = null;
+        long rows = 0;
+        for (int i = 0; i < summaries.size(); i++) {
+            Summary s = summaries.get(i);
+            rows += s.rows();
+            if (s.rows() == 0) continue;
+            if (first == null) {
+                first = s;
+            } else if (s.width() != first.width() || s.kind() != first.kind()) {
+                throw new DataException("the rows' features differ in width: " + first.width() + " " + first.kind()
+                        + " features in one partition, " + s.width() + " " + s.kind() + " in partition " + i
+                        + "; every row needs the same number of features");
+            }
+        }
+        if (first == null) {
+            throw new DataException("the training rows are empty; check the query or the DataFrame's filter");
+        }
+        if (rows > Integer.MAX_VALUE) LOG.info("sqlnn: training on {} rows", rows);
+        return first;
+    }
+
+    private static TrainedModel train(Partitions<TrainingShard> shards, Summary table, List<String> classes,
+                                      TrainingOptions options, Sync sync, int threads, TrainingListener listener,
+                                      long start) {
+        boolean classification = table.task() == Task.CLASSIFICATION;
+        TrainerConfig config = withThreads(ModelTrainer.config(options, classification), threads);
+        Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind());
+        double[] target = classification ? new double[] {0, 1} : fitTarget(shards);
+        TrainingShard.Setup setup = new TrainingShard.Setup(System.nanoTime() ^ start, preprocessing, target[0],
+                target[1], options, config);
+
+        List<int[]> counts = shards.map(setup, (shard, s, i) -> shard.rowCounts(s));
+        List<Integer> trainRows = counts.stream().map(c -> c[0]).toList();
+        long trainTotal = trainRows.stream().mapToLong(Integer::longValue).sum();
+        boolean held = counts.stream().anyMatch(c -> c[1] > 0);
+        if (trainTotal == 0) {
+            throw new IllegalArgumentException("no rows left for training after holding out rows for validation;"
+                    + " lower validation_fraction or add rows");
+        }
+        int outputs = classification ? classes.size() : 1;
+        int maxBatch = (int) Math.min(config.batchSize(), trainTotal);
+        Replica driver = Replica.start(config, dev.sqlnn.nn.Engine.kernels(), table.width(), outputs, maxBatch);
+        ReplicaState state = driver.state();
+
+        List<EpochStats> history = new ArrayList<>();
+        ReplicaState best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        boolean[] warned = new boolean[1];
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            double[] loss = new double[1];
+            state = sync.mode() == Mode.AVERAGE
+                    ? averagingEpoch(shards, setup, state, epoch, trainRows, sync.every(), loss, listener, warned)
+                    : gradientEpoch(shards, setup, driver, state, epoch, trainRows, loss, listener, warned);
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            ReplicaState evaluated = state;
+            Replica.Evaluation validation = shards.map(setup, (shard, s, i) -> shard.evaluate(s, evaluated)).stream()
+                    .filter(Objects::nonNull).reduce(Replica.Evaluation::plus).orElse(null);
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochStats stats = new EpochStats(epoch + 1, loss[0] / trainTotal,
+                    validation == null ? Double.NaN : validation.loss(),
+                    validation == null ? Double.NaN : validation.metric(classification),
+                    config.learningRate(), seconds, trainTotal / trainSeconds);
+            history.add(stats);
+            listener.onEpoch(stats);
+            if (!Double.isFinite(stats.trainLoss())) throw Trainer.diverged(stats);
+            if (config.patience() > 0 && validation != null) {
+                if (validation.loss() < bestLoss) {
+                    bestLoss = validation.loss();
+                    bestEpoch = epoch + 1;
+                    best = state;
+                } else if (epoch + 1 - bestEpoch >= config.patience()) {
+                    break;
+                }
+            }
+        }
+        if (best == null) {
+            best = state;
+            bestEpoch = history.size();
+        }
+        Network network = Replica.resume(config, dev.sqlnn.nn.Engine.kernels(), best, maxBatch).network();
+        Model model = new Model(table.task(), table.labelKind(), classes, table.featureNames(), preprocessing, network,
+                target[0], target[1]);
+        byte[] blob = ModelCodec.encode(model);
+        List<TrainingShard.Outputs> scored = shards.map(setup, (shard, s, i) -> shard.outputs(s, blob, held));
+        ModelTrainer.Actual actual = concat(scored, classification);
+        float[] all = concatOutputs(scored);
+        return ModelTrainer.trained(model, options, actual, all, held, List.copyOf(history), bestEpoch, trainTotal, start);
+    }
+
+    private static TrainerConfig withThreads(TrainerConfig c, int threads) {
+        return new TrainerConfig(c.hidden(), c.activation(), c.loss(), c.classification(), c.optimizer(),
+                c.learningRate(), c.momentum(), c.beta1(), c.beta2(), c.epsilon(), c.batchSize(), c.epochs(),
+                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads);
+    }
+
+    /** The scaling fitted on every part's rows, as {@link Scaler#fit} fits it on one table. */
+    private static Preprocessing fitScaling(Partitions<TrainingShard> shards, Scaling requested, FeatureKind kind) {
+        Scaling scaling = Scaler.resolve(requested, kind);
+        List<Integer> widths = shards.map(null, (shard, none, i) -> shard.dataset() == null ? 0 : shard.dataset().width());
+        int width = widths.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        return switch (scaling) {
+            case BYTES -> Preprocessing.bytes(width);
+            case NONE -> Preprocessing.identity(kind, width);
+            case STANDARD -> {
+                List<double[]> sums = shards.map(null, (shard, none, i) ->
+                        shard.dataset() == null ? null : Scaler.sums(shard.dataset()));
+                long rows = rows(shards);
+                double[] means = Scaler.means(addUp(sums, width), rows);
+                List<double[]> deviations = shards.map(means, (shard, m, i) ->
+                        shard.dataset() == null ? null : Scaler.squaredDeviations(shard.dataset(), m));
+                yield Scaler.standard(kind, means, addUp(deviations, width), rows);
+            }
+            case MINMAX -> {
+                List<float[][]> ranges = shards.map(null, (shard, none, i) ->
+                        shard.dataset() == null ? null : Scaler.range(shard.dataset()));
+                float[] minimum = null, maximum = null;
+                for (float[][] range : ranges) {
+                    if (range == null) continue;
+                    if (minimum == null) {
+                        minimum = range[0];
+                        maximum = range[1];
+                        continue;
+                    }
+                    for (int f = 0; f < width; f++) {
+                        minimum[f] = Math.min(minimum[f], range[0][f]);
+                        maximum[f] = Math.max(maximum[f], range[1][f]);
+                    }
+                }
+                yield Scaler.minMax(kind, minimum, maximum);
+            }
+            case AUTO -> throw new AssertionError("resolved above");
+        };
+    }
+
+    private static long rows(Partitions<TrainingShard> shards) {
+        return shards.map(null, (shard, none, i) -> shard.dataset() == null ? 0 : shard.dataset().rows())
+                .stream().mapToLong(Integer::longValue).sum();
+    }
+
+    /** Element-wise sums of the parts' arrays, in part order. */
+    private static double[] addUp(List<double[]> parts, int width) {
+        double[] total = new double[width];
+        for (double[] part : parts) {
+            if (part == null) continue;
+            for (int f = 0; f < width; f++) total[f] += part[f];
+        }
+        return total;
+    }
+
+    /** A regression's target {shift, scale}: mean and standard deviation over every part, as {@code ML_TRAIN} has them. */
+    private static double[] fitTarget(Partitions<TrainingShard> shards) {
+        long rows = rows(shards);
+        double sum = 0;
+        for (double[] s : shards.map(0.0, (shard, mean, i) -> shard.targetSums(mean))) sum += s[0];
+        double mean = sum / rows;
+        double squares = 0;
+        for (double[] s : shards.map(mean, (shard, m, i) -> shard.targetSums(m))) squares += s[1];
+        double std = Math.sqrt(squares / rows);
+        return new double[] {mean, std > 0 && Double.isFinite(std) ? std : 1};
+    }
+
+    private record Round(TrainingShard.Setup setup, ReplicaState state, int epoch, int first, int count,
+                         int rowsPerStep) implements Serializable {
+    }
+
+    /** One epoch of local steps, averaged every {@code every} batches (0: once, at the end). */
+    private static ReplicaState averagingEpoch(Partitions<TrainingShard> shards, TrainingShard.Setup setup,
+                                               ReplicaState state, int epoch, List<Integer> trainRows, int every,
+                                               double[] loss, TrainingListener listener, boolean[] warned) {
+        int rowsPerStep = rowsPerStep(setup, trainRows);
+        int batches = 0;
+        for (int rows : trainRows) {
+            if (rows == 0) continue;
+            int batch = Math.min(rowsPerStep, rows);
+            batches = Math.max(batches, (rows + batch - 1) / batch);
+        }
+        int perRound = every == 0 ? batches : every;
+        int rounds = (batches + perRound - 1) / perRound;
+        for (int r = 0; r < rounds; r++) {
+            Round round = new Round(setup, state, epoch, r * perRound, perRound, rowsPerStep);
+            List<TrainingShard.RoundResult> results = shards.map(round, (shard, x, i) ->
+                    shard.round(x.setup(), x.state(), x.epoch(), x.first(), x.count(), x.rowsPerStep()));
+            List<ReplicaState> states = new ArrayList<>();
+            List<Double> weights = new ArrayList<>();
+            double roundLoss = 0;
+            int roundRows = 0;
+            for (TrainingShard.RoundResult result : results) {
+                if (result == null) continue;
+                states.add(result.state());
+                weights.add((double) result.rows());
+                roundLoss += result.lossSum();
+                roundRows += result.rows();
+                warnIfScalar(result.kernels(), warned);
+            }
+            state = ReplicaState.average(states, weights.stream().mapToDouble(Double::doubleValue).toArray());
+            loss[0] += roundLoss;
+            listener.onBatch(epoch + 1, r + 1, rounds, roundLoss / roundRows);
+        }
+        return state;
+    }
+
+    private record Step(TrainingShard.Setup setup, ReplicaState parameters, int epoch, int step, int rowsPerStep)
+            implements Serializable {
+    }
+
+    /** One epoch of steps, each on the sum of the parts' gradients over their shares of one batch. */
+    private static ReplicaState gradientEpoch(Partitions<TrainingShard> shards, TrainingShard.Setup setup,
+                                              Replica driver, ReplicaState state, int epoch, List<Integer> trainRows,
+                                              double[] loss, TrainingListener listener, boolean[] warned) {
+        int rowsPerStep = rowsPerStep(setup, trainRows);
+        int steps = 0;
+        for (int rows : trainRows) steps = Math.max(steps, (rows + rowsPerStep - 1) / rowsPerStep);
+        for (int step = 0; step < steps; step++) {
+            ReplicaState parameters = new ReplicaState(state.sizes(), driver.state().parameters(), new float[0],
+                    new float[0], 0);
+            Step x = new Step(setup, parameters, epoch, step, rowsPerStep);
+            List<TrainingShard.GradientResult> results = shards.map(x, (shard, s, i) ->
+                    shard.gradient(s.setup(), s.parameters(), s.epoch(), s.step(), s.rowsPerStep()));
+            double[] sum = new double[parameters.parameters().length];
+            double stepLoss = 0;
+            int rows = 0;
+            for (TrainingShard.GradientResult result : results) {
+                if (result == null) continue;
+                float[] g = result.gradientSum();
+                for (int p = 0; p < sum.length; p++) sum[p] += g[p];
+                stepLoss += result.lossSum();
+                rows += result.rows();
+                warnIfScalar(result.kernels(), warned);
+            }
+            float[] mean = new float[sum.length];
+            for (int p = 0; p < sum.length; p++) mean[p] = (float) (sum[p] / rows);
+            driver.applyGradient(mean);
+            loss[0] += stepLoss;
+            listener.onBatch(epoch + 1, step + 1, steps, stepLoss / rows);
+        }
+        return driver.state();
+    }
+
+    /**
+     * Each part's share of one batch: the batch size over the parts that have rows, so that every epoch
+     * takes as many steps of {@code batch_size} rows in all as {@code ML_TRAIN} takes on one node.
+     */
+    private static int rowsPerStep(TrainingShard.Setup setup, List<Integer> trainRows) {
+        long withRows = trainRows.stream().filter(r -> r > 0).count();
+        return (int) Math.max(1, setup.config().batchSize() / withRows);
+    }
+
+    private static void warnIfScalar(String kernels, boolean[] warned) {
+        if (!warned[0] && kernels.toLowerCase(java.util.Locale.ROOT).contains("scalar")) {
+            warned[0] = true;
+            LOG.warn("sqlnn: an executor computes on {} kernels, several times slower than the Vector API's: start"
+                    + " executors with --add-modules jdk.incubator.vector (spark.executor.extraJavaOptions)", kernels);
+        }
+    }
+
+    private static ModelTrainer.Actual concat(List<TrainingShard.Outputs> parts, boolean classification) {
+        List<TrainingShard.Outputs> present = parts.stream().filter(Objects::nonNull).toList();
+        int rows = 0;
+        for (TrainingShard.Outputs o : present) rows += classification ? o.classes().length : o.targets().length;
+        int[] classes = classification ? new int[rows] : null;
+        double[] targets = classification ? null : new double[rows];
+        int at = 0;
+        for (TrainingShard.Outputs o : present) {
+            int n = classification ? o.classes().length : o.targets().length;
+            if (classification) System.arraycopy(o.classes(), 0, classes, at, n);
+            else System.arraycopy(o.targets(), 0, targets, at, n);
+            at += n;
+        }
+        return new ModelTrainer.Actual(classes, targets);
+    }
+
+    private static float[] concatOutputs(List<TrainingShard.Outputs> parts) {
+        List<TrainingShard.Outputs> present = parts.stream().filter(Objects::nonNull).toList();
+        int length = present.stream().mapToInt(o -> o.outputs().length).sum();
+        float[] all = new float[length];
+        int at = 0;
+        for (TrainingShard.Outputs o : present) {
+            System.arraycopy(o.outputs(), 0, all, at, o.outputs().length);
+            at += o.outputs().length;
+        }
+        return all;
+    }
+}
