@@ -33,7 +33,8 @@ class ArchitectureTest {
             .consideringOnlyDependenciesInLayers()
             .layer("cli").definedBy("dev.sqlnn.cli..")
             .layer("api").definedBy("dev.sqlnn")
-            .layer("front doors").definedBy("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.pg..")
+            .layer("front doors").definedBy("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.pg..",
+                    "dev.sqlnn.spark..")
             .layer("call").definedBy("dev.sqlnn.call..")
             .layer("store").definedBy("dev.sqlnn.store..")
             .layer("model").definedBy("dev.sqlnn.model..")
@@ -74,8 +75,14 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule frontDoorsHoldNoMaths = noClasses()
-            .that().resideInAnyPackage("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.pg..", "dev.sqlnn.call..",
-                    "dev.sqlnn.store..")
+            .that().resideInAnyPackage("dev.sqlnn.sql..", "dev.sqlnn.client..", "dev.sqlnn.pg..", "dev.sqlnn.spark..",
+                    "dev.sqlnn.call..", "dev.sqlnn.store..")
             .should().dependOnClassesThat(resideInAPackage("dev.sqlnn.nn..").and(not(PROGRESS_EVENTS)))
             .orShould().dependOnClassesThat().resideInAPackage("dev.sqlnn.simd..");
+
+    /** Spark is provided, not a dependency: only its front door may load it (SparkFreeCoreTest runs the rest without it). */
+    @ArchTest
+    static final ArchRule sparkOnlyInItsFrontDoor = noClasses()
+            .that().resideOutsideOfPackage("dev.sqlnn.spark..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..");
 }

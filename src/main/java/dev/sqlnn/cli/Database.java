@@ -51,6 +51,21 @@ final class Database {
         }
     }
 
+    /**
+     * The URL with the user that {@link #connect} logs in as, for other JVMs that open the database with
+     * the URL alone (Spark's executors): an H2 URL gets {@code ;USER=sa;PASSWORD=} when that opens it.
+     */
+    static String withLogin(String url) throws SQLException {
+        String u = url.toLowerCase(Locale.ROOT);
+        if (!u.startsWith("jdbc:h2:") || u.contains(";user=")) return url;
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            return url + ";USER=sa;PASSWORD=";
+        } catch (SQLException e) {
+            if (!"28000".equals(e.getSQLState())) throw e;
+            return url; // a database made for the empty user name
+        }
+    }
+
     /** A PostgreSQL URL as a DataSource (user and password may ride in the URL), for the installer's connections. */
     static javax.sql.DataSource dataSource(String url) {
         org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();

@@ -12,7 +12,8 @@ import java.io.PrintWriter;
         description = "Train and score neural networks inside your SQL database.",
         subcommands = {DemoCommand.class, InstallCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ModelsCommand.class, ReportCommand.class, ServeCommand.class,
-                InfoCommand.class, BenchCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
+                InfoCommand.class, BenchCommand.class, LoadCommand.class, SparkCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
