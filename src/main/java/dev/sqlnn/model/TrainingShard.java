@@ -114,7 +114,7 @@ final class TrainingShard {
             lossSum += replica.step(trainingExamples, rows, from, n, epoch) * n;
             stepped += n;
         }
-        return new RoundResult(replica.state(), lossSum, stepped, Engine.kernels().description());
+        return new RoundResult(replica.state(), lossSum, stepped, Engine.kernelsDescription());
     }
 
     /** A part's gradient of the summed loss over its rows of one step, flat. */
@@ -137,7 +137,7 @@ final class TrainingShard {
         double loss = replica.addGradient(trainingExamples, rows, (int) from, n, sum);
         float[] gradient = new float[sum.length];
         for (int i = 0; i < sum.length; i++) gradient[i] = (float) sum[i];
-        return new GradientResult(gradient, loss, n, Engine.kernels().description());
+        return new GradientResult(gradient, loss, n, Engine.kernelsDescription());
     }
 
     /** Loss and metric sums at {@code state} on this part's validation rows; null when it has none. */

@@ -41,6 +41,11 @@ public final class Engine {
         return new MatMul(kernels, threads, Pool.INSTANCE);
     }
 
+    /** The kernels' description alone, e.g. {@code Vector API, 512-bit} or {@code scalar}. */
+    public static String kernelsDescription() {
+        return kernels().description();
+    }
+
     /** What computes, for {@code ML_INFO()} and logs, e.g. {@code Vector API, 512-bit, 2 threads}. */
     public static String describe() {
         return kernels().description() + ", " + threads() + " threads";
