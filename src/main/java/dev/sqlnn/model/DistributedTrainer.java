@@ -176,7 +176,8 @@ public final class DistributedTrainer {
         Model model = new Model(table.task(), table.labelKind(), classes, table.featureNames(), preprocessing, network,
                 target[0], target[1]);
         byte[] blob = ModelCodec.encode(model);
-        List<TrainingShard.Outputs> scored = shards.map(setup, (shard, s, i) -> shard.outputs(s, blob, held));
+        List<TrainingShard.Outputs> scored = shards.map(new Scoring(setup, blob, held),
+                (shard, x, i) -> shard.outputs(x.setup(), x.blob(), x.held()));
         ModelTrainer.Actual actual = concat(scored, classification);
         float[] all = concatOutputs(scored);
         return ModelTrainer.trained(model, options, actual, all, held, List.copyOf(history), bestEpoch, trainTotal, start);
@@ -254,6 +255,10 @@ public final class DistributedTrainer {
         return new double[] {mean, std > 0 && Double.isFinite(std) ? std : 1};
     }
 
+    /** What the parts need to score their held-out rows with the trained model. */
+    private record Scoring(TrainingShard.Setup setup, byte[] blob, boolean held) implements Serializable {
+    }
+
     private record Round(TrainingShard.Setup setup, ReplicaState state, int epoch, int first, int count,
                          int rowsPerStep) implements Serializable {
     }
@@ -271,6 +276,8 @@ public final class DistributedTrainer {
         }
         int perRound = every == 0 ? batches : every;
         int rounds = (batches + perRound - 1) / perRound;
+        long epochStart = System.nanoTime();
+        double computing = 0;
         for (int r = 0; r < rounds; r++) {
             Round round = new Round(setup, state, epoch, r * perRound, perRound, rowsPerStep);
             List<TrainingShard.RoundResult> results = shards.map(round, (shard, x, i) ->
@@ -279,8 +286,10 @@ public final class DistributedTrainer {
             List<Double> weights = new ArrayList<>();
             double roundLoss = 0;
             int roundRows = 0;
+            double slowest = 0;
             for (TrainingShard.RoundResult result : results) {
                 if (result == null) continue;
+                slowest = Math.max(slowest, result.seconds());
                 states.add(result.state());
                 weights.add((double) result.rows());
                 roundLoss += result.lossSum();
@@ -288,9 +297,11 @@ public final class DistributedTrainer {
                 warnIfScalar(result.kernels(), warned);
             }
             state = ReplicaState.average(states, weights.stream().mapToDouble(Double::doubleValue).toArray());
+            computing += slowest;
             loss[0] += roundLoss;
             listener.onBatch(epoch + 1, r + 1, rounds, roundLoss / roundRows);
         }
+        logShare(epoch, rounds, epochStart, computing);
         return state;
     }
 
@@ -305,6 +316,8 @@ public final class DistributedTrainer {
         int rowsPerStep = rowsPerStep(setup, trainRows);
         int steps = 0;
         for (int rows : trainRows) steps = Math.max(steps, (rows + rowsPerStep - 1) / rowsPerStep);
+        long epochStart = System.nanoTime();
+        double computing = 0;
         for (int step = 0; step < steps; step++) {
             ReplicaState parameters = new ReplicaState(state.sizes(), driver.state().parameters(), new float[0],
                     new float[0], 0);
@@ -314,8 +327,10 @@ public final class DistributedTrainer {
             double[] sum = new double[parameters.parameters().length];
             double stepLoss = 0;
             int rows = 0;
+            double slowest = 0;
             for (TrainingShard.GradientResult result : results) {
                 if (result == null) continue;
+                slowest = Math.max(slowest, result.seconds());
                 float[] g = result.gradientSum();
                 for (int p = 0; p < sum.length; p++) sum[p] += g[p];
                 stepLoss += result.lossSum();
@@ -324,10 +339,13 @@ public final class DistributedTrainer {
             }
             float[] mean = new float[sum.length];
             for (int p = 0; p < sum.length; p++) mean[p] = (float) (sum[p] / rows);
+            long update = System.nanoTime();
             driver.applyGradient(mean);
+            computing += slowest + (System.nanoTime() - update) / 1e9;
             loss[0] += stepLoss;
             listener.onBatch(epoch + 1, step + 1, steps, stepLoss / rows);
         }
+        logShare(epoch, steps, epochStart, computing);
         return driver.state();
     }
 
@@ -338,6 +356,14 @@ public final class DistributedTrainer {
     private static int rowsPerStep(TrainingShard.Setup setup, List<Integer> trainRows) {
         long withRows = trainRows.stream().filter(r -> r > 0).count();
         return (int) Math.max(1, setup.config().batchSize() / withRows);
+    }
+
+    /** How an epoch's time divides between computing (the slowest part's, each exchange) and everything else. */
+    private static void logShare(int epoch, int exchanges, long start, double computing) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info(String.format(java.util.Locale.ROOT, "sqlnn: epoch %d: %d exchanges in %.2f s, %.2f s of it computing"
+                + " in the slowest partition (%.0f%%), the rest moving parameters and scheduling",
+                epoch + 1, exchanges, seconds, computing, 100 * computing / seconds));
     }
 
     private static void warnIfScalar(String kernels, boolean[] warned) {

@@ -90,7 +90,8 @@ final class TrainingShard {
     }
 
     /** Where a round of local steps left a part: its state, and its summed loss over the rows it stepped on. */
-    record RoundResult(ReplicaState state, double lossSum, int rows, String kernels) implements Serializable {
+    record RoundResult(ReplicaState state, double lossSum, int rows, String kernels, double seconds)
+            implements Serializable {
     }
 
     /**
@@ -105,6 +106,7 @@ final class TrainingShard {
         int[] rows = order(setup, epoch);
         int batches = (rows.length + batch - 1) / batch;
         if (first >= batches) return null;
+        long start = System.nanoTime();
         Replica replica = Replica.resume(setup.config(), Engine.kernels(), state, batch);
         double lossSum = 0;
         int stepped = 0;
@@ -114,11 +116,13 @@ final class TrainingShard {
             lossSum += replica.step(trainingExamples, rows, from, n, epoch) * n;
             stepped += n;
         }
-        return new RoundResult(replica.state(), lossSum, stepped, Engine.kernelsDescription());
+        ReplicaState after = replica.state();
+        return new RoundResult(after, lossSum, stepped, Engine.kernelsDescription(), (System.nanoTime() - start) / 1e9);
     }
 
     /** A part's gradient of the summed loss over its rows of one step, flat. */
-    record GradientResult(float[] gradientSum, double lossSum, int rows, String kernels) implements Serializable {
+    record GradientResult(float[] gradientSum, double lossSum, int rows, String kernels, double seconds)
+            implements Serializable {
     }
 
     /**
@@ -132,12 +136,13 @@ final class TrainingShard {
         long from = (long) step * rowsPerStep;
         if (from >= rows.length) return null;
         int n = (int) Math.min(rowsPerStep, rows.length - from);
+        long start = System.nanoTime();
         Replica replica = Replica.resume(setup.config(), Engine.kernels(), parameters, n);
         double[] sum = new double[parameters.parameters().length];
         double loss = replica.addGradient(trainingExamples, rows, (int) from, n, sum);
         float[] gradient = new float[sum.length];
         for (int i = 0; i < sum.length; i++) gradient[i] = (float) sum[i];
-        return new GradientResult(gradient, loss, n, Engine.kernelsDescription());
+        return new GradientResult(gradient, loss, n, Engine.kernelsDescription(), (System.nanoTime() - start) / 1e9);
     }
 
     /** Loss and metric sums at {@code state} on this part's validation rows; null when it has none. */

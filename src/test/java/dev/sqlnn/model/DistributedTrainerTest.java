@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The distributed training's driver logic on parts held in this JVM: one part trains exactly as one table. */
 class DistributedTrainerTest {
@@ -55,6 +56,88 @@ class DistributedTrainerTest {
                 assertArrayEquals(ModelCodec.encode(single.model()), ModelCodec.encode(distributed.model()), options);
                 assertEquals(single.metricsJson(), distributed.metricsJson());
             }
+        }
+    }
+
+    private static List<dev.sqlnn.data.DatasetPart> parts(Connection c, String query, int parts) throws Exception {
+        List<dev.sqlnn.data.DatasetPart> list = new java.util.ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query.replace("$P", Integer.toString(p))
+                    .replace("$N", Integer.toString(parts)))) {
+                list.add(JdbcDatasetReader.readPart(rs, null, null));
+            }
+        }
+        return list;
+    }
+
+    @Test
+    void aPartitioningGivesTheSameModelEveryTimeAndPartsMayHoldOneClassEach() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t(id INT, a DOUBLE, b DOUBLE, y VARCHAR(5))");
+                s.execute("INSERT INTO t SELECT x, SIN(x), COS(x * 0.7), CASE WHEN SIN(x) > COS(x * 0.7) THEN 'up' ELSE 'down' END"
+                        + " FROM SYSTEM_RANGE(1, 600)");
+            }
+            TrainingOptions options = TrainingOptions.parse("{\"hidden\":[8],\"epochs\":30,\"early_stopping\":3,\"seed\":2}");
+            // Partitioned by the label: each part holds one class; the classes are the table's.
+            List<dev.sqlnn.data.DatasetPart> byLabel = parts(c,
+                    "SELECT a, b, y FROM t WHERE y = CASE WHEN $P = 0 THEN 'down' ELSE 'up' END ORDER BY id", 2);
+            TrainedModel first = DistributedTrainer.train(new LocalPartitions<>(byLabel), options,
+                    DistributedTrainer.Sync.defaults(), 1, QUIET);
+            TrainedModel again = DistributedTrainer.train(new LocalPartitions<>(byLabel), options,
+                    DistributedTrainer.Sync.defaults(), 1, QUIET);
+            assertEquals(List.of("down", "up"), first.model().classes());
+            assertArrayEquals(ModelCodec.encode(first.model()), ModelCodec.encode(again.model()), "reproducible");
+
+            List<dev.sqlnn.data.DatasetPart> mixed = parts(c, "SELECT a, b, y FROM t WHERE MOD(id, $N) = $P ORDER BY id", 3);
+            for (DistributedTrainer.Mode mode : DistributedTrainer.Mode.values()) {
+                TrainedModel m = DistributedTrainer.train(new LocalPartitions<>(mixed), options,
+                        new DistributedTrainer.Sync(mode, 4), 1, QUIET);
+                assertTrue(m.score() > 0.9, mode + ": " + m.metricsJson());
+                assertTrue(m.epochs().size() < 30 || m.metricsJson().contains("\"best_epoch\":30"),
+                        "early stopping across parts: " + m.metricsJson());
+            }
+        }
+    }
+
+    @Test
+    void aRegressionOnNumericColumnsFitsItsScalingAcrossParts() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t(id INT, a DOUBLE, b DOUBLE, y DOUBLE)");
+                s.execute("INSERT INTO t SELECT x, x * 10.0, MOD(x, 7), 1000 + 3 * x - 20 * MOD(x, 7) FROM SYSTEM_RANGE(1, 900)");
+            }
+            TrainingOptions options = TrainingOptions.parse("{\"hidden\":[16],\"epochs\":60,\"seed\":4}");
+            TrainedModel whole = DistributedTrainer.train(new LocalPartitions<>(parts(c, "SELECT a, b, y FROM t ORDER BY id", 1)),
+                    options, DistributedTrainer.Sync.defaults(), 1, QUIET);
+            TrainedModel split = DistributedTrainer.train(new LocalPartitions<>(parts(c,
+                    "SELECT a, b, y FROM t WHERE id <= 300 * ($P + 1) AND id > 300 * $P ORDER BY id", 3)),
+                    options, DistributedTrainer.Sync.defaults(), 1, QUIET);
+            // Parts cut by range hold different means: fitted across them, the scaling is the table's.
+            assertArrayEquals(whole.model().preprocessing().shift(), split.model().preprocessing().shift(), 1e-3f);
+            assertArrayEquals(whole.model().preprocessing().factor(), split.model().preprocessing().factor(), 1e-6f);
+            assertEquals(whole.model().targetShift(), split.model().targetShift(), 1e-9);
+            assertEquals(whole.model().targetScale(), split.model().targetScale(), 1e-9);
+            assertTrue(split.score() > 0.95, "R² " + split.metricsJson());
+        }
+    }
+
+    @Test
+    void partsThatDisagreeOrAreAllEmptyAreClearErrors() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t(f DOUBLE ARRAY, y INT)");
+                s.execute("INSERT INTO t VALUES (ARRAY[1, 2], 0), (ARRAY[2, 1], 1), (ARRAY[1, 2, 3], 0), (ARRAY[3, 2, 1], 1)");
+            }
+            TrainingOptions options = TrainingOptions.parse("{\"epochs\":1}");
+            var widths = parts(c, "SELECT f, y FROM t WHERE CARDINALITY(f) = 2 + $P", 2);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.sqlnn.data.DataException.class,
+                    () -> DistributedTrainer.train(new LocalPartitions<>(widths), options, DistributedTrainer.Sync.defaults(), 1, QUIET));
+            assertTrue(e.getMessage().contains("differ in width"), e.getMessage());
+            var empty = parts(c, "SELECT f, y FROM t WHERE $P < 0", 2);
+            e = org.junit.jupiter.api.Assertions.assertThrows(dev.sqlnn.data.DataException.class,
+                    () -> DistributedTrainer.train(new LocalPartitions<>(empty), options, DistributedTrainer.Sync.defaults(), 1, QUIET));
+            assertTrue(e.getMessage().contains("the training rows are empty"), e.getMessage());
         }
     }
 }

@@ -155,4 +155,33 @@ class SparkTrainingTest {
             return rs.getObject(1);
         }
     }
+
+    @Test
+    void badRowsAreMlTrainsErrorsAndSaveNothing() throws SQLException {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("a", org.apache.spark.sql.types.DataTypes.DoubleType)
+                .add("flag", org.apache.spark.sql.types.DataTypes.BooleanType)
+                .add("y", org.apache.spark.sql.types.DataTypes.IntegerType);
+        List<Row> rows = List.of(org.apache.spark.sql.RowFactory.create(1.0, true, 1),
+                org.apache.spark.sql.RowFactory.create(2.0, false, null));
+        Dataset<Row> frame = spark.createDataFrame(rows, schema);
+        SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> SqlnnSpark.train(frame, "bad", "{}", url));
+        assertEquals("22023", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ML_TRAIN: partition 0: feature column flag has type BOOLEAN"), e.getMessage());
+
+        e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> SqlnnSpark.train(frame.drop("flag"), "bad", "{}", url));
+        assertEquals("22023", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("has a NULL label in column y"), e.getMessage());
+
+        e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> SqlnnSpark.train(frame.drop("flag"), "bad name!", "{}", url));
+        assertEquals("22023", e.getSQLState(), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> SqlnnSpark.train(frame.drop("flag"), "bad", "{\"epochs\":0}", url));
+        assertEquals("22023", e.getSQLState(), e.getMessage());
+        assertEquals(0, scalar("SELECT COUNT(*) FROM SQLNN.MODELS WHERE NAME = 'bad'"));
+        assertEquals(0, scalar("SELECT COUNT(*) FROM SQLNN.TRAINING_RUNS WHERE NAME = 'bad'"));
+    }
 }
