@@ -71,9 +71,10 @@ final class SparkCommand {
                         + " Spark jars the build resolved), or spark-submit --class dev.sqlnn.cli.Main target/sqlnn-all.jar"
                         + " spark train ...");
             }
-            dev.sqlnn.spark.SparkTrainJob.run(new dev.sqlnn.spark.SparkTrainJob.Request(master, Database.withLogin(url), model,
+            long version = dev.sqlnn.spark.SparkTrainJob.run(new dev.sqlnn.spark.SparkTrainJob.Request(master, Database.withLogin(url), model,
                     query, options,
                     partitions, partitionColumn, sync, syncEvery), out);
+            out.println("Saved " + model + " version " + version + " into " + url);
             return 0;
         }
     }

@@ -55,7 +55,6 @@ public final class SparkTrainJob {
             DistributedTrainer.Mode mode = DistributedTrainer.Mode.valueOf(request.sync().toUpperCase(Locale.ROOT));
             long version = SqlnnSpark.train(rows, request.model(), request.options(), SqlnnSpark.Target.url(url),
                     new DistributedTrainer.Sync(mode, request.syncEvery()));
-            out.println("Saved " + request.model() + " version " + version + " into " + request.url());
             return version;
         } finally {
             if (request.master() != null) spark.stop();

@@ -59,4 +59,33 @@ class SparkCommandTest {
             assertEquals(2000L, Sqlnn.predictInto(c, "pg_digits", "SELECT id, image FROM digits", "scored"));
         }
     }
+
+    /** Executors without the Vector API module compute on scalar kernels, and the driver says so once. */
+    @Test
+    void executorsWithoutTheVectorApiRunScalarAndTheDriverSaysSoOnce(@TempDir Path dir) throws Exception {
+        String url = "jdbc:h2:" + dir.resolve("digits");
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            IdxReader.Digits digits = IdxReader.bundledDigits(false);
+            IdxTable.write(c, "DIGITS", digits.images(), digits.labels());
+        }
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Dio.netty") || arg.startsWith("--sun-misc")
+                    || arg.startsWith("--enable-native-access")) command.add(arg); // Spark's, not the Vector API
+        }
+        String classPath = Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+                + java.nio.file.Files.readString(Path.of("target", "classpath", "spark.txt")).trim() + java.io.File.pathSeparator
+                + java.nio.file.Files.readString(Path.of("target", "classpath", "runtime.txt")).trim();
+        command.addAll(java.util.List.of("-cp", classPath, "dev.sqlnn.cli.Main", "spark", "train", "--master", "local[1]",
+                "--url", url, "--model", "scalar", "--query", "SELECT image, label FROM digits", "--partitions", "1",
+                "--options", "{\"hidden\":[8],\"epochs\":2}"));
+        Path log = dir.resolve("out.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+        String out = java.nio.file.Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(1, out.split("an executor computes on scalar kernels", -1).length - 1, out);
+        assertTrue(out.contains("Saved scalar version 1"), out);
+    }
 }
