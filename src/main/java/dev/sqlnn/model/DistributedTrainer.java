@@ -147,8 +147,8 @@ public final class DistributedTrainer {
                     ? averagingEpoch(shards, setup, state, epoch, trainRows, sync.every(), loss, listener, warned)
                     : gradientEpoch(shards, setup, driver, state, epoch, trainRows, loss, listener, warned);
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            ReplicaState evaluated = state;
-            Replica.Evaluation validation = shards.map(setup, (shard, s, i) -> shard.evaluate(s, evaluated)).stream()
+            Replica.Evaluation validation = shards.map(new Evaluated(setup, state),
+                            (shard, x, i) -> shard.evaluate(x.setup(), x.state())).stream()
                     .filter(Objects::nonNull).reduce(Replica.Evaluation::plus).orElse(null);
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             EpochStats stats = new EpochStats(epoch + 1, loss[0] / trainTotal,
@@ -253,6 +253,10 @@ public final class DistributedTrainer {
         for (double[] s : shards.map(mean, (shard, m, i) -> shard.targetSums(m))) squares += s[1];
         double std = Math.sqrt(squares / rows);
         return new double[] {mean, std > 0 && Double.isFinite(std) ? std : 1};
+    }
+
+    /** A state to measure on the parts' validation rows. */
+    private record Evaluated(TrainingShard.Setup setup, ReplicaState state) implements Serializable {
     }
 
     /** What the parts need to score their held-out rows with the trained model. */
