@@ -23,7 +23,10 @@ class LoggingBackendTest {
     void noLoggingBackendIsPassedOnToApplications() throws Exception {
         var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new File("pom.xml"));
         Element project = pom.getDocumentElement();
-        Element dependencies = (Element) project.getElementsByTagName("dependencies").item(0);
+        Element dependencies = null; // the project's own, not dependencyManagement's
+        for (org.w3c.dom.Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals("dependencies")) dependencies = e;
+        }
         NodeList list = dependencies.getElementsByTagName("dependency");
         int apis = 0;
         for (int i = 0; i < list.getLength(); i++) {

@@ -74,6 +74,15 @@ public final class SparkBench {
                         SqlnnSpark.train(rows, name, withEpochs(options, e), url);
                         return name;
                     });
+                    if (master.equals("local[2]")) {
+                        // The other way to combine: a gradient exchange per step, one epoch of it.
+                        long start = System.nanoTime();
+                        SqlnnSpark.train(rows, "gradients", withEpochs(options, 1), SqlnnSpark.Target.url(url),
+                                new dev.sqlnn.model.DistributedTrainer.Sync(dev.sqlnn.model.DistributedTrainer.Mode.GRADIENTS, 0));
+                        System.out.printf(Locale.ROOT, "%-50s one epoch in %5.1f s, test accuracy %.4f; %,.0f rows/s%n",
+                                "  the same, sync gradients (an exchange per step)", (System.nanoTime() - start) / 1e9,
+                                accuracy(h2, "gradients"), bestRowsPerSecond(h2, "gradients"));
+                    }
                     if (mllib && master.equals("local[2]")) mllib(spark, train, test, partitions);
                     rows.unpersist();
                 } finally {

@@ -168,7 +168,7 @@ class SparkTrainingTest {
         SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
                 () -> SqlnnSpark.train(frame, "bad", "{}", url));
         assertEquals("22023", e.getSQLState(), e.getMessage());
-        assertTrue(e.getMessage().startsWith("ML_TRAIN: partition 0: feature column flag has type BOOLEAN"), e.getMessage());
+        assertTrue(e.getMessage().matches("(?s)ML_TRAIN: partition [01]: feature column flag has type BOOLEAN.*"), e.getMessage());
 
         e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
                 () -> SqlnnSpark.train(frame.drop("flag"), "bad", "{}", url));
