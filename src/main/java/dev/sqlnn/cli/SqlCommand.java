@@ -73,7 +73,7 @@ final class SqlCommand implements Callable<Integer> {
         }
         try (Connection c = Database.open(database.url)) {
             if (script == null) {
-                shell(c);
+                shell(c, out);
             } else {
                 run(c, script, origin, out);
             }
@@ -112,11 +112,34 @@ final class SqlCommand implements Callable<Integer> {
         return line.length() > 100 ? line.substring(0, 100) + "..." : line;
     }
 
-    /** H2's shell on this connection: reads statements from the terminal until {@code exit}. */
-    private static void shell(Connection c) throws SQLException {
+    /** H2's shell on this connection: reads statements from standard input until {@code exit} or its end. */
+    private static void shell(Connection c, PrintWriter out) throws SQLException {
         Shell shell = new Shell();
-        shell.setOut(new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        shell.setOut(new PrintStream(new LinesTo(out), true, StandardCharsets.UTF_8));
         shell.setIn(System.in);
         shell.runTool(c);
+    }
+
+    /** The shell's output (a stream of UTF-8 bytes) into the command's writer, a line or a flush at a time. */
+    private static final class LinesTo extends java.io.OutputStream {
+        private final PrintWriter out;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        LinesTo(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') flush();
+        }
+
+        @Override
+        public void flush() {
+            out.write(line.toString(StandardCharsets.UTF_8));
+            out.flush();
+            line.reset();
+        }
     }
 }
