@@ -204,7 +204,7 @@ class CommandsTest {
     @Test
     void theCommandsOnADatabaseHaveUrlWithTheDefaultDatabase() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        for (String command : List.of("import", "train", "eval", "predict", "models", "report", "info")) {
+        for (String command : List.of("install", "sql", "import", "train", "eval", "predict", "models", "report", "info")) {
             defaults.put(command, "jdbc:h2:./sqlnn");
         }
         defaults.put("demo", "jdbc:h2:./sqlnn-demo");
