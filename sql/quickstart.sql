@@ -1,7 +1,8 @@
 -- sqlnn quickstart: the whole flow in SQL, for the H2 console or any JDBC tool.
--- Prerequisite: sqlnn installed in this database (dev.sqlnn.Sqlnn.install(dataSource), or any
--- `bin/sqlnn` command run against it once). Paths below are relative to the directory the
--- database server was started in (the repository root here); ML_IMPORT_IDX needs an admin user.
+-- Run it with `bin/sqlnn sql -f sql/quickstart.sql` (add --url jdbc:h2:./other for another database),
+-- which installs sqlnn first; elsewhere, sqlnn must be installed in the database (bin/sqlnn install,
+-- or dev.sqlnn.Sqlnn.install(dataSource)). Paths below are relative to the directory the database
+-- server was started in (the repository root here); ML_IMPORT_IDX needs an admin user.
 
 -- Load the bundled MNIST digits: 8,000 for training, 2,000 for testing (ID, IMAGE VARBINARY(784), LABEL INT).
 CALL ML_IMPORT_IDX('DIGITS', 'src/main/resources/dev/sqlnn/data/mnist10k-train-images-idx3-ubyte.gz',

@@ -7,6 +7,7 @@ import dev.sqlnn.options.OptionsException;
 import dev.sqlnn.store.UnknownModelException;
 
 import java.sql.SQLException;
+import java.util.regex.Pattern;
 
 /**
  * Turns the core's unchecked exceptions into {@link SQLException}s whose message starts with the
@@ -27,7 +28,26 @@ public final class SqlErrors {
     /** Query canceled. */
     public static final String CANCELED = "57014";
 
+    /**
+     * What H2 appends to a message: the statement it ran ({@code "; SQL statement:\n..."}, which for
+     * sqlnn's own SQL is jOOQ's rendering, meaningless to the caller) and its error code and build
+     * ({@code " [90096-252]"}).
+     */
+    private static final Pattern H2_STATEMENT = Pattern.compile("(?s); SQL statement:\\R.*\\z");
+    private static final Pattern H2_CODE = Pattern.compile(" \\[-?\\d+-\\d+]\\z");
+
     private SqlErrors() {
+    }
+
+    /**
+     * The database's message of {@code e} as a person should read it: without the statement and the
+     * error code that H2 appends (an exception from inside an SQL function carries them once for
+     * each statement it went through, the innermost first: everything from the first echo on goes).
+     */
+    public static String message(SQLException e) {
+        String message = e.getMessage();
+        if (message == null) return e.toString();
+        return H2_CODE.matcher(H2_STATEMENT.matcher(message).replaceFirst("")).replaceFirst("");
     }
 
     /** Work of an SQL function that may fail with the core's unchecked exceptions or the database's own. */
@@ -64,7 +84,7 @@ public final class SqlErrors {
             SQLException refused = sqlCause(e);
             if (refused != null) {
                 // The database refused sqlnn's own SQL (e.g. no rights on SQLNN.MODELS): its SQLState says why.
-                return new SQLException(function + ": " + refused.getMessage(), refused.getSQLState(),
+                return new SQLException(function + ": " + message(refused), refused.getSQLState(),
                         refused.getErrorCode(), e);
             }
             // A bug, not bad input: keep the stack trace as the cause.
@@ -88,7 +108,7 @@ public final class SqlErrors {
 
     /** A training stopped by {@code Statement.cancel()} or a query timeout. */
     public static SQLException canceled(String function, SQLException cause) {
-        return new SQLException(function + ": canceled (" + cause.getMessage() + "); nothing was saved",
+        return new SQLException(function + ": canceled (" + message(cause) + "); nothing was saved",
                 cause.getSQLState() != null ? cause.getSQLState() : CANCELED, cause.getErrorCode(), cause);
     }
 }

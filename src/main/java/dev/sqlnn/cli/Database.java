@@ -92,14 +92,40 @@ final class Database {
     }
 
     /**
-     * Refuses a PostgreSQL URL for a command that needs sqlnn's SQL functions, which only H2 has, and
-     * says how to get there.
+     * Refuses a PostgreSQL URL for a command that needs sqlnn's SQL functions through H2 (the report's
+     * queries are H2's), and says how to get there: copy the model into an H2 database.
      */
     static void requireFunctions(String url, String command) {
         if (!isClientSide(url)) return;
-        throw new CommandFailure("sqlnn " + command + " needs sqlnn's SQL functions, which run inside H2 only;"
-                + " PostgreSQL has train, predict, eval, models and import. Copy the model to H2 first:"
-                + " sqlnn models copy --from URL --to jdbc:h2:./sqlnn --model NAME");
+        throw new CommandFailure("this command reads the model through sqlnn's H2 functions; on PostgreSQL the"
+                + " command line has import, train, predict, eval and models. Copy the model into an H2 database"
+                + " first, then run " + command + " there: sqlnn models copy --from '" + url + "' --to jdbc:h2:./sqlnn"
+                + " --model NAME");
+    }
+
+    /** H2's error code (and SQLState) for a database file that another process holds open. */
+    private static final String IN_USE = "90020";
+    /** H2's SQLState for a statement on an object the user has no rights on. */
+    private static final String NO_RIGHTS = "90096";
+    private static final java.util.regex.Pattern IN_USE_FILE = java.util.regex.Pattern.compile("\"([^\"]+)\\.mv\\.db\"");
+
+    /**
+     * What to do about an error, when sqlnn knows better than the database's message: an H2 file that
+     * another process holds open is most likely the one {@code sqlnn serve} serves, which the
+     * commands then reach through its TCP server.
+     */
+    static String hint(SQLException e) {
+        if (NO_RIGHTS.equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("\"SQLNN.")) {
+            return System.lineSeparator() + "sqlnn's tables are guarded by the database's grants: every command reads"
+                    + " them (GRANT SELECT ON SCHEMA SQLNN TO ...), train also writes them (INSERT, UPDATE, DELETE);"
+                    + " see README.md, section Rights.";
+        }
+        if (!IN_USE.equals(e.getSQLState())) return "";
+        java.util.regex.Matcher file = IN_USE_FILE.matcher(String.valueOf(e.getMessage()));
+        String name = file.find() ? java.nio.file.Path.of(file.group(1)).getFileName().toString() : "NAME";
+        return System.lineSeparator() + "Another program holds the database open. If it is sqlnn serve, reach the"
+                + " database through it, with the URL serve printed: --url 'jdbc:h2:tcp://localhost:9092/" + name
+                + ";USER=sa;PASSWORD=...' (the port and password as serve printed them).";
     }
 
     /** Refuses a table name that is not a plain identifier, since it becomes part of the SQL text. */

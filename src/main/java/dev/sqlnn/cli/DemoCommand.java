@@ -48,7 +48,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        Database.requireFunctions(url, "demo");
+        if (Database.isClientSide(url)) {
+            throw new CommandFailure("the demo trains through sqlnn's H2 functions, in an H2 database of its own (leave"
+                    + " out --url, or give a jdbc:h2: one); on PostgreSQL, use import, train, predict and eval instead,"
+                    + " as README.md's section \"From a client JVM\" shows");
+        }
         try (Connection c = Database.open(url)) {
             out.println("sqlnn demo on " + url);
             out.println(query(c, "SELECT ML_INFO()"));

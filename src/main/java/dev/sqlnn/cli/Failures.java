@@ -1,5 +1,6 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.call.SqlErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -22,18 +23,22 @@ final class Failures implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
         PrintWriter err = commandLine.getErr();
-        err.println("sqlnn " + commandLine.getCommandName() + ": " + describe(e));
+        err.println(commandLine.getCommandSpec().qualifiedName(" ") + ": " + describe(e));
         if (!isBadInput(e) && System.getenv("SQLNN_DEBUG") != null) e.printStackTrace(err);
         err.flush();
         return FAILED;
     }
 
-    /** One line (or a few, for the database's own multi-line messages) that says what went wrong. */
+    /**
+     * One line (or a few, for the database's own multi-line messages) that says what went wrong: the
+     * database's message without the statement H2 echoes after it (the command's own, or jOOQ's for
+     * sqlnn's tables, which the user never wrote).
+     */
     static String describe(Throwable e) {
         SQLException sql = sqlCause(e);
         if (sql != null) {
             String state = sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
-            return sql.getMessage() + state;
+            return SqlErrors.message(sql) + state + Database.hint(sql);
         }
         if (isBadInput(e)) return e.getMessage();
         String hint = System.getenv("SQLNN_DEBUG") == null ? " (set SQLNN_DEBUG=1 for the stack trace)" : "";

@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "sqlnn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Train and score neural networks inside your SQL database.",
-        subcommands = {DemoCommand.class, InstallCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
+        subcommands = {DemoCommand.class, InstallCommand.class, SqlCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ModelsCommand.class, ReportCommand.class, ServeCommand.class,
                 InfoCommand.class, BenchCommand.class, LoadCommand.class, SparkCommand.class,
                 CommandLine.HelpCommand.class})

@@ -1,5 +1,6 @@
 package dev.sqlnn.cli;
 
+import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.client.ClientFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +41,12 @@ final class ModelsCopyCommand implements Callable<Integer> {
         long copied;
         try (Connection source = Database.open(from); Connection target = Database.open(to)) {
             copied = ClientFunctions.copyModel(source, target, model, version);
+        } catch (SQLException e) {
+            if (!SqlErrors.UNKNOWN_MODEL.equals(e.getSQLState())) throw e;
+            // ClientFunctions says it as the Java API would; here the user named --from and --model
+            throw new CommandFailure("there is no " + (version == null ? "deployed version of a model named " + model
+                    : "version " + version + " of a model named " + model) + " in " + from
+                    + "; list them with: sqlnn models --url '" + from + "'");
         }
         out.printf("Copied %s version %d.%n", model, copied);
         out.flush();

@@ -59,10 +59,12 @@ final class PredictCommand implements Callable<Integer> {
                 }
             } else {
                 // Literals, not parameters: H2 asks ML_PREDICT for its columns when it prepares the call,
-                // and the columns depend on the query.
+                // and the columns depend on the query. Only the rows to print are scored (and one more, to
+                // tell whether there are more): H2 fills a table function's result before it hands it over.
                 try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT * FROM ML_PREDICT(" + literal(model) + ", " + literal(sql) + ")")) {
-                    TextTable.of(rs, limit).print(out);
+                     ResultSet rs = s.executeQuery("SELECT * FROM ML_PREDICT(" + literal(model) + ", "
+                             + literal(firstRows(sql)) + ")")) {
+                    TextTable.of(rs, limit).uncounted().print(out);
                 }
             }
         }
@@ -80,14 +82,18 @@ final class PredictCommand implements Callable<Integer> {
             out.printf("Wrote %,d scored rows into %s%n", rows, into);
             return;
         }
-        String scored = limit > 0 ? "SELECT * FROM (" + sql + ") AS scored_rows LIMIT " + (limit + 1) : sql;
-        ClientFunctions.predictInto(c, model, scored, "pg_temp.sqlnn_predicted");
+        ClientFunctions.predictInto(c, model, firstRows(sql), "pg_temp.sqlnn_predicted");
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM pg_temp.sqlnn_predicted")) {
-            TextTable.of(rs, limit).print(out);
+            TextTable.of(rs, limit).uncounted().print(out);
         }
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE pg_temp.sqlnn_predicted");
         }
+    }
+
+    /** The query cut to the rows that are printed and one more (to say that there are more); all of it for --limit 0. */
+    private String firstRows(String sql) {
+        return limit > 0 ? "SELECT * FROM (" + sql + ") AS scored_rows LIMIT " + (limit + 1) : sql;
     }
 
     static String literal(String text) {

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
 final class ServeCommand implements Callable<Integer> {
 
     private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    /** A file name without a directory: letters, digits, {@code _ - .}, as {@code sqlnn-demo}. */
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
     private static final String PASSWORD_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     @Option(names = "--base-dir", defaultValue = ".", description = "Directory of the served databases (default: ${DEFAULT-VALUE})")
@@ -70,8 +72,13 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Whether {@link #prepare} logged in as the other commands' user, whose empty password it then replaces. */
-    private boolean tookCommandsLogin;
+    private boolean passwordGiven;
+
+    /**
+     * Whether {@link #prepare} replaced the empty password of {@code sa}, the other commands' login,
+     * which the servers then give back when they stop.
+     */
+    private boolean restoreEmptyPassword;
 
     @Override
     public Integer call() throws SQLException, java.io.IOException {
@@ -79,9 +86,11 @@ final class ServeCommand implements Callable<Integer> {
             System.setProperty("h2.bindAddress", "127.0.0.1"); // read once, when H2 first needs it
         }
         if (!USER.matcher(user).matches()) throw new CommandFailure("--user must be a plain identifier; got '" + user + "'");
-        if (!USER.matcher(database).matches()) {
-            throw new CommandFailure("--database must be a plain name such as sqlnn; got '" + database + "'");
+        if (!DATABASE.matcher(database).matches() || database.endsWith(".mv.db")) {
+            throw new CommandFailure("--database must be the name of a database file in --base-dir, without its .mv.db,"
+                    + " such as sqlnn or sqlnn-demo; got '" + database + "'");
         }
+        passwordGiven = password != null;
         if (password == null) password = randomPassword();
         if (password.isEmpty()) throw new CommandFailure("--password must not be empty: psql cannot send an empty password");
         Path base = baseDir.toAbsolutePath().normalize();
@@ -113,15 +122,14 @@ final class ServeCommand implements Callable<Integer> {
      * and admin rights. Logs in as the other commands do ({@code sa} with an empty password, or the empty
      * user name of databases made before), else as the served user with the given password.
      *
-     * <p>When the served user is the one the other commands log in as, its new password would lock them
-     * out, and the next {@code serve} with another random password too; so the empty user name, their
-     * login before {@code sa} was, first becomes an admin without a password, as in databases served before.
+     * <p>psql cannot send an empty password, so {@code sa} needs one while it is served; the servers give
+     * it back its empty password when they stop ({@link Served#close}), so that the other commands and
+     * H2's tools log in as before.
      */
     private void prepare(Path base) throws SQLException {
         String url = "jdbc:h2:file:" + base.resolve(database);
         try (Connection c = login(url); Statement s = c.createStatement()) {
             Sqlnn.install(c);
-            if (tookCommandsLogin) s.execute("CREATE USER IF NOT EXISTS \"\" PASSWORD '' ADMIN");
             String quoted = "'" + password.replace("'", "''") + "'";
             s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD " + quoted + " ADMIN");
             s.execute("ALTER USER " + user + " SET PASSWORD " + quoted);
@@ -132,27 +140,44 @@ final class ServeCommand implements Callable<Integer> {
     private Connection login(String url) throws SQLException {
         try {
             Connection c = Database.connect(url);
-            tookCommandsLogin = user.equalsIgnoreCase("sa") && "sa".equalsIgnoreCase(c.getMetaData().getUserName());
+            restoreEmptyPassword = user.equalsIgnoreCase("sa") && "sa".equalsIgnoreCase(c.getMetaData().getUserName());
             return c;
         } catch (SQLException e) {
             if (!"28000".equals(e.getSQLState())) throw e; // not a wrong user or password
             try {
                 return DriverManager.getConnection(url, user, password);
             } catch (SQLException again) {
-                throw new SQLException("cannot log in to " + url + " as sa, the empty user nor as " + user
-                        + " with the given --password: " + again.getMessage(), again.getSQLState(), again);
+                throw new SQLException("cannot log in to " + url + " as sa with an empty password, as the empty user, nor as "
+                        + user + " with " + (passwordGiven ? "the given --password" : "a random password")
+                        + ": if a serve was killed before it could give sa its empty password back, pass the password"
+                        + " it printed with --password", again.getSQLState(), again);
             }
         }
     }
 
-    /** The servers (the web console last, when there is one) and the connection that keeps the database open. */
-    private record Served(List<Server> servers, Connection keeper) implements AutoCloseable {
+    /**
+     * The servers (the web console last, when there is one) and the connection that keeps the database
+     * open. Closing gives {@code sa} its empty password back, when serve replaced it, before the
+     * database closes: at the end of {@code call}, or from the shutdown hook on Ctrl+C.
+     */
+    private record Served(List<Server> servers, Connection keeper, boolean restoreEmptyPassword, PrintWriter out)
+            implements AutoCloseable {
         @Override
         public synchronized void close() {
             try {
-                if (!keeper.isClosed()) keeper.close();
+                if (!keeper.isClosed()) {
+                    if (restoreEmptyPassword) {
+                        try (Statement s = keeper.createStatement()) {
+                            s.execute("ALTER USER SA SET PASSWORD ''");
+                        }
+                        out.println("User sa has its empty password again.");
+                        out.flush();
+                    }
+                    keeper.close();
+                }
             } catch (SQLException e) {
-                // closing anyway
+                out.println("Could not give sa its empty password back: " + e.getMessage());
+                out.flush();
             }
             servers.forEach(Server::stop);
         }
@@ -178,9 +203,11 @@ final class ServeCommand implements Callable<Integer> {
                 webPort = webServer.getPort(); // the port taken, when 0 asked for any
                 servers.add(webServer);
             }
-            Connection keeper = DriverManager.getConnection(
-                    "jdbc:h2:tcp://127.0.0.1:" + tcpPort + "/" + database + ";MODE=PostgreSQL", user, password);
-            return new Served(servers, keeper);
+            // DB_CLOSE_ON_EXIT=FALSE: on Ctrl+C H2's own shutdown hook would close the database before
+            // Served.close gives sa its password back.
+            Connection keeper = DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + tcpPort + "/" + database
+                    + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE", user, password);
+            return new Served(servers, keeper, restoreEmptyPassword, spec.commandLine().getOut());
         } catch (SQLException | RuntimeException e) {
             servers.forEach(Server::stop);
             throw e;
@@ -203,6 +230,13 @@ final class ServeCommand implements Callable<Integer> {
             out.println("  log in with JDBC URL " + jdbc + ", user " + user + ", password " + password
                     + ", then e.g.  SELECT * FROM SQLNN.MODELS;");
             out.println();
+        }
+        if (restoreEmptyPassword) {
+            out.println("User sa has this password while serve runs (psql cannot send an empty one); when serve stops,"
+                    + " sa gets its empty password back. If serve is killed (kill -9) it keeps it: pass it to the next"
+                    + " serve with --password.");
+        } else {
+            out.println("User " + user + " keeps this password after serve stops.");
         }
         out.println((allowOthers ? "Accepting connections from other computers too." : "Accepting connections from this machine only.")
                 + " Stop with Ctrl+C.");

@@ -24,6 +24,7 @@ final class TextTable {
     private final List<Boolean> numeric;
     private final List<String[]> rows = new ArrayList<>();
     private long omitted;
+    private boolean uncounted;
 
     TextTable(List<String> headers, List<Boolean> numeric) {
         this.headers = List.copyOf(headers);
@@ -51,6 +52,15 @@ final class TextTable {
             table.rows.add(row);
         }
         return table;
+    }
+
+    /**
+     * The rows were read from a query cut at the limit and one more row: that a row was left out is
+     * known, not how many.
+     */
+    TextTable uncounted() {
+        uncounted = true;
+        return this;
     }
 
     void add(Object... values) {
@@ -90,7 +100,13 @@ final class TextTable {
             out.println(line.toString().stripTrailing());
         }
         String count = "(" + rows.size() + (rows.size() == 1 ? " row" : " rows");
-        out.println(omitted > 0 ? count + " shown; " + omitted + " more not shown)" : count + ")");
+        if (omitted == 0) {
+            out.println(count + ")");
+        } else if (uncounted) {
+            out.println(count + " shown; there are more: --limit 0 prints them all)");
+        } else {
+            out.println(count + " shown; " + omitted + " more not shown)");
+        }
         out.flush();
     }
 

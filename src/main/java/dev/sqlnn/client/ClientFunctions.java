@@ -172,7 +172,7 @@ public final class ClientFunctions {
      * {@code to} when it is in {@code from}. Returns the version copied.
      */
     public static long copyModel(Connection from, Connection to, String model, Long version) throws SQLException {
-        String fn = "ML_COPY_MODEL";
+        String fn = "copyModel"; // the Java API's name (Sqlnn.copyModel): there is no SQL function
         return inTransaction(to, () -> SqlErrors.call(fn, () -> new ModelRegistry(from).copyTo(model, version, new ModelRegistry(to))));
     }
 

@@ -118,6 +118,6 @@ public final class ImportFunctions {
 
     /** The database refused the table or its rows: its SQLState says why; the message says who asked. */
     private static SQLException refused(String fn, SQLException e) {
-        return new SQLException(fn + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        return new SQLException(fn + ": " + SqlErrors.message(e), e.getSQLState(), e.getErrorCode(), e);
     }
 }

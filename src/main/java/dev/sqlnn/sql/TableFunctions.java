@@ -296,7 +296,7 @@ public final class TableFunctions {
     private static SQLException canceledOr(String fn, DbException e) {
         SQLException sql = DbException.toSQLException(e);
         if (!SqlErrors.CANCELED.equals(sql.getSQLState())) return sql;
-        return new SQLException(fn + ": canceled (" + sql.getMessage() + ")", sql.getSQLState(), sql.getErrorCode(), sql);
+        return new SQLException(fn + ": canceled (" + SqlErrors.message(sql) + ")", sql.getSQLState(), sql.getErrorCode(), sql);
     }
 
     /** Scoring uses every core: a table function runs one statement, and its products are the work. */

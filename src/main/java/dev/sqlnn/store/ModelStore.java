@@ -40,6 +40,18 @@ public final class ModelStore {
     /** The schema that holds sqlnn's tables, as H2 spells it; PostgreSQL folds it to {@code sqlnn}. */
     public static final String SCHEMA = StoreTables.SCHEMA;
 
+    /**
+     * jOOQ's logger of the server's version: its open-source {@code POSTGRES} dialect targets servers
+     * newer than PostgreSQL 15, and it warns once per JVM ("Version mismatch") when it meets an older
+     * one. sqlnn's few statements are tested on PostgreSQL 15, so that warning would only mislead
+     * whoever reads the log; an application that wants it back sets the property itself.
+     */
+    private static final String JOOQ_VERSION_LOG = "org.jooq.log.org.jooq.impl.DefaultExecuteContext.logVersionSupport";
+
+    static {
+        System.getProperties().putIfAbsent(JOOQ_VERSION_LOG, "ERROR");
+    }
+
     private final DSLContext sql;
 
     /** @throws UnsupportedOperationException when the connection is to neither H2 nor PostgreSQL */

@@ -117,14 +117,16 @@ class PostgresCommandsTest {
 
     @Test
     void commandsThatNeedTheSqlFunctionsSayHowToGetToH2() {
-        for (String[] args : new String[][] {{"report", "--model", "m", "--query", "SELECT a, b, y FROM pts"}, {"demo"}}) {
-            String[] withUrl = java.util.Arrays.copyOf(args, args.length + 2);
-            withUrl[args.length] = "--url";
-            withUrl[args.length + 1] = database.url();
-            CliRun run = CliRun.of(withUrl);
-            assertEquals(1, run.exitCode(), run::toString);
-            assertTrue(run.err().contains("sqlnn models copy --from URL --to jdbc:h2:"), run::toString);
-        }
+        CliRun report = CliRun.of("report", "--model", "m", "--query", "SELECT a, b, y FROM pts", "--url", database.url());
+        assertEquals(1, report.exitCode(), report::toString);
+        assertTrue(report.err().startsWith("sqlnn report: this command reads the model through sqlnn's H2 functions"),
+                report::toString);
+        assertTrue(report.err().contains("sqlnn models copy --from '" + database.url() + "' --to jdbc:h2:"), report::toString);
+        // the demo makes its own database: there is no model to copy
+        CliRun demo = CliRun.of("demo", "--url", database.url());
+        assertEquals(1, demo.exitCode(), demo::toString);
+        assertTrue(demo.err().startsWith("sqlnn demo: the demo trains through sqlnn's H2 functions"), demo::toString);
+        assertTrue(demo.err().contains("From a client JVM") && !demo.err().contains("copy"), demo::toString);
         CliRun info = CliRun.of("info", "--url", database.url());
         assertEquals(0, info.exitCode(), info::toString);
         assertTrue(info.out().contains("PostgreSQL") && info.out().contains("kernels"), info::toString);

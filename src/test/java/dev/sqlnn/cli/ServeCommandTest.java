@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,28 +129,63 @@ class ServeCommandTest {
         assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
     }
 
+    /**
+     * The demo's database, served by its name (a hyphen in it), twice: each time with a random password
+     * for sa, which psql needs, and each time sa gets its empty password back when serve stops, so that
+     * the other commands (and H2's tools, with H2's default login) open the database as before.
+     */
     @Test
-    void theOtherCommandsStillOpenAServedDatabaseAndItServesAgain() throws Exception {
-        for (int round = 1; round <= 2; round++) { // a random password each time: the second must get in too
+    void theDemosDatabaseServesAndSaHasItsEmptyPasswordBackAfterwards() throws Exception {
+        Path demo = base.resolve("sqlnn-demo");
+        assertEquals(0, CliRun.of("info", "--url", "jdbc:h2:" + demo).exitCode());
+        for (int round = 1; round <= 2; round++) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int tcp = freePort();
             int pg = freePort();
             AtomicInteger exit = new AtomicInteger(-1);
             Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                    "serve", "--tcp-port", Integer.toString(tcp), "--pg-port", Integer.toString(pg),
-                    "--base-dir", base.toString())), "serve-round-" + round);
+                    "serve", "--database", "sqlnn-demo", "--tcp-port", Integer.toString(tcp), "--pg-port",
+                    Integer.toString(pg), "--base-dir", base.toString())), "serve-round-" + round);
             server.start();
+            String password;
             try {
                 awaitOutput(out, err, "Stop with Ctrl+C.");
+                var printed = java.util.regex.Pattern.compile("jdbc:h2:tcp://localhost:" + tcp
+                        + "/sqlnn-demo  user sa, password (\\S+)").matcher(out.toString());
+                assertTrue(printed.find(), out::toString);
+                password = printed.group(1);
+                assertTrue(out.toString().contains("when serve stops, sa gets its empty password back"), out::toString);
+                try (Connection c = DriverManager.getConnection("jdbc:h2:tcp://localhost:" + tcp + "/sqlnn-demo", "sa", password)) {
+                    assertTrue(c.isValid(5), "sa logs in with the printed password while serving");
+                }
             } finally {
                 server.interrupt();
                 server.join(30_000);
             }
             assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
-            CliRun models = CliRun.of("models", "--url", "jdbc:h2:" + base.resolve("sqlnn"));
+            assertTrue(out.toString().contains("User sa has its empty password again."), out::toString);
+            try (Connection c = DriverManager.getConnection("jdbc:h2:" + demo, "sa", "");
+                 Statement s = c.createStatement();
+                 var users = s.executeQuery("SELECT USER_NAME FROM INFORMATION_SCHEMA.USERS ORDER BY USER_NAME")) {
+                List<String> names = new java.util.ArrayList<>();
+                while (users.next()) names.add(users.getString(1));
+                assertEquals(List.of("SA"), names, "no user left behind");
+            }
+            final String served = password;
+            SQLException old = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection("jdbc:h2:" + demo, "sa", served).close());
+            assertEquals("28000", old.getSQLState(), "the serving password is gone");
+            CliRun models = CliRun.of("models", "--url", "jdbc:h2:" + demo);
             assertEquals(0, models.exitCode(), models::toString);
         }
+    }
+
+    @Test
+    void aDatabaseNameWithADirectoryIsRefused() {
+        CliRun run = CliRun.of("serve", "--database", "../elsewhere", "--base-dir", base.toString());
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--database must be the name of a database file in --base-dir"), run::toString);
     }
 
     private static String encode(String text) {
