@@ -329,11 +329,21 @@ class ReadmeTest {
                 Path sqlnn = bin.resolve("sqlnn");
                 Files.writeString(sqlnn, "#!/usr/bin/env bash\n# bin/sqlnn of this build, for README.md's commands\nexec '"
                         + Path.of(System.getProperty("java.home"), "bin", "java") + "' --add-modules jdk.incubator.vector"
-                        + " ${SQLNN_JAVA_OPTS:--Xmx1g} -cp '" + System.getProperty("java.class.path") + "' dev.sqlnn.cli.Main \"$@\"\n");
+                        + sparkOptions() + " ${SQLNN_JAVA_OPTS:--Xmx1g} -cp '" + System.getProperty("java.class.path") + "' dev.sqlnn.cli.Main \"$@\"\n");
                 sqlnn.toFile().setExecutable(true);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+
+        /** The options Spark needs on this JDK (bin/sqlnn spark passes them too), from this JVM's own. */
+        private static String sparkOptions() {
+            StringBuilder options = new StringBuilder();
+            for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (arg.startsWith("--add-opens") || arg.startsWith("-Dio.netty") || arg.startsWith("--sun-misc")
+                        || arg.startsWith("--enable-native-access")) options.append(' ').append(arg);
+            }
+            return options.toString();
         }
 
         void run(Block b) throws Exception {
