@@ -206,6 +206,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA SQLNN TO trainer");
         execute("GRANT SELECT ON blobs TO trainer");
         user("tr", "trainer");
+        EpochLog.install(this, 1);
         try (Connection tr = as("tr")) {
             assertEquals(1L, rows(tr, "SELECT ML_TRAIN('t', ?, ?)", BLOBS, QUICK).get(0)[0]);
             assertEquals(2L, rows(tr, "SELECT ML_TRAIN('t', ?, ?)", BLOBS, QUICK).get(0)[0]);
@@ -262,6 +263,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA SQLNN TO trainer");
         execute("GRANT SELECT ON blobs TO trainer");
         user("tr", "trainer");
+        EpochLog.install(this, 1);
         try (Connection tr = as("tr")) {
             assertEquals(1L, rows(tr, "SELECT ML_TRAIN('t', ?, ?)", BLOBS, SMALL).get(0)[0]);
         }
@@ -289,6 +291,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA SQLNN TO trainer");
         execute("GRANT SELECT ON blobs TO trainer");
         user("tr", "trainer");
+        EpochLog.install(this, 1);
         try (Connection tr = as("tr")) {
             CompletableFuture<Object> training = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -298,11 +301,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
                 }
             });
             // Once an epoch is logged, the role loses the right to log more.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (count("SELECT COUNT(*) FROM SQLNN.TRAINING_LOG WHERE NAME = 'long'") == 0) {
-                assertTrue(System.nanoTime() < deadline && !training.isDone(), "no epoch was logged");
-                Thread.sleep(5);
-            }
+            assertTrue(EpochLog.await(60, TimeUnit.SECONDS), () -> "no epoch was logged: " + training.getNow(null));
             execute("REVOKE INSERT ON SCHEMA SQLNN FROM trainer");
             Object outcome = training.get(30, TimeUnit.SECONDS);
             SQLException e = assertInstanceOf(SQLException.class, outcome);

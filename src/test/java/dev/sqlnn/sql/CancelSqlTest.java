@@ -4,11 +4,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,39 +42,7 @@ class CancelSqlTest extends SqlTestSupport {
     @BeforeEach
     void rows() throws SQLException {
         createBlobs("blobs", 3000, 41);
-        EpochLog.reset(Integer.MAX_VALUE);
-        execute("CREATE TRIGGER EPOCH_LOG AFTER INSERT ON SQLNN.TRAINING_LOG FOR EACH ROW CALL '"
-                + EpochLog.class.getName() + "'");
-    }
-
-    /**
-     * Sees each epoch's training log row as ML_TRAIN writes it, keeps the epoch's seconds, and opens a
-     * latch once epoch {@code awaited} is logged. Public, for H2's triggers.
-     */
-    public static final class EpochLog implements org.h2.api.Trigger {
-
-        private static final List<Double> seconds = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private static volatile int awaited;
-        private static volatile CountDownLatch logged;
-
-        static void reset(int epoch) {
-            seconds.clear();
-            awaited = epoch;
-            logged = new CountDownLatch(1);
-        }
-
-        @Override
-        public void fire(Connection connection, Object[] oldRow, Object[] newRow) {
-            int epoch = ((Number) newRow[2]).intValue(); // NAME, VERSION, EPOCH, ..., SECONDS at 7
-            seconds.add(((Number) newRow[7]).doubleValue());
-            if (epoch >= awaited) logged.countDown();
-        }
-
-        /** The seconds of the epoch logged last: how fast the machine trained just before the stop. */
-        static double lastEpochSeconds() {
-            assertTrue(!seconds.isEmpty(), "no epoch was logged before the stop: nothing to measure it against");
-            return seconds.get(seconds.size() - 1);
-        }
+        EpochLog.install(this, Integer.MAX_VALUE);
     }
 
     @Test
@@ -115,7 +81,7 @@ class CancelSqlTest extends SqlTestSupport {
             // One cancel only: H2 keeps a cancel that arrives between statements for the next one.
             Thread canceller = new Thread(() -> {
                 try {
-                    if (!EpochLog.logged.await(100, TimeUnit.SECONDS)) return; // the assertions below report it
+                    if (!EpochLog.await(100, TimeUnit.SECONDS)) return; // the assertions below report it
                     canceledAt[0] = System.nanoTime();
                     statement.cancel();
                 } catch (InterruptedException | SQLException ignored) {
