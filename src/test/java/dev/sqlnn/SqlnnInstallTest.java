@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SqlnnInstallTest {
+public class SqlnnInstallTest {
 
     /** A fresh in-memory database that lives until the JVM ends, so the data source can reconnect. */
     private static JdbcDataSource freshDatabase(String settings) {
@@ -179,9 +179,19 @@ class SqlnnInstallTest {
         }
     }
 
+    /** The version sqlnn reports is the project's, as pom.xml gives it. */
     @Test
-    void hasAVersion() {
-        assertFalse(Sqlnn.version().isBlank());
+    void hasTheProjectsVersion() throws java.io.IOException {
+        assertEquals(projectVersion(), Sqlnn.version());
+    }
+
+    /** The project's version in pom.xml: the first {@code <version>} after {@code <artifactId>sqlnn</artifactId>}. */
+    public static String projectVersion() throws java.io.IOException {
+        String pom = java.nio.file.Files.readString(java.nio.file.Path.of("pom.xml"));
+        var version = java.util.regex.Pattern.compile("<artifactId>sqlnn</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
+        assertTrue(version.find(), "pom.xml names no version after <artifactId>sqlnn</artifactId>");
+        return version.group(1).trim();
     }
 
     /** What a method of a mock that knows nothing returns: false, 0 or null. */
