@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * names (a JDBC URL whose role may create databases, e.g.
  * {@code jdbc:postgresql://localhost/sqlnn_test?user=sqlnn_ci&password=sqlnn_ci}; {@code .ci/run} starts the
  * server and sets it). Without the variable the test is skipped with a message, except under CI
- * ({@code CI=true}), where it fails. Close it to drop the database.
+ * ({@code CI} set to anything), where it fails. Close it to drop the database.
  */
 public final class PostgresTestDatabase implements AutoCloseable {
 
@@ -40,7 +40,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
         if (admin == null || admin.isBlank()) {
             String message = URL_VARIABLE + " is not set: PostgreSQL tests need a server (see the README, "
                     + "'Testing on PostgreSQL')";
-            if ("true".equals(System.getenv("CI"))) fail(message + "; under CI .ci/run must start one");
+            if (Ci.active()) fail(message + "; under CI .ci/run must start one");
             assumeTrue(false, message + "; skipping");
         }
         Matcher m = URL.matcher(admin);

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SqlnnInstallTest {
+public class SqlnnInstallTest {
 
     /** A fresh in-memory database that lives until the JVM ends, so the data source can reconnect. */
     private static JdbcDataSource freshDatabase(String settings) {
@@ -149,9 +149,57 @@ class SqlnnInstallTest {
         assertTrue(e.getMessage().contains("Apache Derby"), e.getMessage());
     }
 
+    /**
+     * The Java API's functions on a database that is neither H2 nor PostgreSQL: 0A000 (not supported),
+     * after the function's name, naming the database; nothing is committed on it.
+     */
     @Test
-    void hasAVersion() {
-        assertFalse(Sqlnn.version().isBlank());
+    void theFunctionsRefuseADatabaseTheyDoNotSupportWith0A000() {
+        DatabaseMetaData meta = proxy(DatabaseMetaData.class, (p, m, args) ->
+                m.getName().equals("getDatabaseProductName") ? "Apache Derby" : nothing(m.getReturnType()));
+        List<String> calls = new ArrayList<>();
+        Connection connection = proxy(Connection.class, (p, m, args) -> {
+            calls.add(m.getName());
+            return switch (m.getName()) {
+                case "getMetaData" -> meta;
+                case "getAutoCommit" -> true;
+                default -> nothing(m.getReturnType());
+            };
+        });
+        record Call(String function, org.junit.jupiter.api.function.Executable call) {
+        }
+        for (Call call : List.of(new Call("ML_DEPLOY", () -> Sqlnn.deploy(connection, "m", null)),
+                new Call("ML_DROP", () -> Sqlnn.drop(connection, "m", 1L)))) {
+            calls.clear();
+            SQLException e = assertThrows(SQLException.class, call.call(), call.function());
+            assertEquals("0A000", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().startsWith(call.function() + ": sqlnn runs on H2 and PostgreSQL"), e.getMessage());
+            assertTrue(e.getMessage().contains("'Apache Derby'"), e.getMessage());
+            assertFalse(calls.contains("commit"), () -> call.function() + " committed: " + calls);
+        }
+    }
+
+    /** The version sqlnn reports is the project's, as pom.xml gives it. */
+    @Test
+    void hasTheProjectsVersion() throws java.io.IOException {
+        assertEquals(projectVersion(), Sqlnn.version());
+    }
+
+    /** The project's version in pom.xml: the first {@code <version>} after {@code <artifactId>sqlnn</artifactId>}. */
+    public static String projectVersion() throws java.io.IOException {
+        String pom = java.nio.file.Files.readString(java.nio.file.Path.of("pom.xml"));
+        var version = java.util.regex.Pattern.compile("<artifactId>sqlnn</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
+        assertTrue(version.find(), "pom.xml names no version after <artifactId>sqlnn</artifactId>");
+        return version.group(1).trim();
+    }
+
+    /** What a method of a mock that knows nothing returns: false, 0 or null. */
+    private static Object nothing(Class<?> type) {
+        if (type == boolean.class) return false;
+        if (type == int.class) return 0;
+        if (type == long.class) return 0L;
+        return null;
     }
 
     private static <T> T proxy(Class<T> type, InvocationHandler handler) {

@@ -1,11 +1,13 @@
 package dev.sqlnn.sql;
 
+import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.nn.TrainingListener;
 import dev.sqlnn.store.EmbeddedSession;
 import org.h2.command.Command;
 import org.h2.command.CommandInterface;
 import org.h2.command.Prepared;
 import org.h2.engine.SessionLocal;
+import org.h2.message.DbException;
 import org.h2.result.ResultInterface;
 
 import java.sql.Connection;
@@ -36,6 +38,28 @@ final class CancelCheck implements TrainingListener {
         this.check = local;
     }
 
+    /**
+     * Runs {@code work}, sqlnn's own statements in a call that H2 makes while the calling statement
+     * runs, and makes the calling statement the session's current one again. H2 asks a table function
+     * for its columns once more as the statement starts (it recompiles it); the statements that call
+     * runs leave the session with no current statement, and the call that follows, which does the work,
+     * would then have no statement to watch for a cancel. Outside H2's engine it only runs {@code work}.
+     */
+    static <T> T keepingTheCallingStatement(Connection connection, SqlWork<T> work) throws SQLException {
+        SessionLocal s = EmbeddedSession.of(connection);
+        Command caller = s == null ? null : s.getCurrentCommand();
+        try {
+            return work.run();
+        } finally {
+            if (caller != null && s.getCurrentCommand() != caller) s.startStatementWithinTransaction(caller);
+        }
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
     @Override
     public void onBatch(int epoch, int batch, int batches, double batchLoss) {
         check();
@@ -44,6 +68,22 @@ final class CancelCheck implements TrainingListener {
     /** Throws {@code DbException} (57014) once the calling statement is cancelled or timed out. */
     void check() {
         if (check != null) check.checkCanceled();
+    }
+
+    /** Throws the SQL function {@code fn}'s {@code SQLException} (57014) once the calling statement is cancelled or timed out. */
+    void check(String fn) throws SQLException {
+        try {
+            check();
+        } catch (DbException e) {
+            throw canceledOr(fn, e);
+        }
+    }
+
+    /** A cancellation (57014) with the function's name; any other error of the database as it is. */
+    static SQLException canceledOr(String fn, DbException e) {
+        SQLException sql = DbException.toSQLException(e);
+        if (!SqlErrors.CANCELED.equals(sql.getSQLState())) return sql;
+        return new SQLException(fn + ": canceled (" + SqlErrors.message(sql) + ")", sql.getSQLState(), sql.getErrorCode(), sql);
     }
 
     /** Stands for the statement that called the function; never prepared or run. */

@@ -69,13 +69,14 @@ public final class Functions {
     }
 
     /**
-     * Runs the training query lazily, so that H2 hands over its rows as they are read instead of
+     * Runs a query argument lazily, so that H2 hands over its rows as they are read instead of
      * buffering all of them first (an in-memory database cannot spill a large result to disk): the
-     * only copy of the rows is then sqlnn's compact one, which stops at its share of the heap
-     * rather than running out of memory. The session's own setting is put back at once; the result
-     * stays lazy. (H2 shows the setting nowhere in SQL, hence its session object.)
+     * only copy of a training's rows is then sqlnn's compact one, which stops at its share of the heap
+     * rather than running out of memory, and a cancelled scoring stops reading within its batch. The
+     * session's own setting is put back at once; the result stays lazy. (H2 shows the setting nowhere
+     * in SQL, hence its session object.)
      */
-    private static ResultSet streamed(Connection connection, Statement statement, String query) throws SQLException {
+    static ResultSet streamed(Connection connection, Statement statement, String query) throws SQLException {
         SessionLocal session = EmbeddedSession.of(connection);
         if (session == null) return statement.executeQuery(query);
         boolean wasLazy = session.isLazyQueryExecution();
@@ -177,7 +178,10 @@ public final class Functions {
         result.addColumn("SECONDS", Types.DOUBLE, 17, 0);
         result.addColumn("ROWS_PER_SECOND", Types.DOUBLE, 17, 0);
         if (isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
-        List<LogRow> log = SqlErrors.call("ML_TRAINING_INFO", () -> new ModelRegistry(connection).trainingLog(model, version));
+        String fn = "ML_TRAINING_INFO";
+        CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
+        List<LogRow> log = SqlErrors.call(fn, () -> new ModelRegistry(connection).trainingLog(model, version));
+        cancel.check(fn); // the log is read at once; a statement cancelled meanwhile returns no rows
         for (LogRow row : log) {
             var e = row.entry();
             result.addRow(row.version(), e.epoch(), e.trainLoss(), e.validationLoss(), e.validationMetric(),

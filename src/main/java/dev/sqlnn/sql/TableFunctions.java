@@ -51,21 +51,23 @@ public final class TableFunctions {
         Arguments.query(fn, query, "SELECT id, image FROM digits");
         if (Functions.isColumnListCall(connection)) {
             // H2 only wants the columns: prepare the query for its metadata, but neither run it nor score.
-            Model m = deployed(fn, connection, model);
-            Functions.requireSingleStatement(fn, connection, query);
-            try (PreparedStatement statement = connection.prepareStatement(query)) {
-                ResultSetMetaData meta = statement.getMetaData();
-                if (meta == null) throw SqlErrors.badArgument(fn, "the query must return rows; got " + query);
-                PredictionColumns columns = columns(fn, m, meta);
-                return columns.empty();
-            }
+            return CancelCheck.keepingTheCallingStatement(connection, () -> {
+                Model m = deployed(fn, connection, model);
+                Functions.requireSingleStatement(fn, connection, query);
+                try (PreparedStatement statement = connection.prepareStatement(query)) {
+                    ResultSetMetaData meta = statement.getMetaData();
+                    if (meta == null) throw SqlErrors.badArgument(fn, "the query must return rows; got " + query);
+                    PredictionColumns columns = columns(fn, m, meta);
+                    return columns.empty();
+                }
+            });
         }
         CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
         Model m = deployed(fn, connection, model);
         Functions.requireSingleStatement(fn, connection, query);
         Statement statement = connection.createStatement();
         try {
-            ResultSet rows = statement.executeQuery(query); // its own errors propagate unchanged
+            ResultSet rows = Functions.streamed(connection, statement, query); // its own errors propagate unchanged
             PredictionColumns columns = columns(fn, m, rows.getMetaData());
             QueryScorer scorer = SqlErrors.call(fn, () -> new QueryScorer(m, rows, columns::passThrough, cancel::check));
             return columns.streaming(new PredictionRows(fn, m, scorer, columns, statement));
@@ -216,7 +218,7 @@ public final class TableFunctions {
         Model m = deployed(fn, connection, model);
         Functions.requireSingleStatement(fn, connection, query);
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(query)) { // its own errors propagate unchanged
+             ResultSet rows = Functions.streamed(connection, statement, query)) { // its own errors propagate unchanged
             return ModelEvaluation.evaluate(m, rows, cancel::check);
         } catch (DbException e) {
             throw canceledOr(fn, e);
@@ -241,12 +243,13 @@ public final class TableFunctions {
     public static ResultSet weights(Connection connection, String model, Long version) throws SQLException {
         String fn = "ML_WEIGHTS";
         if (Functions.isColumnListCall(connection)) return weightColumns(null); // H2 only wants the columns
+        CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
         Model m = SqlErrors.call(fn, () -> {
             ModelRegistry registry = new ModelRegistry(connection);
             String name = ModelRegistry.checkName(model);
             return version == null ? registry.deployed(name) : registry.version(name, version);
         });
-        return weightColumns(new WeightRows(m));
+        return weightColumns(new WeightRows(fn, m, cancel));
     }
 
     private static SimpleResultSet weightColumns(SimpleRowSource rows) {
@@ -258,19 +261,30 @@ public final class TableFunctions {
         return result;
     }
 
-    /** The parameters as H2 rows, streamed. */
+    /**
+     * The parameters as H2 rows, streamed. H2 reads them all before it looks at the statement again,
+     * and a wide network has millions: so they stop at a cancel every {@link #ROWS_PER_CHECK} rows.
+     */
     private static final class WeightRows implements SimpleRowSource {
 
-        private final Model model;
-        private ParameterRows rows;
+        static final int ROWS_PER_CHECK = 65_536;
 
-        WeightRows(Model model) {
+        private final String fn;
+        private final Model model;
+        private final CancelCheck cancel;
+        private ParameterRows rows;
+        private long read;
+
+        WeightRows(String fn, Model model, CancelCheck cancel) {
+            this.fn = fn;
             this.model = model;
+            this.cancel = cancel;
             this.rows = new ParameterRows(model);
         }
 
         @Override
-        public Object[] readRow() {
+        public Object[] readRow() throws SQLException {
+            if (read++ % ROWS_PER_CHECK == 0) cancel.check(fn);
             if (!rows.hasNext()) return null;
             ParameterRows.Row r = rows.next();
             return new Object[] {r.layer(), r.outputUnit(), r.inputUnit(), r.weight()};
@@ -283,6 +297,7 @@ public final class TableFunctions {
         @Override
         public void reset() {
             rows = new ParameterRows(model);
+            read = 0;
         }
     }
 
@@ -294,9 +309,7 @@ public final class TableFunctions {
 
     /** A cancellation (57014) with the function's name; any other error of the database as it is. */
     private static SQLException canceledOr(String fn, DbException e) {
-        SQLException sql = DbException.toSQLException(e);
-        if (!SqlErrors.CANCELED.equals(sql.getSQLState())) return sql;
-        return new SQLException(fn + ": canceled (" + SqlErrors.message(sql) + ")", sql.getSQLState(), sql.getErrorCode(), sql);
+        return CancelCheck.canceledOr(fn, e);
     }
 
     /** Scoring uses every core: a table function runs one statement, and its products are the work. */

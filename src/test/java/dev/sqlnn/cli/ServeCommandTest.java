@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,17 +37,10 @@ class ServeCommandTest {
     @Test
     void psqlRunsPredictOnAModelTrainedOverTcp() throws Exception {
         requirePsql();
-        int tcp = freePort();
-        int pg = freePort();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        AtomicInteger exit = new AtomicInteger(-1);
-        Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "serve", "--tcp-port", Integer.toString(tcp), "--pg-port", Integer.toString(pg),
-                "--base-dir", base.toString(), "--password", "s3cret")), "serve-under-test");
-        server.start();
-        try {
-            awaitOutput(out, err, "Stop with Ctrl+C.");
+        try (Serving serving = Serving.start(base, "--password", "s3cret")) {
+            int tcp = serving.tcp;
+            int pg = serving.pg;
+            StringWriter out = serving.out;
             String printed = out.toString();
             assertTrue(printed.contains("PGPASSWORD='s3cret' psql -h localhost -p " + pg + " -U sa sqlnn"), printed);
             assertTrue(printed.contains("jdbc:h2:tcp://localhost:" + tcp + "/sqlnn"), printed);
@@ -67,28 +59,17 @@ class ServeCommandTest {
             List<String> lines = psql(pg, "SELECT PREDICT('m', ARRAY[-1.5, 0.5]) AS left_side, PREDICT('m', ARRAY[2.5, 0.5]) AS right_side");
             assertEquals(List.of("0|1"), lines);
             assertEquals(List.of("m|1"), psql(pg, "SELECT name, version FROM sqlnn.models"));
-        } finally {
-            server.interrupt();
-            server.join(30_000);
+            serving.close();
+            assertTrue(out.toString().contains("Stopping."));
         }
-        assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
-        assertTrue(out.toString().contains("Stopping."));
     }
 
     @Test
     void theWebConsoleRunsPredictInAHeadlessBrowser() throws Exception {
         HeadlessChromium.require();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        AtomicInteger exit = new AtomicInteger(-1);
-        int tcp = freePort();
-        int pg = freePort();
-        Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "serve", "--web", "--web-port", "0", "--tcp-port", Integer.toString(tcp), "--pg-port",
-                Integer.toString(pg), "--base-dir", base.toString(), "--password", "s3cret")), "serve-web-under-test");
-        server.start();
-        try {
-            awaitOutput(out, err, "Stop with Ctrl+C.");
+        try (Serving serving = Serving.start(base, "--web", "--web-port", "0", "--password", "s3cret")) {
+            int tcp = serving.tcp;
+            StringWriter out = serving.out;
             var printed = java.util.regex.Pattern.compile("H2 console \\(a browser\\): (http://localhost:(\\d+)/)").matcher(out.toString());
             assertTrue(printed.find(), out::toString);
             String jdbc = "jdbc:h2:tcp://localhost:" + tcp + "/sqlnn";
@@ -122,11 +103,7 @@ class ServeCommandTest {
             assertTrue(Files.size(base.resolve("web-console.png")) > 1000, "a picture of the page");
             Files.copy(base.resolve("web-console.png"), java.nio.file.Path.of("target", "web-console.png"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            server.interrupt();
-            server.join(30_000);
         }
-        assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
     }
 
     /**
@@ -138,33 +115,24 @@ class ServeCommandTest {
     void theDemosDatabaseServesAndSaHasItsEmptyPasswordBackAfterwards() throws Exception {
         Path demo = base.resolve("sqlnn-demo");
         assertEquals(0, CliRun.of("info", "--url", "jdbc:h2:" + demo).exitCode());
-        for (int round = 1; round <= 2; round++) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int tcp = freePort();
-            int pg = freePort();
-            AtomicInteger exit = new AtomicInteger(-1);
-            Thread server = new Thread(() -> exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                    "serve", "--database", "sqlnn-demo", "--tcp-port", Integer.toString(tcp), "--pg-port",
-                    Integer.toString(pg), "--base-dir", base.toString())), "serve-round-" + round);
-            server.start();
+        for (int round = 1; round <= 2; round++) { // a random password each time: the second must get in too
             String password;
+            Serving serving = Serving.start(base, "--database", "sqlnn-demo");
             try {
-                awaitOutput(out, err, "Stop with Ctrl+C.");
-                var printed = java.util.regex.Pattern.compile("jdbc:h2:tcp://localhost:" + tcp
-                        + "/sqlnn-demo  user sa, password (\\S+)").matcher(out.toString());
-                assertTrue(printed.find(), out::toString);
+                var printed = java.util.regex.Pattern.compile("jdbc:h2:tcp://localhost:" + serving.tcp
+                        + "/sqlnn-demo  user sa, password (\\S+)").matcher(serving.out.toString());
+                assertTrue(printed.find(), serving.out::toString);
                 password = printed.group(1);
-                assertTrue(out.toString().contains("when serve stops, sa gets its empty password back"), out::toString);
-                try (Connection c = DriverManager.getConnection("jdbc:h2:tcp://localhost:" + tcp + "/sqlnn-demo", "sa", password)) {
+                assertTrue(serving.out.toString().contains("when serve stops, sa gets its empty password back"),
+                        serving.out::toString);
+                try (Connection c = DriverManager.getConnection("jdbc:h2:tcp://localhost:" + serving.tcp + "/sqlnn-demo",
+                        "sa", password)) {
                     assertTrue(c.isValid(5), "sa logs in with the printed password while serving");
                 }
             } finally {
-                server.interrupt();
-                server.join(30_000);
+                serving.close();
             }
-            assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
-            assertTrue(out.toString().contains("User sa has its empty password again."), out::toString);
+            assertTrue(serving.out.toString().contains("User sa has its empty password again."), serving.out::toString);
             try (Connection c = DriverManager.getConnection("jdbc:h2:" + demo, "sa", "");
                  Statement s = c.createStatement();
                  var users = s.executeQuery("SELECT USER_NAME FROM INFORMATION_SCHEMA.USERS ORDER BY USER_NAME")) {
@@ -173,7 +141,7 @@ class ServeCommandTest {
                 assertEquals(List.of("SA"), names, "no user left behind");
             }
             final String served = password;
-            SQLException old = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            java.sql.SQLException old = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
                     () -> DriverManager.getConnection("jdbc:h2:" + demo, "sa", served).close());
             assertEquals("28000", old.getSQLState(), "the serving password is gone");
             CliRun models = CliRun.of("models", "--url", "jdbc:h2:" + demo);
@@ -195,7 +163,7 @@ class ServeCommandTest {
     private static void requirePsql() {
         if (Files.isExecutable(PSQL)) return;
         String message = PSQL + " is missing: install the Debian package postgresql-client (.ci/run does)";
-        if ("true".equals(System.getenv("CI"))) fail(message);
+        if (dev.sqlnn.Ci.active()) fail(message);
         assumeTrue(false, message + "; skipping the psql test");
     }
 
@@ -215,13 +183,102 @@ class ServeCommandTest {
         return output.lines().filter(l -> !l.isBlank()).toList();
     }
 
-    private static void awaitOutput(StringWriter out, StringWriter err, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!out.toString().contains(text)) {
-            if (System.nanoTime() > deadline || !err.toString().isEmpty()) {
-                fail("serve did not start:\n--- out:\n" + out + "--- err:\n" + err);
+    /**
+     * {@code sqlnn serve} running in this JVM on free ports, {@code --base-dir base} and {@code arguments}.
+     * Ports are picked free, then bound by serve: another process may take one in between, so a start
+     * that fails on a port in use is tried again on others.
+     */
+    static final class Serving implements AutoCloseable {
+
+        final int tcp;
+        final int pg;
+        final Output out = new Output();
+        final Output err = new Output();
+        private final AtomicInteger exit = new AtomicInteger(-1);
+        private final Thread thread;
+
+        private Serving(int tcp, int pg, Path base, String... arguments) {
+            this.tcp = tcp;
+            this.pg = pg;
+            List<String> args = new java.util.ArrayList<>(List.of("serve", "--tcp-port", Integer.toString(tcp),
+                    "--pg-port", Integer.toString(pg), "--base-dir", base.toString()));
+            args.addAll(List.of(arguments));
+            thread = new Thread(() -> {
+                try {
+                    exit.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new)));
+                } finally {
+                    out.end();
+                }
+            }, "serve-under-test");
+        }
+
+        static Serving start(Path base, String... arguments) throws Exception {
+            for (int attempt = 1; ; attempt++) {
+                Serving serving = new Serving(freePort(), freePort(), base, arguments);
+                serving.thread.start();
+                if (serving.out.await("Stop with Ctrl+C.", TimeUnit.SECONDS.toNanos(60))) return serving;
+                serving.thread.join(30_000);
+                boolean portTaken = serving.err.toString().contains("port may be in use");
+                if (!portTaken || attempt == 5) {
+                    fail("serve did not start:\n--- out:\n" + serving.out + "--- err:\n" + serving.err);
+                }
             }
-            Thread.sleep(50);
+        }
+
+        /** Stops serve (as Ctrl+C does) and waits for it to end, with exit code 0. */
+        @Override
+        public void close() throws InterruptedException {
+            if (!thread.isAlive() && exit.get() == 0) return;
+            thread.interrupt();
+            thread.join(30_000);
+            assertFalse(thread.isAlive(), "serve did not stop within 30 s");
+            assertEquals(0, exit.get(), () -> "serve's exit code; stderr: " + err);
+        }
+    }
+
+    /** What a command prints, and a wait for a text in it that wakes as the text is written. */
+    static final class Output extends StringWriter {
+
+        private boolean ended;
+
+        @Override
+        public synchronized void write(int c) {
+            super.write(c);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(char[] buffer, int offset, int length) {
+            super.write(buffer, offset, length);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(String text) {
+            super.write(text);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(String text, int offset, int length) {
+            super.write(text, offset, length);
+            notifyAll();
+        }
+
+        synchronized void end() {
+            ended = true;
+            notifyAll();
+        }
+
+        /** Whether {@code text} was written before the command ended and within {@code nanos}. */
+        synchronized boolean await(String text, long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            while (!toString().contains(text)) {
+                long left = deadline - System.nanoTime();
+                if (ended || left <= 0) return false;
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
         }
     }
 

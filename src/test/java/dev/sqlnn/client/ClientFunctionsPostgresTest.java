@@ -248,28 +248,53 @@ class ClientFunctionsPostgresTest {
                 + " ORDER BY version"), "the other client's run is not taken for an abandoned one");
     }
 
+    /**
+     * The errors of sqlnn's own checks are those of the H2 functions, message and SQLState: each bad call
+     * here is made on PostgreSQL through the Java API and on H2 through the SQL function, on the same table.
+     */
     @Test
     void badInputGivesTheSameErrorsAsOnH2AndLeavesNoModel() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE pts AS SELECT g AS id, g * 1.0 AS a, 'x' || g AS label FROM generate_series(1, 50) g");
         }
-        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts", "{\"epochs\":0}"));
-        assertState("22023", () -> Sqlnn.train(pg, "bad name!", "SELECT a, id FROM pts", "{}"));
-        assertState("22023", () -> Sqlnn.train(pg, "m", " ", "{}"));
-        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts WHERE false", "{}"));
-        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts", "{\"label\":\"nope\"}"));
-        assertState("42P01", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM missing_table", "{}"));
-        assertState("42704", () -> Sqlnn.predictInto(pg, "nobody", "SELECT id, a FROM pts", "out"));
-        assertState("42704", () -> Sqlnn.evaluate(pg, "nobody", "SELECT a, id FROM pts"));
-        assertState("42704", () -> Sqlnn.copyModel(pg, pg, "nobody", null));
-        assertEquals(List.of("0|0|0"), strings(pg, "SELECT (SELECT COUNT(*) FROM sqlnn.models) || '|' || "
-                + "(SELECT COUNT(*) FROM sqlnn.training_runs) || '|' || (SELECT COUNT(*) FROM sqlnn.training_log)"));
-        assertTrue(pg.getAutoCommit(), "autocommit is given back");
+        // Names folded to lower case on H2 too, as PostgreSQL folds them: messages name the query's columns.
+        try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:same-errors-" + UUID.randomUUID()
+                + ";DATABASE_TO_LOWER=TRUE")) {
+            Sqlnn.install(h2);
+            try (Statement s = h2.createStatement()) {
+                s.execute("CREATE TABLE pts AS SELECT \"X\" AS id, \"X\" * 1.0 AS a, 'x' || \"X\" AS label FROM SYSTEM_RANGE(1, 50)");
+            }
+            assertSameError(h2, "SELECT ML_TRAIN('m', 'SELECT a, id FROM pts', '{\"epochs\":0}')",
+                    () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts", "{\"epochs\":0}"));
+            assertSameError(h2, "SELECT ML_TRAIN('bad name!', 'SELECT a, id FROM pts', '{}')",
+                    () -> Sqlnn.train(pg, "bad name!", "SELECT a, id FROM pts", "{}"));
+            assertSameError(h2, "SELECT ML_TRAIN('m', ' ', '{}')", () -> Sqlnn.train(pg, "m", " ", "{}"));
+            assertSameError(h2, "SELECT ML_TRAIN('m', 'SELECT a, id FROM pts WHERE false', '{}')",
+                    () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts WHERE false", "{}"));
+            assertSameError(h2, "SELECT ML_TRAIN('m', 'SELECT a, id FROM pts', '{\"label\":\"nope\"}')",
+                    () -> Sqlnn.train(pg, "m", "SELECT a, id FROM pts", "{\"label\":\"nope\"}"));
+            assertState("42P01", () -> Sqlnn.train(pg, "m", "SELECT a, id FROM missing_table", "{}"));
+            assertSameError(h2, "SELECT * FROM ML_PREDICT('nobody', 'SELECT id, a FROM pts')",
+                    () -> Sqlnn.predictInto(pg, "nobody", "SELECT id, a FROM pts", "out"));
+            assertSameError(h2, "SELECT * FROM ML_EVALUATE('nobody', 'SELECT a, id FROM pts')",
+                    () -> Sqlnn.evaluate(pg, "nobody", "SELECT a, id FROM pts"));
+            assertState("42704", () -> Sqlnn.copyModel(pg, pg, "nobody", null));
+            assertEquals(List.of("0|0|0"), strings(pg, "SELECT (SELECT COUNT(*) FROM sqlnn.models) || '|' || "
+                    + "(SELECT COUNT(*) FROM sqlnn.training_runs) || '|' || (SELECT COUNT(*) FROM sqlnn.training_log)"));
+            assertTrue(pg.getAutoCommit(), "autocommit is given back");
 
-        Sqlnn.train(pg, "m", "SELECT a, label FROM pts", "{\"hidden\":[4],\"epochs\":2}");
-        assertState("22023", () -> Sqlnn.predictInto(pg, "m", "SELECT id FROM pts", "out"));
-        assertState("22023", () -> Sqlnn.predictInto(pg, "m", "SELECT a FROM pts", "out; DROP TABLE pts"));
-        assertState("22023", () -> Sqlnn.evaluate(pg, "m", "SELECT a, 'y' || id FROM pts"));
+            String options = "{\"hidden\":[4],\"epochs\":2}";
+            Sqlnn.train(pg, "m", "SELECT a, label FROM pts", options);
+            try (Statement s = h2.createStatement()) {
+                s.execute("SELECT ML_TRAIN('m', 'SELECT a, label FROM pts', '" + options + "')");
+            }
+            assertSameError(h2, "SELECT * FROM ML_PREDICT('m', 'SELECT id FROM pts')",
+                    () -> Sqlnn.predictInto(pg, "m", "SELECT id FROM pts", "out"));
+            assertState("22023", () -> Sqlnn.predictInto(pg, "m", "SELECT a FROM pts", "out; DROP TABLE pts"));
+            // The label column named: each database names an unnamed expression its own way.
+            assertSameError(h2, "SELECT * FROM ML_EVALUATE('m', 'SELECT a, ''y'' || id AS y FROM pts')",
+                    () -> Sqlnn.evaluate(pg, "m", "SELECT a, 'y' || id AS y FROM pts"));
+        }
         assertEquals(List.of("1"), strings(pg, "SELECT COUNT(*) FROM sqlnn.models"));
         assertEquals(List.of("0"), strings(pg, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'out'"));
 
@@ -285,6 +310,35 @@ class ClientFunctionsPostgresTest {
 
     private interface Call {
         void run() throws SQLException;
+    }
+
+    /**
+     * {@code call} on PostgreSQL fails as {@code h2Sql} does on H2: the same SQLState and message (H2's
+     * own echo of the statement, {@code "; SQL statement: ..."}, and its error code left out).
+     */
+    private static void assertSameError(Connection h2, String h2Sql, Call call) {
+        SQLException onH2 = assertThrows(SQLException.class, () -> {
+            try (Statement s = h2.createStatement(); ResultSet rs = s.executeQuery(h2Sql)) {
+                rs.next();
+            }
+        }, h2Sql);
+        SQLException onPostgres = assertThrows(SQLException.class, call::run, h2Sql);
+        String expected = withoutTypeNames(withoutH2sEcho(onH2.getMessage()));
+        assertEquals(onH2.getSQLState(), onPostgres.getSQLState(), () -> h2Sql + ": " + onPostgres.getMessage());
+        assertEquals(expected, withoutTypeNames(onPostgres.getMessage()), () -> "as H2 says to " + h2Sql);
+    }
+
+    private static String withoutH2sEcho(String message) {
+        int echo = message.indexOf("; SQL statement:");
+        String text = echo < 0 ? message : message.substring(0, echo);
+        return text.replaceFirst(" \\[[0-9]+-[0-9]+]$", "");
+    }
+
+    /** The query's columns listed with each database's own name of their types (BIGINT on H2, int4 here). */
+    private static String withoutTypeNames(String message) {
+        int columns = message.indexOf("the query's columns are ");
+        if (columns < 0) return message;
+        return message.substring(0, columns) + message.substring(columns).replaceAll("(\\w+) \\([^()]+\\)", "$1 (type)");
     }
 
     private static void assertState(String state, Call call) {

@@ -385,7 +385,7 @@ class InServerFunctionsTest {
         java.nio.file.Path psql = java.nio.file.Path.of("/usr/bin/psql");
         if (!java.nio.file.Files.isExecutable(psql)) {
             String message = "/usr/bin/psql is missing: apt-get install postgresql-client";
-            if (System.getenv("CI") != null && !System.getenv("CI").isBlank()) throw new AssertionError(message);
+            if (dev.sqlnn.Ci.active()) throw new AssertionError(message);
             org.junit.jupiter.api.Assumptions.assumeTrue(false, message + "; skipping");
         }
         var m = java.util.regex.Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+)\\?user=([^&]+)&password=(.*)")

@@ -39,7 +39,7 @@ final class PlJavaDatabase implements AutoCloseable {
         if (admin == null || admin.isBlank()) {
             String message = URL_VARIABLE + " is not set: the in-server tests need PostgreSQL with PL/Java and a"
                     + " superuser (see the README, 'Testing on PostgreSQL')";
-            if (System.getenv("CI") != null && !System.getenv("CI").isBlank()) fail(message + "; under CI .ci/run must set it");
+            if (dev.sqlnn.Ci.active()) fail(message + "; under CI .ci/run must set it");
             assumeTrue(false, message + "; skipping");
         }
         String name = "sqlnn_pl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);

@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -204,6 +206,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA SQLNN TO trainer");
         execute("GRANT SELECT ON blobs TO trainer");
         user("tr", "trainer");
+        EpochLog.install(this, 1);
         try (Connection tr = as("tr")) {
             assertEquals(1L, rows(tr, "SELECT ML_TRAIN('t', ?, ?)", BLOBS, QUICK).get(0)[0]);
             assertEquals(2L, rows(tr, "SELECT ML_TRAIN('t', ?, ?)", BLOBS, QUICK).get(0)[0]);
@@ -260,6 +263,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA SQLNN TO trainer");
         execute("GRANT SELECT ON blobs TO trainer");
         user("tr", "trainer");
+        EpochLog.install(this, 1);
         try (Connection tr = as("tr")) {
             assertEquals(1L, rows(tr, "SELECT ML_TRAIN('t', ?, ?)", BLOBS, SMALL).get(0)[0]);
         }
@@ -287,6 +291,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA SQLNN TO trainer");
         execute("GRANT SELECT ON blobs TO trainer");
         user("tr", "trainer");
+        EpochLog.install(this, 1);
         try (Connection tr = as("tr")) {
             CompletableFuture<Object> training = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -296,11 +301,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
                 }
             });
             // Once an epoch is logged, the role loses the right to log more.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (count("SELECT COUNT(*) FROM SQLNN.TRAINING_LOG WHERE NAME = 'long'") == 0) {
-                assertTrue(System.nanoTime() < deadline && !training.isDone(), "no epoch was logged");
-                Thread.sleep(5);
-            }
+            assertTrue(EpochLog.await(60, TimeUnit.SECONDS), () -> "no epoch was logged: " + training.getNow(null));
             execute("REVOKE INSERT ON SCHEMA SQLNN FROM trainer");
             Object outcome = training.get(30, TimeUnit.SECONDS);
             SQLException e = assertInstanceOf(SQLException.class, outcome);
@@ -339,27 +340,66 @@ class AccessRightsSqlTest extends SqlTestSupport {
 
     // ---------------------------------------------------------------- injection
 
+    /** Functions whose first argument is not a model: the imports take a table name (see ImportSqlTest). */
+    private static final Set<String> NOT_NAMING_A_MODEL = Set.of("ML_IMPORT_IDX", "ML_IMPORT_CSV");
+
+    /**
+     * Every installed function and overload whose first argument is a model name (found in
+     * INFORMATION_SCHEMA, so that a new one cannot be left out) refuses a name carrying SQL, before it
+     * looks at anything else, with 22023 and nothing written.
+     */
     @Test
     void modelNamesCarryingSqlAreRefusedEverywhere() throws SQLException {
         createBlobs("t", 30, 1);
         String expected = "a model name must be 1 to 128 letters, digits, '_', '.' or '-'";
+        Map<String, List<String>> overloads = modelNamingCalls();
+        assertTrue(overloads.keySet().containsAll(List.of("ML_TRAIN", "PREDICT", "PREDICT_VALUE", "ML_PREDICT",
+                "ML_CONFUSION_MATRIX", "ML_ROC_CURVE", "ML_WEIGHTS")), overloads.keySet().toString());
         for (String name : List.of("x'); DROP TABLE t; --", "m' OR '1'='1", "m\"; DROP TABLE t; --", "m;", "m m",
                 "SQLNN.MODELS WHERE 1=1", "m\n", "bad name!", "n".repeat(129), "", "ünïcode")) {
-            String q = quote(name);
-            assertFails("22023", "ML_TRAIN", "SELECT ML_TRAIN(" + q + ", 'SELECT a, b, y FROM blobs', NULL)", expected);
-            assertFails("22023", "ML_DEPLOY", "SELECT ML_DEPLOY(" + q + ")", expected);
-            assertFails("22023", "ML_DEPLOY", "SELECT ML_DEPLOY(" + q + ", 1)", expected);
-            assertFails("22023", "ML_DROP", "SELECT ML_DROP(" + q + ")", expected);
-            assertFails("22023", "ML_DROP", "SELECT ML_DROP(" + q + ", 1)", expected);
-            assertFails("22023", "PREDICT", "SELECT PREDICT(" + q + ", ARRAY[0, 3])", expected);
-            assertFails("22023", "PREDICT_LABEL", "SELECT PREDICT_LABEL(" + q + ", ARRAY[0, 3])", expected);
-            assertFails("22023", "PREDICT_PROBA", "SELECT PREDICT_PROBA(" + q + ", ARRAY[0, 3])", expected);
-            assertFails("22023", "ML_PREDICT", "SELECT * FROM ML_PREDICT(" + q + ", 'SELECT a, b FROM blobs')", expected);
-            assertFails("22023", "ML_EVALUATE", "SELECT * FROM ML_EVALUATE(" + q + ", 'SELECT a, b, y FROM blobs')", expected);
-            assertFails("22023", "ML_TRAINING_INFO", "SELECT * FROM ML_TRAINING_INFO(" + q + ")", expected);
-            assertFails("22023", "ML_WEIGHTS", "SELECT * FROM ML_WEIGHTS(" + q + ")", expected);
+            for (Map.Entry<String, List<String>> function : overloads.entrySet()) {
+                for (String call : function.getValue()) {
+                    String sql = call.replace("?", quote(name));
+                    assertFails("22023", function.getKey(), sql, expected);
+                }
+            }
         }
         assertIntact();
+    }
+
+    /**
+     * For each function (by name) whose first parameter is text and a model name, one query per overload,
+     * {@code ?} standing for the model name and plausible values for the rest: a query for the second
+     * text, NULL for later ones, {@code ARRAY[0, 3]} for features, 1 for a version, TRUE for a flag.
+     */
+    private Map<String, List<String>> modelNamingCalls() throws SQLException {
+        Map<String, List<String>> calls = new java.util.TreeMap<>();
+        List<Object[]> parameters = rows("SELECT R.ROUTINE_NAME, R.SPECIFIC_NAME, P.DATA_TYPE, R.DATA_TYPE IS NULL"
+                + " FROM INFORMATION_SCHEMA.ROUTINES R JOIN INFORMATION_SCHEMA.PARAMETERS P"
+                + " ON P.SPECIFIC_SCHEMA = R.SPECIFIC_SCHEMA AND P.SPECIFIC_NAME = R.SPECIFIC_NAME"
+                + " WHERE R.ROUTINE_SCHEMA = 'PUBLIC' AND R.EXTERNAL_NAME LIKE 'dev.sqlnn.%'"
+                + " ORDER BY R.SPECIFIC_NAME, P.ORDINAL_POSITION");
+        Map<String, List<Object[]>> byOverload = new java.util.LinkedHashMap<>();
+        for (Object[] p : parameters) byOverload.computeIfAbsent((String) p[1], k -> new ArrayList<>()).add(p);
+        for (List<Object[]> overload : byOverload.values()) {
+            String function = (String) overload.get(0)[0];
+            if (NOT_NAMING_A_MODEL.contains(function) || !"CHARACTER VARYING".equals(overload.get(0)[2])) continue;
+            List<String> arguments = new ArrayList<>(List.of("?"));
+            for (int i = 1; i < overload.size(); i++) {
+                String type = (String) overload.get(i)[2];
+                arguments.add(switch (type) {
+                    case "CHARACTER VARYING" -> i == 1 ? "'SELECT a, b, y FROM blobs'" : "NULL";
+                    case "JAVA_OBJECT" -> "ARRAY[0, 3]";
+                    case "BIGINT", "INTEGER" -> "1";
+                    case "BOOLEAN" -> "TRUE";
+                    default -> throw new AssertionError(function + " has a parameter of type " + type + ": add a value");
+                });
+            }
+            boolean table = (Boolean) overload.get(0)[3]; // H2 gives a table function no DATA_TYPE
+            calls.computeIfAbsent(function, k -> new ArrayList<>())
+                    .add((table ? "SELECT * FROM " : "SELECT ") + function + "(" + String.join(", ", arguments) + ")");
+        }
+        return calls;
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -290,10 +291,14 @@ class BadInputSqlTest extends SqlTestSupport {
     @Test
     void aNullModelNameIs22023AndTheLongestValidNameWorks() throws SQLException {
         assertFails("22023", "ML_TRAIN", "SELECT ML_TRAIN(NULL, 'SELECT a, b, y FROM blobs', NULL)", "got NULL");
-        // The longest valid name works.
+        // The longest valid name works: it names the model trained under it, which scores as the same
+        // training under a short name does.
         String longest = "n".repeat(128);
         assertEquals(1L, train(longest, GOOD_QUERY, SMALL));
-        assertEquals(0, count("SELECT PREDICT('" + longest + "', ARRAY[0, 3]) * 0"));
+        assertEquals(1L, train("short", GOOD_QUERY, SMALL));
+        assertArrayEquals(floats(value("SELECT PREDICT_PROBA('short', ARRAY[0, 3])")),
+                floats(value("SELECT PREDICT_PROBA('" + longest + "', ARRAY[0, 3])")));
+        assertEquals(1L, count("SELECT COUNT(*) FROM SQLNN.MODELS WHERE NAME = ?", longest), "stored whole");
     }
 
     @Test

@@ -266,6 +266,51 @@ class ImportSqlTest extends SqlTestSupport {
         assertArrayEquals((byte[]) weights.get(0)[0], (byte[]) weights.get(1)[0]);
     }
 
+    /**
+     * Augmentation changes what training sees: two classes of 7×7 images told apart only by the column
+     * of their one lit pixel, 2 and 4. Trained on the rows as they are, a network tells them apart.
+     * Shifted by up to 2 pixels, each class's pixel lands on the other's column as often as on its own,
+     * so a network trained on the shifted rows can only toss a coin on the rows as stored (which
+     * prediction sees unchanged); the same training without 'augment' gives the same data a clear answer.
+     */
+    @Test
+    void augmentationShiftsTheRowsThatTrainingSees() throws SQLException {
+        execute("CREATE TABLE dots (ID INT PRIMARY KEY, IMAGE VARBINARY(49), Y INT)");
+        try (var insert = connection.prepareStatement("INSERT INTO dots VALUES (?, ?, ?)")) {
+            for (int i = 0; i < 200; i++) {
+                insert.setInt(1, i);
+                insert.setBytes(2, dot(i % 2));
+                insert.setInt(3, i % 2);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        String plain = "{\"hidden\":[16],\"epochs\":30,\"learning_rate\":0.01,\"validation_fraction\":0}";
+        String shifted = plain.replace("}", ",\"augment\":{\"shift\":2}}");
+        train("plain", "SELECT image, y FROM dots", plain);
+        train("shifted", "SELECT image, y FROM dots", shifted);
+        for (int label = 0; label < 2; label++) {
+            double unchanged = probabilityOfItsClass("plain", label);
+            double augmented = probabilityOfItsClass("shifted", label);
+            assertTrue(unchanged > 0.9, "trained on the rows as stored, class " + label + " gets " + unchanged);
+            assertTrue(augmented > 0.2 && augmented < 0.8,
+                    "trained on shifted rows, class " + label + " gets " + augmented + ", not about one half");
+        }
+    }
+
+    /** A 7×7 image, black but for one white pixel in the middle row, at column 2 (class 0) or 4 (class 1). */
+    private static byte[] dot(int label) {
+        byte[] image = new byte[49];
+        image[3 * 7 + 2 + 2 * label] = (byte) 255;
+        return image;
+    }
+
+    /** What {@code model} gives class {@code label} on that class's image. */
+    private double probabilityOfItsClass(String model, int label) throws SQLException {
+        Object[] probabilities = (Object[]) value("SELECT PREDICT_PROBA(?, ?)", model, dot(label));
+        return ((Number) probabilities[label]).doubleValue();
+    }
+
     @Test
     void augmentationNeedsImagesOfAKnownShape() throws SQLException {
         createBlobs("blobs", 30, 1);

@@ -250,11 +250,16 @@ class TrainPredictSqlTest extends SqlTestSupport {
     }
 
     @Test
-    void mlInfoNamesTheKernelsAndThreads() throws SQLException {
+    void mlInfoNamesTheKernelsAndThreads() throws SQLException, java.io.IOException {
         String info = (String) value("SELECT ML_INFO()");
-        assertTrue(info.startsWith("sqlnn "), info);
-        assertTrue(info.contains("kernels"), info);
-        assertTrue(info.contains("threads"), info);
+        // What this JVM has: the Vector API module unless turned off, its cores, its Java version.
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equals(System.getProperty("sqlnn.vector"));
+        String kernels = vector ? "Vector API, (128|256|512)-bit" : "scalar";
+        String expected = "sqlnn " + java.util.regex.Pattern.quote(dev.sqlnn.SqlnnInstallTest.projectVersion())
+                + "; kernels: " + kernels + ", " + Runtime.getRuntime().availableProcessors() + " threads; Java "
+                + Runtime.version().feature();
+        assertTrue(info.matches(expected), () -> info + " should match " + expected);
     }
 
     @Test
