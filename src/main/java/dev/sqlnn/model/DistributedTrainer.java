@@ -365,9 +365,9 @@ public final class DistributedTrainer {
     /** How an epoch's time divides between computing (the slowest part's, each exchange) and everything else. */
     private static void logShare(int epoch, int exchanges, long start, double computing) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        LOG.info(String.format(java.util.Locale.ROOT, "sqlnn: epoch %d: %d exchanges in %.2f s, %.2f s of it computing"
+        LOG.info(String.format(java.util.Locale.ROOT, "sqlnn: epoch %d: %d exchange%s in %.2f s, %.2f s of it computing"
                 + " in the slowest partition (%.0f%%), the rest moving parameters and scheduling",
-                epoch + 1, exchanges, seconds, computing, 100 * computing / seconds));
+                epoch + 1, exchanges, exchanges == 1 ? "" : "s", seconds, computing, 100 * computing / seconds));
     }
 
     private static void warnIfScalar(String kernels, boolean[] warned) {
