@@ -92,10 +92,8 @@ public final class DistributedTrainer {
 
     private static Summary combine(List<Summary> summaries) {
         Summary first = null;
-        long rows = 0;
         for (int i = 0; i < summaries.size(); i++) {
             Summary s = summaries.get(i);
-            rows += s.rows();
             if (s.rows() == 0) continue;
             if (first == null) {
                 first = s;
@@ -108,7 +106,6 @@ public final class DistributedTrainer {
         if (first == null) {
             throw new DataException("the training rows are empty; check the query or the DataFrame's filter");
         }
-        if (rows > Integer.MAX_VALUE) LOG.info("sqlnn: training on {} rows", rows);
         return first;
     }
 

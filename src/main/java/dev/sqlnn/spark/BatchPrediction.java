@@ -1,6 +1,7 @@
 package dev.sqlnn.spark;
 
 import dev.sqlnn.model.Model;
+import dev.sqlnn.model.ModelCodec;
 import dev.sqlnn.model.QueryScorer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,7 +28,7 @@ final class BatchPrediction {
     }
 
     static Dataset<Row> predict(Dataset<Row> rows, ModelBlobs.Blob blob) {
-        Model model = ModelBlobs.decoded("driver/" + blob.name() + "@" + blob.version() + "/" + System.identityHashCode(blob), blob);
+        Model model = ModelCodec.decode(blob.bytes()).named(blob.name(), blob.version()); // its outputs' types
         StructType in = rows.schema();
         for (String column : in.fieldNames()) {
             if (column.equalsIgnoreCase("prediction") || column.equalsIgnoreCase("probability")) {
