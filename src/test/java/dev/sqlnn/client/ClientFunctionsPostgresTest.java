@@ -118,6 +118,30 @@ class ClientFunctionsPostgresTest {
                 s.execute("CALL ML_DROP('digits')");
             }
             assertEquals(1L, Sqlnn.copyModel(pg, h2, "digits", 1L));
+
+            // And the other way: a model trained on H2 scores on Postgres, the same classes for every digit.
+            IdxTable.write(h2, "DIGITS", test.images(), test.labels());
+            try (Statement s = h2.createStatement()) {
+                s.execute("SELECT ML_TRAIN('from_h2', 'SELECT image, label FROM digits', '{\"hidden\":[16],\"epochs\":2}')");
+            }
+            assertEquals(1L, Sqlnn.copyModel(h2, pg, "from_h2", null));
+            assertEquals(2000L, Sqlnn.predictInto(pg, "from_h2", "SELECT id, image FROM digits_test", "from_h2_predictions"));
+            Map<Integer, Integer> onH2 = new HashMap<>();
+            try (Statement s = h2.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT ID, PREDICT('from_h2', IMAGE) FROM DIGITS_TEST")) {
+                while (rs.next()) onH2.put(rs.getInt(1), rs.getInt(2));
+            }
+            try (Statement s = pg.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, prediction FROM from_h2_predictions")) {
+                int compared = 0;
+                while (rs.next()) {
+                    assertEquals(onH2.get(rs.getInt(1)), rs.getInt(2), "digit " + rs.getInt(1));
+                    compared++;
+                }
+                assertEquals(2000, compared);
+            }
+            assertEquals(List.of("2"), strings(pg, "SELECT COUNT(*) FROM sqlnn.training_log WHERE name = 'from_h2'"),
+                    "the log travels with the model");
         }
     }
 

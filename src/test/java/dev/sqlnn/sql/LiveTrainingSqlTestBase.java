@@ -147,12 +147,27 @@ abstract class LiveTrainingSqlTestBase extends SqlTestSupport {
     void aCancelInTheFirstEpochStopsWithinABatchAndLeavesNoRows() throws Exception {
         warmUp();
         Counts before = counts();
+        // An event, not a sleep: cancel once the training has stepped through a few batches of its first epoch.
+        java.util.concurrent.CountDownLatch batches = new java.util.concurrent.CountDownLatch(3);
+        dev.sqlnn.nn.TrainingListener counting = new dev.sqlnn.nn.TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batch, int of, double loss) {
+                batches.countDown();
+            }
+
+            @Override
+            public void onEpoch(dev.sqlnn.nn.EpochStats stats) {
+            }
+        };
+        dev.sqlnn.model.TrainingProgress.add(counting);
         try (Statement statement = connection.createStatement()) {
             Future<SQLException> training = failingInBackground(statement, "heavy", HEAVY);
             awaitWatcher(training, () -> count(watcher, RUNS_OF, "heavy") == 1); // its rows are read: it trains
-            Thread.sleep(300);
+            assertTrue(batches.await(2, TimeUnit.MINUTES), "three batches trained");
             assertEquals(0L, count(watcher, LOG_ROWS_OF, "heavy"), "still in the first epoch");
             assertStopsSoon(statement, training);
+        } finally {
+            dev.sqlnn.model.TrainingProgress.remove(counting);
         }
         assertNothingLeft(before);
     }
