@@ -336,14 +336,9 @@ class ReadmeTest {
             }
         }
 
-        /** The options Spark needs on this JDK (bin/sqlnn spark passes them too), from this JVM's own. */
+        /** The options Spark needs on this JDK (bin/sqlnn spark passes them too). */
         private static String sparkOptions() {
-            StringBuilder options = new StringBuilder();
-            for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (arg.startsWith("--add-opens") || arg.startsWith("-Dio.netty") || arg.startsWith("--sun-misc")
-                        || arg.startsWith("--enable-native-access")) options.append(' ').append(arg);
-            }
-            return options.toString();
+            return " " + String.join(" ", dev.sqlnn.spark.SparkJvm.options());
         }
 
         void run(Block b) throws Exception {

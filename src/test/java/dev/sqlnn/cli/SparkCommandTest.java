@@ -70,10 +70,7 @@ class SparkCommandTest {
         }
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Dio.netty") || arg.startsWith("--sun-misc")
-                    || arg.startsWith("--enable-native-access")) command.add(arg); // Spark's, not the Vector API
-        }
+        command.addAll(dev.sqlnn.spark.SparkJvm.options()); // Spark's, not the Vector API
         String classPath = Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
                 + java.nio.file.Files.readString(Path.of("target", "classpath", "spark.txt")).trim() + java.io.File.pathSeparator
                 + java.nio.file.Files.readString(Path.of("target", "classpath", "runtime.txt")).trim();

@@ -100,15 +100,10 @@ final class StandaloneCluster implements AutoCloseable {
         return builder.start();
     }
 
-    /** What Spark's JVMs need on this JDK: the test JVM's own --add-opens list, and the Vector API. */
+    /** What Spark's JVMs need on this JDK, and the Vector API. */
     static List<String> jvmOptions() {
-        List<String> options = new ArrayList<>();
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-modules") || arg.startsWith("-Dio.netty")
-                    || arg.startsWith("--sun-misc") || arg.startsWith("--enable-native-access")) {
-                options.add(arg);
-            }
-        }
+        List<String> options = new ArrayList<>(SparkJvm.options());
+        options.add("--add-modules=jdk.incubator.vector");
         return options;
     }
 
