@@ -98,9 +98,15 @@ class SparkTrainingTest {
                     name + ": " + distributed + " against " + single + " on one node");
         }
 
-        SqlnnSpark.registerFunctions(spark, url, "two_average");
         Dataset<Row> test = spark.read().jdbc(url, "(SELECT id, image, label FROM digits_test) q", new Properties());
         test.createOrReplaceTempView("digits_test");
+        SqlnnSpark.registerFunctions(spark, url, "two_average", "single@1");
+        // A version by number: the H2 model trained above, scored on the executors as in H2.
+        assertEquals(scalar("SELECT PREDICT('single', image) FROM digits_test WHERE id = 7"),
+                spark.sql("SELECT sqlnn_predict('single@1', image) FROM digits_test WHERE id = 7").first().getInt(0));
+        SQLException unknown = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> SqlnnSpark.registerFunctions(spark, url, "single@9"));
+        assertEquals("42704", unknown.getSQLState(), unknown.getMessage());
         List<Row> fromSpark = spark.sql("SELECT id, sqlnn_predict('two_average', image) AS p,"
                 + " sqlnn_predict_proba('two_average', image) AS proba FROM digits_test ORDER BY id").collectAsList();
         List<Row> batched = SqlnnSpark.predict(test, url, "two_average").orderBy("id").collectAsList();
