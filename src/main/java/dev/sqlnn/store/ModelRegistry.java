@@ -257,25 +257,41 @@ public final class ModelRegistry {
             case NEVER -> false;
             case BEST -> {
                 var deployed = store().findDeployed(name);
-                yield deployed.isEmpty() || trained.score() > score(deployed.get().metricsJson());
+                yield deployed.isEmpty()
+                        || Standing.of(trained.metricsJson()).compareTo(Standing.of(deployed.get().metricsJson())) > 0;
             }
         };
     }
 
-    /** The figure versions are compared by: accuracy, or R² for regression; -∞ when unknown. */
-    static double score(String metricsJson) {
-        if (metricsJson == null) return Double.NEGATIVE_INFINITY;
-        try {
-            JsonNode m = JSON.readTree(metricsJson);
-            JsonNode v = m.has("accuracy") ? m.get("accuracy") : m.get("r2");
-            return v != null && v.isNumber() ? v.asDouble() : Double.NEGATIVE_INFINITY;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Double.NEGATIVE_INFINITY;
+    /**
+     * How versions rank for {@code deploy: best} and {@code ML_DEPLOY(model)}: like with like. A score
+     * on held-out rows beats any score on the training rows (a version trained without held-out rows
+     * never displaces one judged on held-out rows); among equals, the higher score (accuracy, or R²)
+     * wins. Metrics that do not say where they were measured (older versions) count as held out.
+     */
+    record Standing(boolean heldOut, double score) implements Comparable<Standing> {
+
+        static Standing of(String metricsJson) {
+            if (metricsJson == null) return new Standing(false, Double.NEGATIVE_INFINITY);
+            try {
+                JsonNode m = JSON.readTree(metricsJson);
+                JsonNode v = m.has("accuracy") ? m.get("accuracy") : m.get("r2");
+                boolean heldOut = !"training".equals(m.path("evaluated_on").asText());
+                return new Standing(heldOut, v != null && v.isNumber() ? v.asDouble() : Double.NEGATIVE_INFINITY);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return new Standing(false, Double.NEGATIVE_INFINITY);
+            }
+        }
+
+        @Override
+        public int compareTo(Standing o) {
+            if (heldOut != o.heldOut) return heldOut ? 1 : -1;
+            return Double.compare(score, o.score);
         }
     }
 
     /**
-     * Deploys a version (by default the best by its stored score, the newest among equals) and makes
+     * Deploys a version (by default the best by its {@link Standing}, the newest among equals) and makes
      * {@code name} the default model. Returns the deployed version.
      */
     public long deploy(String name, Long version) {
@@ -291,7 +307,7 @@ public final class ModelRegistry {
         } else {
             ModelVersion best = versions.get(0);
             for (ModelVersion v : versions) {
-                if (score(v.metricsJson()) >= score(best.metricsJson())) best = v;
+                if (Standing.of(v.metricsJson()).compareTo(Standing.of(best.metricsJson())) >= 0) best = v;
             }
             chosen = best.version();
         }

@@ -99,6 +99,31 @@ class DeploymentSqlTest extends SqlTestSupport {
         assertEquals(List.of(1L), deployedVersions("m"));
     }
 
+    /**
+     * Like with like: a version measured on its training rows (validation_fraction 0) never displaces one
+     * measured on held-out rows, however it scores; versions measured alike compare by score.
+     */
+    @Test
+    void deployBestComparesHeldOutScoresOnlyWithHeldOutScores() throws Exception {
+        assertEquals(1, train("m", ON_Y, POOR.formatted(1)));
+        String noHeldOut = QUICK.replace("}", ",\"validation_fraction\":0}");
+        assertEquals(2, train("m", ON_Y, noHeldOut));
+        String v1 = (String) value("SELECT CAST(METRICS AS VARCHAR) FROM SQLNN.MODELS WHERE NAME = 'm' AND VERSION = 1");
+        String v2 = (String) value("SELECT CAST(METRICS AS VARCHAR) FROM SQLNN.MODELS WHERE NAME = 'm' AND VERSION = 2");
+        assertTrue(v1.contains("\"evaluated_on\":\"validation\"") && v2.contains("\"evaluated_on\":\"training\""), v1 + v2);
+        assertTrue(accuracy("m", 2) > accuracy("m", 1), "precondition: version 2's own score is higher");
+        assertEquals(List.of(1L), deployedVersions("m"), "a score on training rows does not displace a held-out one");
+        assertEquals(1L, value("SELECT ML_DEPLOY('m')"), "nor does it win ML_DEPLOY's pick");
+
+        assertEquals(3, train("m", ON_Y, QUICK));
+        assertTrue(accuracy("m", 3) > accuracy("m", 1), "precondition: version 3 scores better on held-out rows");
+        assertEquals(List.of(3L), deployedVersions("m"), "held-out scores compare with each other");
+
+        assertEquals(1, train("t", ON_Y, noHeldOut.replace("}", ",\"seed\":5}")));
+        assertEquals(2, train("t", ON_Y, POOR.formatted(2)));
+        assertEquals(List.of(2L), deployedVersions("t"), "a held-out score displaces one on training rows, even lower");
+    }
+
     @Test
     void theDefaultModelFollowsTheLastDeploymentAcrossModels() throws SQLException {
         train("a", ON_Y, QUICK);
