@@ -84,7 +84,8 @@ public final class DistributedTrainer {
         Partitions<TrainingShard> shards = parts.derive(new ArrayList<>(classes),
                 (part, all, i) -> new TrainingShard(i, part, all));
         try {
-            return train(shards, table, classes, options, sync, threads, listener, start);
+            long rows = summaries.stream().mapToLong(Summary::rows).sum();
+            return train(shards, table, rows, classes, options, sync, threads, listener, start);
         } finally {
             shards.release();
         }
@@ -109,13 +110,13 @@ public final class DistributedTrainer {
         return first;
     }
 
-    private static TrainedModel train(Partitions<TrainingShard> shards, Summary table, List<String> classes,
+    private static TrainedModel train(Partitions<TrainingShard> shards, Summary table, long rows, List<String> classes,
                                       TrainingOptions options, Sync sync, int threads, TrainingListener listener,
                                       long start) {
         boolean classification = table.task() == Task.CLASSIFICATION;
         TrainerConfig config = withThreads(ModelTrainer.config(options, classification), threads);
-        Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind());
-        double[] target = classification ? new double[] {0, 1} : fitTarget(shards);
+        Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind(), table.width(), rows);
+        double[] target = classification ? new double[] {0, 1} : fitTarget(shards, rows);
         TrainingShard.Setup setup = new TrainingShard.Setup(System.nanoTime() ^ start, preprocessing, target[0],
                 target[1], options, config);
 
@@ -187,17 +188,15 @@ public final class DistributedTrainer {
     }
 
     /** The scaling fitted on every part's rows, as {@link Scaler#fit} fits it on one table. */
-    private static Preprocessing fitScaling(Partitions<TrainingShard> shards, Scaling requested, FeatureKind kind) {
+    private static Preprocessing fitScaling(Partitions<TrainingShard> shards, Scaling requested, FeatureKind kind,
+                                            int width, long rows) {
         Scaling scaling = Scaler.resolve(requested, kind);
-        List<Integer> widths = shards.map(null, (shard, none, i) -> shard.dataset() == null ? 0 : shard.dataset().width());
-        int width = widths.stream().mapToInt(Integer::intValue).max().orElseThrow();
         return switch (scaling) {
             case BYTES -> Preprocessing.bytes(width);
             case NONE -> Preprocessing.identity(kind, width);
             case STANDARD -> {
                 List<double[]> sums = shards.map(null, (shard, none, i) ->
                         shard.dataset() == null ? null : Scaler.sums(shard.dataset()));
-                long rows = rows(shards);
                 double[] means = Scaler.means(addUp(sums, width), rows);
                 List<double[]> deviations = shards.map(means, (shard, m, i) ->
                         shard.dataset() == null ? null : Scaler.squaredDeviations(shard.dataset(), m));
@@ -225,11 +224,6 @@ public final class DistributedTrainer {
         };
     }
 
-    private static long rows(Partitions<TrainingShard> shards) {
-        return shards.map(null, (shard, none, i) -> shard.dataset() == null ? 0 : shard.dataset().rows())
-                .stream().mapToLong(Integer::longValue).sum();
-    }
-
     /** Element-wise sums of the parts' arrays, in part order. */
     private static double[] addUp(List<double[]> parts, int width) {
         double[] total = new double[width];
@@ -241,8 +235,7 @@ public final class DistributedTrainer {
     }
 
     /** A regression's target {shift, scale}: mean and standard deviation over every part, as {@code ML_TRAIN} has them. */
-    private static double[] fitTarget(Partitions<TrainingShard> shards) {
-        long rows = rows(shards);
+    private static double[] fitTarget(Partitions<TrainingShard> shards, long rows) {
         double sum = 0;
         for (double[] s : shards.map(0.0, (shard, mean, i) -> shard.targetSums(mean))) sum += s[0];
         double mean = sum / rows;

@@ -42,6 +42,7 @@ final class TrainingShard {
     private int[] validationRows;
     private int orderEpoch = -1;
     private int[] order;
+    private SplittableRandom shuffler;
 
     TrainingShard(int index, DatasetPart part, List<String> classes) {
         this.index = index;
@@ -78,14 +79,22 @@ final class TrainingShard {
         return new int[] {trainRows.length, validationRows.length};
     }
 
-    /** Training rows in epoch {@code epoch}'s order: the split's order shuffled {@code epoch + 1} times, as {@link Trainer} does. */
+    /**
+     * Training rows in epoch {@code epoch}'s order: the split's order shuffled {@code epoch + 1} times
+     * by one random, as {@link Trainer} does; continued from the previous epoch's order when this part
+     * has it, else (a part made again) replayed from the start.
+     */
     private int[] order(Setup setup, int epoch) {
         if (orderEpoch == epoch) return order;
-        int[] rows = trainRows.clone();
-        SplittableRandom shuffler = Trainer.shuffler(seed(setup.config().seed(), index));
-        for (int e = 0; e <= epoch; e++) Trainer.shuffle(rows, shuffler);
-        order = rows;
-        orderEpoch = epoch;
+        if (orderEpoch < 0 || orderEpoch != epoch - 1) { // -1: none yet
+            order = trainRows.clone();
+            shuffler = Trainer.shuffler(seed(setup.config().seed(), index));
+            orderEpoch = -1;
+        }
+        while (orderEpoch < epoch) {
+            Trainer.shuffle(order, shuffler);
+            orderEpoch++;
+        }
         return order;
     }
 

@@ -53,9 +53,8 @@ public final class SparkTrainJob {
                     + rows.rdd().getNumPartitions() + " partitions) on the rows of: " + request.query());
             out.flush();
             DistributedTrainer.Mode mode = DistributedTrainer.Mode.valueOf(request.sync().toUpperCase(Locale.ROOT));
-            long version = SqlnnSpark.train(rows, request.model(), request.options(), SqlnnSpark.Target.url(url),
+            return SqlnnSpark.train(rows, request.model(), request.options(), SqlnnSpark.Target.url(url),
                     new DistributedTrainer.Sync(mode, request.syncEvery()));
-            return version;
         } finally {
             if (request.master() != null) spark.stop();
         }
@@ -81,7 +80,7 @@ public final class SparkTrainJob {
     }
 
     private static Dataset<Row> read(SparkSession spark, String url, Request request) throws SQLException {
-        String query = request.query().strip().replaceAll(";+\\s*$", "");
+        String query = dev.sqlnn.call.Arguments.withoutTrailingSemicolons(request.query());
         DataFrameReader reader = spark.read().format("jdbc").option("url", url).option("fetchsize", "1000");
         if (request.partitionColumn() == null) {
             Dataset<Row> rows = reader.option("query", query).load();
