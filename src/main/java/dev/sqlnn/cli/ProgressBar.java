@@ -32,13 +32,13 @@ final class ProgressBar implements TrainingListener {
 
     /**
      * @param live      redraw a bar in place (a terminal) rather than print only per-epoch lines
-     * @param epochs    the epochs the training will run at most
+     * @param epochs    the epochs the training will run at most; 0 when it stops by itself (no {@code epochs} option)
      * @param batchSize rows per mini-batch, for rows/s
      */
     ProgressBar(PrintWriter out, boolean live, int epochs, int batchSize) {
         this.out = out;
         this.live = live;
-        this.epochs = Math.max(1, epochs);
+        this.epochs = Math.max(0, epochs);
         this.batchSize = batchSize;
     }
 
@@ -76,8 +76,8 @@ final class ProgressBar implements TrainingListener {
     }
 
     static String epochLine(EpochStats s, int epochs) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %" + digits(epochs) + "d/%d  train loss %.4f",
-                s.epoch(), epochs, s.trainLoss()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %s  train loss %.4f",
+                ofEpochs(s.epoch(), epochs), s.trainLoss()));
         if (!Double.isNaN(s.validationLoss())) sb.append(String.format(Locale.ROOT, "  val loss %.4f", s.validationLoss()));
         if (!Double.isNaN(s.validationMetric())) sb.append(String.format(Locale.ROOT, "  val metric %.4f", s.validationMetric()));
         sb.append(String.format(Locale.ROOT, "  %,.0f rows/s  %.1f s", s.rowsPerSecond(), s.seconds()));
@@ -92,10 +92,11 @@ final class ProgressBar implements TrainingListener {
         double epochSeconds = (now - epochStart) / 1e9;
         double rowsPerSecond = epochSeconds > 0 ? batch * (double) batchSize / epochSeconds : 0;
         // The time left at this epoch's pace: the first epoch's includes the JIT's warm-up, later ones do not.
+        // A training that stops by itself has only this epoch's to tell.
         long remainingBatches = (batches - batch) + (long) Math.max(0, epochs - epoch) * batches;
         String left = batch > 0 && epochSeconds > 0 ? duration(remainingBatches * epochSeconds / batch) : "?";
-        return String.format(Locale.ROOT, "epoch %" + digits(epochs) + "d/%d [%s] %" + digits(batches) + "d/%d  loss %.4f  %,.0f rows/s  %s left",
-                epoch, epochs, bar, batch, batches, loss, rowsPerSecond, left);
+        return String.format(Locale.ROOT, "epoch %s [%s] %" + digits(batches) + "d/%d  loss %.4f  %,.0f rows/s  %s left%s",
+                ofEpochs(epoch, epochs), bar, batch, batches, loss, rowsPerSecond, left, epochs == 0 ? " in this epoch" : "");
     }
 
     /** {@code 0:42}, {@code 12:05}, {@code 1:02:03}. */
@@ -117,6 +118,12 @@ final class ProgressBar implements TrainingListener {
             out.print("\r" + " ".repeat(drawnWidth) + "\r");
             drawnWidth = 0;
         }
+    }
+
+    /** {@code 3/10}, or {@code 3} when the training stops by itself. */
+    private static String ofEpochs(int epoch, int epochs) {
+        if (epochs == 0) return Integer.toString(epoch);
+        return String.format(Locale.ROOT, "%" + digits(epochs) + "d/%d", epoch, epochs);
     }
 
     private static int digits(int n) {

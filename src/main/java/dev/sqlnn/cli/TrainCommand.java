@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
     /** A bar sized by the parsed options; without them (bad arguments), one that ML_TRAIN's error comes before. */
     private static ProgressBar progress(PrintWriter out, TrainingOptions parsed) {
         return parsed == null ? new ProgressBar(out, Terminal.isTerminal(), 1, 1)
-                : new ProgressBar(out, Terminal.isTerminal(), parsed.epochs(), parsed.batchSize());
+                : new ProgressBar(out, Terminal.isTerminal(), parsed.epochs() == null ? 0 : parsed.epochs(), parsed.batchSize());
     }
 
     private long train(Connection c, String sql) throws SQLException {

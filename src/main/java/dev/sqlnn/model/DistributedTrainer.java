@@ -114,7 +114,7 @@ public final class DistributedTrainer {
                                       TrainingOptions options, Sync sync, int threads, TrainingListener listener,
                                       long start) {
         boolean classification = table.task() == Task.CLASSIFICATION;
-        TrainerConfig config = withThreads(ModelTrainer.config(options, classification), threads);
+        TrainerConfig config = withThreads(ModelTrainer.config(options, classification, rows), threads);
         Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind(), table.width(), rows);
         double[] target = classification ? new double[] {0, 1} : fitTarget(shards, rows);
         TrainingShard.Setup setup = new TrainingShard.Setup(System.nanoTime() ^ start, preprocessing, target[0],

@@ -50,7 +50,7 @@ public final class ModelTrainer {
         boolean classification = dataset.task() == Task.CLASSIFICATION;
         int outputs = classification ? dataset.classes().size() : 1;
 
-        TrainerConfig config = config(options, classification);
+        TrainerConfig config = config(options, classification, dataset.rows());
         checkMemory(config.layerSizes(dataset.width(), outputs), config, dataset);
         TrainingResult result = new Trainer(config, Engine.kernels())
                 .train(training, outputs, TrainingProgress.with(listener));
@@ -137,12 +137,13 @@ public final class ModelTrainer {
                 options.seed());
     }
 
-    static TrainerConfig config(TrainingOptions o, boolean classification) {
+    /** The trainer's settings for {@code rows} rows: the options' epochs and patience resolved (see {@link TrainingOptions#maxEpochs}). */
+    static TrainerConfig config(TrainingOptions o, boolean classification, long rows) {
         Loss loss = o.lossFor(classification ? Task.CLASSIFICATION : Task.REGRESSION);
         int[] hidden = o.hidden().stream().mapToInt(Integer::intValue).toArray();
         return new TrainerConfig(hidden, o.activation(), loss, classification, o.optimizer(), o.learningRate(),
-                o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.epochs(),
-                o.validationFraction(), o.earlyStopping(), o.l2(), o.seed(), o.threads());
+                o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.maxEpochs(rows),
+                o.validationFraction(), o.patience(), o.l2(), o.seed(), o.threads());
     }
 
     /**

@@ -24,11 +24,18 @@ enum OptionKey {
     BETA2("beta2", "a number in [0, 1)"),
     EPSILON("epsilon", "a positive number"),
     BATCH_SIZE("batch_size", "a positive integer (at most " + TrainingOptions.MAX_BATCH_SIZE + ")"),
-    EPOCHS("epochs", "a positive integer (at most " + TrainingOptions.MAX_EPOCHS + ")"),
+    EPOCHS("epochs", "a positive integer (at most " + TrainingOptions.MAX_EPOCHS
+            + "), or null to stop early by the held-out rows within a budget"),
     VALIDATION_FRACTION("validation_fraction", "a number in [0, 1)"),
     EARLY_STOPPING("early_stopping", "a non-negative integer (patience in epochs; 0 turns it off)"),
     L2("l2", "a non-negative number"),
     SCALE("scale", "one of auto, standard, minmax, none"),
+    IMPUTE("impute", "one of mean, median, zero, error (what a NULL number becomes)"),
+    MAX_CATEGORIES("max_categories", "an integer from 1 to " + dev.sqlnn.data.EncodingOptions.MAX_CATEGORIES),
+    COLUMNS("columns", "an object of per-column settings, e.g. {\"zip\": {\"encode\": \"one_hot\"},"
+            + " \"age\": {\"impute\": \"median\"}}"),
+    CLASS_WEIGHT("class_weight", "\"balanced\", an object of positive weights by class such as"
+            + " {\"yes\": 5, \"no\": 1}, or null for equal weights"),
     AUGMENT("augment", "an object such as {\"shift\": 2, \"rotate\": 10}, or null for none"),
     IMAGE_SHAPE("image_shape", "an array of two integers [rows, columns], each from 1 to "
             + TrainingOptions.MAX_IMAGE_SIDE + ", or null for square images"),

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlnn.data.EncodingOptions;
+import dev.sqlnn.data.Imputation;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
@@ -16,8 +18,10 @@ import dev.sqlnn.nn.OptimizerKind;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 import static dev.sqlnn.options.OptionKey.*;
@@ -91,11 +95,13 @@ final class OptionsJson {
                 number(BETA2, defaults.beta2()),
                 number(EPSILON, defaults.epsilon()),
                 integer(BATCH_SIZE, defaults.batchSize()),
-                integer(EPOCHS, defaults.epochs()),
+                nullableInteger(EPOCHS),
                 number(VALIDATION_FRACTION, defaults.validationFraction()),
                 integer(EARLY_STOPPING, defaults.earlyStopping()),
                 number(L2, defaults.l2()),
                 choice(SCALE, Scaling::parse, defaults.scale()),
+                encoding(defaults.encoding()),
+                classWeight(),
                 augment(),
                 imageShape(),
                 seed(defaults.seed()),
@@ -151,6 +157,94 @@ final class OptionsJson {
         if (node == null) return defaultValue;
         if (!node.isIntegralNumber() || !node.canConvertToInt()) throw key.invalid(node);
         return node.intValue();
+    }
+
+    private Integer nullableInteger(OptionKey key) {
+        JsonNode node = value(key);
+        if (node == null) return null;
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) throw key.invalid(node);
+        return node.intValue();
+    }
+
+    private EncodingOptions encoding(EncodingOptions defaults) {
+        Imputation impute = choice(IMPUTE, OptionsJson::numberImputation, defaults.impute());
+        int maxCategories = integer(MAX_CATEGORIES, defaults.maxCategories());
+        if (maxCategories < 1 || maxCategories > EncodingOptions.MAX_CATEGORIES) throw MAX_CATEGORIES.invalid(maxCategories);
+        JsonNode node = value(COLUMNS);
+        Map<String, EncodingOptions.Column> columns = new LinkedHashMap<>();
+        if (node != null) {
+            if (!node.isObject()) throw COLUMNS.invalid(node);
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                columns.put(e.getKey(), column(e.getKey(), e.getValue()));
+            }
+        }
+        return new EncodingOptions(impute, maxCategories, columns);
+    }
+
+    private static Imputation numberImputation(String name) {
+        Imputation i = Imputation.parse(name);
+        if (i == Imputation.MISSING) throw new IllegalArgumentException("missing is for categories only");
+        return i;
+    }
+
+    /** One column's settings in {@code columns}: encode, impute, max_categories. */
+    private static EncodingOptions.Column column(String name, JsonNode node) {
+        String where = "columns." + name;
+        if (!node.isObject()) {
+            throw OptionKey.invalid(where, "an object with any of encode, impute, max_categories", node);
+        }
+        Boolean oneHot = null;
+        Imputation impute = null;
+        Integer maxCategories = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            switch (e.getKey()) {
+                case "encode" -> {
+                    String expected = "one of one_hot (values are categories), number";
+                    if (!v.isTextual()) throw OptionKey.invalid(where + ".encode", expected, v);
+                    oneHot = switch (v.textValue().toLowerCase(Locale.ROOT)) {
+                        case "one_hot" -> true;
+                        case "number" -> false;
+                        default -> throw OptionKey.invalid(where + ".encode", expected, v);
+                    };
+                }
+                case "impute" -> {
+                    String expected = "one of mean, median, zero, error for a number; missing, error for a category";
+                    if (!v.isTextual()) throw OptionKey.invalid(where + ".impute", expected, v);
+                    try {
+                        impute = Imputation.parse(v.textValue());
+                    } catch (IllegalArgumentException x) {
+                        throw OptionKey.invalid(where + ".impute", expected, v);
+                    }
+                }
+                case "max_categories" -> {
+                    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1
+                            || v.intValue() > EncodingOptions.MAX_CATEGORIES) {
+                        throw OptionKey.invalid(where + ".max_categories", MAX_CATEGORIES.expected, v);
+                    }
+                    maxCategories = v.intValue();
+                }
+                default -> throw new OptionsException("unknown key '" + e.getKey() + "' in option '" + where
+                        + "'; valid keys are: encode, impute, max_categories");
+            }
+        }
+        return new EncodingOptions.Column(oneHot, impute, maxCategories);
+    }
+
+    private ClassWeight classWeight() {
+        JsonNode node = value(CLASS_WEIGHT);
+        if (node == null) return null;
+        if (node.isTextual() && node.textValue().equalsIgnoreCase("balanced")) return ClassWeight.balancedWeights();
+        if (!node.isObject() || node.isEmpty()) throw CLASS_WEIGHT.invalid(node);
+        Map<String, Double> weights = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isNumber()) throw CLASS_WEIGHT.invalid(node);
+            weights.put(e.getKey(), e.getValue().doubleValue());
+        }
+        return new ClassWeight(false, weights);
     }
 
     private long seed(long defaultValue) {
@@ -224,6 +318,27 @@ final class OptionsJson {
         json.put(EARLY_STOPPING.key, options.earlyStopping());
         json.put(L2.key, options.l2());
         json.put(SCALE.key, options.scale().name().toLowerCase(Locale.ROOT));
+        EncodingOptions encoding = options.encoding();
+        json.put(IMPUTE.key, encoding.impute().optionName());
+        json.put(MAX_CATEGORIES.key, encoding.maxCategories());
+        ObjectNode columns = json.putObject(COLUMNS.key);
+        encoding.columns().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            ObjectNode column = columns.putObject(e.getKey());
+            EncodingOptions.Column c = e.getValue();
+            if (c.oneHot() != null) column.put("encode", c.oneHot() ? "one_hot" : "number");
+            if (c.impute() != null) column.put("impute", c.impute().optionName());
+            if (c.maxCategories() != null) column.put("max_categories", c.maxCategories());
+        });
+        ClassWeight weight = options.classWeight();
+        if (weight == null) {
+            json.putNull(CLASS_WEIGHT.key);
+        } else if (weight.balanced()) {
+            json.put(CLASS_WEIGHT.key, "balanced");
+        } else {
+            ObjectNode weights = json.putObject(CLASS_WEIGHT.key);
+            weight.weights().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> weights.put(e.getKey(), e.getValue()));
+        }
         if (options.augment() == null) {
             json.putNull(AUGMENT.key);
         } else {

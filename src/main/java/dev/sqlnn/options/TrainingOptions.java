@@ -1,5 +1,6 @@
 package dev.sqlnn.options;
 
+import dev.sqlnn.data.EncodingOptions;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
@@ -15,8 +16,9 @@ import static dev.sqlnn.options.OptionKey.*;
  * Built by {@link #parse(String)} from the options JSON, or directly; every value is checked here,
  * once, so that an instance is always usable and the trainer need not check again.
  *
- * <p>{@code label}, {@code task}, {@code loss}, {@code augment} and {@code imageShape} may be null:
- * the last column, inferred from the label, chosen by task, no augmentation, square images. A
+ * <p>{@code label}, {@code task}, {@code loss}, {@code epochs}, {@code classWeight}, {@code augment} and
+ * {@code imageShape} may be null: the last column, inferred from the label, chosen by task, stopped
+ * early within a budget ({@link #AUTO_MAX_EPOCHS}), equal weights, no augmentation, square images. A
  * {@code loss} given without a {@code task} is checked against the inferred task by the trainer.
  *
  * <p>The limits below are refused up front because they bound memory and time before any row is
@@ -24,8 +26,9 @@ import static dev.sqlnn.options.OptionKey.*;
  */
 public record TrainingOptions(String label, Task task, List<Integer> hidden, Activation activation, Loss loss,
                               OptimizerKind optimizer, double learningRate, double momentum, double beta1,
-                              double beta2, double epsilon, int batchSize, int epochs, double validationFraction,
-                              int earlyStopping, double l2, Scaling scale, Augment augment, ImageShape imageShape,
+                              double beta2, double epsilon, int batchSize, Integer epochs, double validationFraction,
+                              int earlyStopping, double l2, Scaling scale, EncodingOptions encoding,
+                              ClassWeight classWeight, Augment augment, ImageShape imageShape,
                               long seed, int threads, DeployPolicy deploy)
         implements java.io.Serializable {
 
@@ -33,6 +36,15 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     public static final int MAX_HIDDEN_LAYERS = 32;
     public static final int MAX_EPOCHS = 100_000;
     public static final int MAX_BATCH_SIZE = 1 << 20;
+    /**
+     * Without {@code epochs}, training stops when the held-out loss has not improved for
+     * {@link #AUTO_PATIENCE} epochs (or {@code early_stopping}, if given), and runs at most this many
+     * epochs and at most {@link #AUTO_MAX_ROW_PASSES} rows in all, but at least {@link #AUTO_MIN_EPOCHS}.
+     */
+    public static final int AUTO_MAX_EPOCHS = 200;
+    public static final long AUTO_MAX_ROW_PASSES = 10_000_000;
+    public static final int AUTO_MIN_EPOCHS = 10;
+    public static final int AUTO_PATIENCE = 10;
     public static final int MAX_THREADS = 1024;
     public static final int MAX_IMAGE_SIDE = 65536;
     /** Rotation is by a random angle in [-rotate, rotate]: beyond half a turn adds nothing. */
@@ -82,12 +94,13 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
         requireFraction(beta2, BETA2);
         if (!(epsilon > 0 && Double.isFinite(epsilon))) throw EPSILON.invalid(epsilon);
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw BATCH_SIZE.invalid(batchSize);
-        if (epochs < 1 || epochs > MAX_EPOCHS) throw EPOCHS.invalid(epochs);
+        if (epochs != null && (epochs < 1 || epochs > MAX_EPOCHS)) throw EPOCHS.invalid(epochs);
         requireFraction(validationFraction, VALIDATION_FRACTION);
         if (earlyStopping < 0) throw EARLY_STOPPING.invalid(earlyStopping);
         if (!(l2 >= 0 && Double.isFinite(l2))) throw L2.invalid(l2);
         // BYTES is what AUTO becomes inside a model, never something a user asks for.
         if (scale == null || scale == Scaling.BYTES) throw SCALE.invalid(scale == null ? null : "bytes");
+        if (encoding == null) throw IMPUTE.invalid(null);
         if (threads < 1 || threads > MAX_THREADS) throw THREADS.invalid(threads);
         if (deploy == null) throw DEPLOY.invalid(null);
         requireConsistent(task, loss, validationFraction, earlyStopping);
@@ -129,8 +142,28 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     /** Every option at its default; {@code threads} is this machine's processor count (capped at the limit). */
     public static TrainingOptions defaults() {
         return new TrainingOptions(null, null, List.of(100), Activation.RELU, null, OptimizerKind.ADAM,
-                0.001, 0.9, 0.9, 0.999, 1e-8, 64, 10, 0.1, 0, 0, Scaling.AUTO, null, null, 42, defaultThreads(),
+                0.001, 0.9, 0.9, 0.999, 1e-8, 64, null, 0.1, 0, 0, Scaling.AUTO, EncodingOptions.defaults(), null, null,
+                null, 42, defaultThreads(),
                 DeployPolicy.BEST);
+    }
+
+    /**
+     * The epochs a training of {@code trainingRows} rows runs at most: {@code epochs} if given, else
+     * the budget described at {@link #AUTO_MAX_EPOCHS}.
+     */
+    public int maxEpochs(long trainingRows) {
+        if (epochs != null) return epochs;
+        long byRows = AUTO_MAX_ROW_PASSES / Math.max(1, trainingRows);
+        return (int) Math.max(AUTO_MIN_EPOCHS, Math.min(AUTO_MAX_EPOCHS, byRows));
+    }
+
+    /**
+     * The patience of early stopping: {@code early_stopping} if given; without {@code epochs} and with
+     * held-out rows, {@link #AUTO_PATIENCE}; else 0 (off).
+     */
+    public int patience() {
+        if (earlyStopping > 0 || epochs != null || validationFraction == 0) return earlyStopping;
+        return AUTO_PATIENCE;
     }
 
     static int defaultThreads() {

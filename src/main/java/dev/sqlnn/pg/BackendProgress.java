@@ -18,7 +18,7 @@ import java.util.Locale;
 final class BackendProgress implements TrainingListener {
 
     private final Connection connection;
-    private final int epochs;
+    private final int epochs; // 0 when the training stops by itself
     private PreparedStatement ping;
     private PreparedStatement notice;
 
@@ -39,8 +39,8 @@ final class BackendProgress implements TrainingListener {
 
     @Override
     public void onEpoch(EpochStats s) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "ML_TRAIN: epoch %d/%d, train loss %.4f",
-                s.epoch(), epochs, s.trainLoss()));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "ML_TRAIN: epoch %s, train loss %.4f",
+                epochs == 0 ? Integer.toString(s.epoch()) : s.epoch() + "/" + epochs, s.trainLoss()));
         if (!Double.isNaN(s.validationLoss())) {
             line.append(String.format(Locale.ROOT, ", validation loss %.4f, validation score %.4f",
                     s.validationLoss(), s.validationMetric()));

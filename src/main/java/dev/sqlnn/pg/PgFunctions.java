@@ -52,7 +52,7 @@ public final class PgFunctions {
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors as they are
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, null)) {
-                TrainedModel trained = ModelTrainer.train(rows, parsed, new BackendProgress(connection, parsed.epochs()).andThen(run));
+                TrainedModel trained = ModelTrainer.train(rows, parsed, new BackendProgress(connection, parsed.epochs() == null ? 0 : parsed.epochs()).andThen(run));
                 return run.save(trained);
             }
         });
