@@ -29,13 +29,14 @@ public final class Dataset {
     private final byte[] byteFeatures;    // BYTES only
     private final float[] numericFeatures; // NUMERIC only
     private final List<String> featureNames;
+    private final FeatureEncoding encoding; // plain columns only, else null
     private final LabelKind labelKind;
     private final List<String> classes;
     private final int[] classIndices; // classification only
     private final float[] targets;    // regression only
 
     private Dataset(FeatureKind kind, int width, byte[] byteFeatures, float[] numericFeatures,
-                    List<String> featureNames, LabelKind labelKind, List<String> classes,
+                    List<String> featureNames, FeatureEncoding encoding, LabelKind labelKind, List<String> classes,
                     int[] classIndices, float[] targets) {
         int length = kind == FeatureKind.BYTES ? byteFeatures.length : numericFeatures.length;
         if (width < 1 || length == 0 || length % width != 0) {
@@ -48,7 +49,13 @@ public final class Dataset {
         this.byteFeatures = byteFeatures;
         this.numericFeatures = numericFeatures;
         this.featureNames = List.copyOf(featureNames);
-        if (this.featureNames.size() != 1 && this.featureNames.size() != width) {
+        this.encoding = encoding;
+        if (encoding != null) {
+            if (kind != FeatureKind.NUMERIC || encoding.width() != width || !encoding.names().equals(this.featureNames)) {
+                throw new IllegalArgumentException("the encoding of " + encoding.names() + " into " + encoding.width()
+                        + " inputs does not fit features " + this.featureNames + " of width " + width);
+            }
+        } else if (this.featureNames.size() != 1 && this.featureNames.size() != width) {
             throw new IllegalArgumentException("feature names must be one column (an ARRAY or VARBINARY) or one per feature ("
                     + width + "); got " + this.featureNames.size());
         }
@@ -63,27 +70,45 @@ public final class Dataset {
     /** A classifier's rows of unsigned byte features; {@code classIndices[r]} indexes {@code classes}. */
     public static Dataset classification(byte[] features, int width, List<String> featureNames,
                                          LabelKind labelKind, List<String> classes, int[] classIndices) {
-        return new Dataset(FeatureKind.BYTES, width, features, null, featureNames, labelKind, classes,
+        return new Dataset(FeatureKind.BYTES, width, features, null, featureNames, null, labelKind, classes,
                 Objects.requireNonNull(classIndices), null);
     }
 
     /** A classifier's rows of numeric features; {@code classIndices[r]} indexes {@code classes}. */
     public static Dataset classification(float[] features, int width, List<String> featureNames,
                                          LabelKind labelKind, List<String> classes, int[] classIndices) {
-        return new Dataset(FeatureKind.NUMERIC, width, null, features, featureNames, labelKind, classes,
+        return new Dataset(FeatureKind.NUMERIC, width, null, features, featureNames, null, labelKind, classes,
                 Objects.requireNonNull(classIndices), null);
     }
 
     /** A regression's rows of unsigned byte features, one target per row. */
     public static Dataset regression(byte[] features, int width, List<String> featureNames, float[] targets) {
-        return new Dataset(FeatureKind.BYTES, width, features, null, featureNames, LabelKind.FLOAT, List.of(),
+        return new Dataset(FeatureKind.BYTES, width, features, null, featureNames, null, LabelKind.FLOAT, List.of(),
                 null, Objects.requireNonNull(targets));
     }
 
     /** A regression's rows of numeric features, one target per row. */
     public static Dataset regression(float[] features, int width, List<String> featureNames, float[] targets) {
-        return new Dataset(FeatureKind.NUMERIC, width, null, features, featureNames, LabelKind.FLOAT, List.of(),
+        return new Dataset(FeatureKind.NUMERIC, width, null, features, featureNames, null, LabelKind.FLOAT, List.of(),
                 null, Objects.requireNonNull(targets));
+    }
+
+    /**
+     * Rows of plain columns as {@code encoding} encoded them: a classifier's ({@code classIndices}) or
+     * a regression's ({@code targets}); the feature names are the encoding's columns.
+     */
+    static Dataset encoded(float[] features, FeatureEncoding encoding, Task task, LabelKind labelKind,
+                           List<String> classes, int[] classIndices, float[] targets) {
+        boolean classification = task == Task.CLASSIFICATION;
+        return new Dataset(FeatureKind.NUMERIC, encoding.width(), null, features, encoding.names(), encoding,
+                classification ? labelKind : LabelKind.FLOAT, classification ? classes : List.of(),
+                classification ? Objects.requireNonNull(classIndices) : null,
+                classification ? null : Objects.requireNonNull(targets));
+    }
+
+    /** How plain feature columns became these features; null for one ARRAY or VARBINARY column. */
+    public FeatureEncoding encoding() {
+        return encoding;
     }
 
     private void checkClasses() {
@@ -134,7 +159,7 @@ public final class Dataset {
         return rows;
     }
 
-    /** The query's feature columns: one name per feature, or the one ARRAY or VARBINARY column's name. */
+    /** The query's feature columns: one name per plain column, or the one ARRAY or VARBINARY column's name. */
     public List<String> featureNames() {
         return featureNames;
     }

@@ -3,42 +3,80 @@ package dev.sqlnn.data;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import dev.sqlnn.data.FeatureEncoding.Kind;
+
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a query's feature columns row by row into one growing primitive array: exactly one
  * VARBINARY/BINARY/BLOB column (unsigned bytes, kept as bytes), exactly one numeric ARRAY column, or
- * one or more plain numeric columns (both kept as float32). Every row must have the same width.
+ * one or more plain columns (both kept as float32). Every row must have the same width.
+ *
+ * <p>Plain columns are numbers or categories (text, booleans, ENUMs, or numbers the options ask to
+ * one-hot encode). They are read raw, one float per column: the number, or the category's code among
+ * the column's values so far; NaN for NULL. {@link #encoded} then fits the {@link FeatureEncoding}
+ * and encodes them. Without {@link EncodingOptions} (the parts of a Spark training) plain columns
+ * must be numbers and must not be NULL.
  */
 final class FeatureCollector {
 
     private enum Form { BINARY, ARRAY, COLUMNS }
 
+    /** The most distinct values a category column may have while it is read: beyond it the heap is at risk. */
+    static final int MAX_DISTINCT = 1_000_000;
+
     private final Form form;
     private final int[] columns;        // 1-based JDBC indices
     private final List<String> names;
+    private final EncodingOptions encoding; // null: numbers only, no NULLs
+    private final Kind[] kinds;             // COLUMNS: each column's
+    private final int[] types;              // COLUMNS: each column's JDBC type
+    private final String[] typeNames;
+    private final List<Map<String, Integer>> codes = new ArrayList<>(); // per column: category value -> code
+    private final List<List<String>> values = new ArrayList<>();        // per column: categories by code
+    private final List<int[]> counts = new ArrayList<>();                // per column: rows per code
     private final Growable.Bytes bytes;
     private final Growable.Floats numbers;
     private int width = -1;             // set by the first row
 
-    private FeatureCollector(Form form, int[] columns, List<String> names, HeapBudget budget) {
+    private FeatureCollector(Form form, int[] columns, List<String> names, EncodingOptions encoding, Kind[] kinds,
+                             int[] types, String[] typeNames, HeapBudget budget) {
         this.form = form;
         this.columns = columns;
         this.names = names;
+        this.encoding = encoding;
+        this.kinds = kinds;
+        this.types = types;
+        this.typeNames = typeNames;
+        for (int i = 0; i < columns.length; i++) {
+            codes.add(new HashMap<>());
+            values.add(new ArrayList<>());
+            counts.add(new int[16]);
+        }
         this.bytes = new Growable.Bytes(budget);
         this.numbers = new Growable.Floats(budget);
     }
 
-    /** Every column except {@code labelIndex} is a feature; checks that together they form one kind. */
-    static FeatureCollector forColumns(ResultSetMetaData meta, int labelIndex, HeapBudget budget)
-            throws SQLException {
+    /**
+     * Every column except {@code labelIndex} is a feature; checks that together they form one kind.
+     *
+     * @param encoding how plain columns are encoded; null to take numbers only, none of them NULL
+     */
+    static FeatureCollector forColumns(ResultSetMetaData meta, int labelIndex, EncodingOptions encoding,
+                                       HeapBudget budget) throws SQLException {
         int count = meta.getColumnCount();
         if (count < 2) {
             throw new DataException("the training query has only the label column " + meta.getColumnLabel(labelIndex)
                     + "; it needs feature columns too, e.g. SELECT image, label FROM ... or SELECT age, income, label FROM ...");
         }
         int[] columns = new int[count - 1];
+        Kind[] kinds = new Kind[count - 1];
+        int[] types = new int[count - 1];
+        String[] typeNames = new String[count - 1];
         List<String> names = new ArrayList<>(count - 1);
         List<String> described = new ArrayList<>(count - 1);
         int binaries = 0;
@@ -50,12 +88,10 @@ final class FeatureCollector {
             int type = meta.getColumnType(index);
             if (SqlTypes.isBinary(type)) binaries++;
             else if (SqlTypes.isArray(type)) arrays++;
-            else if (!SqlTypes.isNumber(type)) {
-                throw new DataException("feature column " + name + " has type " + typeName
-                        + "; features must be plain numeric columns, one numeric ARRAY or one VARBINARY: cast it, e.g. CAST("
-                        + name + " AS DOUBLE PRECISION), or leave it out of the query");
-            }
-            columns[i++] = index;
+            else kinds[i] = plainKind(name, type, typeName, encoding);
+            columns[i] = index;
+            types[i] = type;
+            typeNames[i++] = typeName;
             names.add(name);
             described.add(name + " (" + typeName + ")");
         }
@@ -65,7 +101,47 @@ final class FeatureCollector {
                     + " or one or more plain numeric columns: select one of these forms (put extra numbers into the ARRAY)");
         }
         Form form = binaries > 0 ? Form.BINARY : arrays > 0 ? Form.ARRAY : Form.COLUMNS;
-        return new FeatureCollector(form, columns, List.copyOf(names), budget);
+        return new FeatureCollector(form, columns, List.copyOf(names), encoding, kinds, types, typeNames, budget);
+    }
+
+    /** Whether a plain column is a number or holds categories, by its type and the options. */
+    private static Kind plainKind(String name, int type, String typeName, EncodingOptions encoding) {
+        boolean number = SqlTypes.isNumber(type);
+        boolean categorical = CategoryText.isCategorical(type, typeName);
+        if (encoding == null) {
+            if (number) return Kind.NUMBER;
+            throw new DataException("feature column " + name + " has type " + typeName
+                    + "; features here must be plain numeric columns, one numeric ARRAY or one VARBINARY: cast it, e.g. CAST("
+                    + name + " AS DOUBLE PRECISION), or leave it out of the query");
+        }
+        Boolean oneHot = encoding.column(name).oneHot();
+        if (number && !Boolean.TRUE.equals(oneHot)) return Kind.NUMBER;
+        if (number || categorical) {
+            if (Boolean.FALSE.equals(oneHot)) {
+                throw new DataException("option 'columns' asks to read feature column " + name + " as a number, but it has type "
+                        + typeName + "; cast it in the query, e.g. CAST(" + name + " AS DOUBLE PRECISION), or leave out its encode");
+            }
+            return Kind.CATEGORY;
+        }
+        throw new DataException("feature column " + name + " has type " + typeName
+                + "; features must be plain columns of numbers, text or booleans, one numeric ARRAY or one VARBINARY:"
+                + " cast it, e.g. CAST(" + name + " AS DOUBLE PRECISION) or CAST(" + name + " AS VARCHAR),"
+                + " or leave it out of the query");
+    }
+
+    /** Fits the encoding of plain columns to the rows read, and encodes them. Only for {@link FeatureKind#NUMERIC} with options. */
+    EncodingFitter.Encoded encoded(int rows, HeapBudget budget) {
+        if (form != Form.COLUMNS || encoding == null) throw new IllegalStateException("only plain columns are encoded");
+        List<EncodingFitter.RawColumn> raw = new ArrayList<>(columns.length);
+        for (int i = 0; i < columns.length; i++) {
+            raw.add(new EncodingFitter.RawColumn(names.get(i), kinds[i], typeNames[i], values.get(i), counts.get(i)));
+        }
+        return EncodingFitter.fit(raw, numbers(), rows, encoding, budget);
+    }
+
+    /** Whether the features are plain columns that {@link #encoded} encodes. */
+    boolean encodes() {
+        return form == Form.COLUMNS && encoding != null;
     }
 
     FeatureKind kind() {
@@ -101,9 +177,14 @@ final class FeatureCollector {
             case COLUMNS -> {
                 checkWidth(columns.length, row, null);
                 for (int i = 0; i < columns.length; i++) {
+                    if (kinds[i] == Kind.CATEGORY) {
+                        addCategory(i, CategoryText.read(rs, columns[i], types[i]), row);
+                        continue;
+                    }
                     double value = rs.getDouble(columns[i]);
-                    if (rs.wasNull()) throw nullFeature(row, names.get(i));
-                    addNumber(value, row, "feature column " + names.get(i));
+                    if (!rs.wasNull()) addNumber(value, row, "feature column " + names.get(i));
+                    else if (encoding != null) numbers.add(Float.NaN); // imputed, or refused, once the column is fitted
+                    else throw nullFeature(row, names.get(i));
                 }
             }
         }
@@ -140,6 +221,29 @@ final class FeatureCollector {
             default -> throw new DataException("feature column " + name + " in row " + row + " is an array of "
                     + elements.getClass().getSimpleName() + "; feature arrays must hold numbers (REAL, DOUBLE PRECISION, INTEGER, NUMERIC)");
         }
+    }
+
+    /** Adds category column {@code i}'s code for {@code value}, or NaN for NULL. */
+    private void addCategory(int i, String value, int row) {
+        if (value == null) {
+            numbers.add(Float.NaN);
+            return;
+        }
+        Map<String, Integer> known = codes.get(i);
+        Integer code = known.get(value);
+        if (code == null) {
+            code = known.size();
+            if (code == MAX_DISTINCT) {
+                throw new DataException(String.format("feature column %s has more than %,d distinct values by row %,d;"
+                        + " categories need values that repeat: leave it out if it is an identifier or free text, or"
+                        + " group its values in the query", names.get(i), MAX_DISTINCT, row));
+            }
+            known.put(value, code);
+            values.get(i).add(value);
+            if (code == counts.get(i).length) counts.set(i, Arrays.copyOf(counts.get(i), code * 2));
+        }
+        counts.get(i)[code]++;
+        numbers.add(code);
     }
 
     private static String elementOf(int element, String column) {

@@ -34,14 +34,20 @@ public final class JdbcDatasetReader {
      * @param task        classification or regression; null to infer it from the label column's type
      */
     public static Dataset read(ResultSet rs, String labelColumn, Task task) throws SQLException {
-        return read(rs, labelColumn, task, HeapBudget.ofThisJvm());
+        return read(rs, labelColumn, task, EncodingOptions.defaults());
     }
 
-    /** As {@link #read(ResultSet, String, Task)}, with the rows' arrays charged to {@code budget}. */
-    static Dataset read(ResultSet rs, String labelColumn, Task task, HeapBudget budget) throws SQLException {
+    /** As {@link #read(ResultSet, String, Task)}, with plain columns encoded as {@code encoding} says. */
+    public static Dataset read(ResultSet rs, String labelColumn, Task task, EncodingOptions encoding) throws SQLException {
+        return read(rs, labelColumn, task, encoding, HeapBudget.ofThisJvm());
+    }
+
+    /** As {@link #read(ResultSet, String, Task, EncodingOptions)}, with the rows' arrays charged to {@code budget}. */
+    static Dataset read(ResultSet rs, String labelColumn, Task task, EncodingOptions encoding, HeapBudget budget)
+            throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         int labelIndex = labelIndex(meta, labelColumn);
-        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, budget);
+        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, encoding, budget);
         LabelCollector labels = LabelCollector.forColumn(meta, labelIndex, task, budget);
         int rows = 0;
         try {
@@ -54,7 +60,13 @@ public final class JdbcDatasetReader {
                 throw new DataException("the training query returned no rows; check its FROM and WHERE clauses");
             }
             labels.finish(rows);
-            return features.kind() == FeatureKind.BYTES ? bytesDataset(features, labels) : numericDataset(features, labels);
+            if (features.kind() == FeatureKind.BYTES) return bytesDataset(features, labels);
+            if (!features.encodes()) return numericDataset(features, labels);
+            EncodingFitter.Encoded encoded = features.encoded(rows, budget);
+            return Dataset.encoded(encoded.rows(), encoded.encoding(), labels.task(), labels.labelKind(),
+                    labels.task() == Task.CLASSIFICATION ? labels.classes() : List.of(),
+                    labels.task() == Task.CLASSIFICATION ? labels.classIndices() : null,
+                    labels.task() == Task.CLASSIFICATION ? null : labels.targets());
         } catch (HeapLimitException e) {
             throw new HeapLimitException("the training query's rows do not fit in memory: at row " + String.format("%,d", rows)
                     + ", " + e.getMessage() + ". Train on fewer rows (a WHERE or LIMIT on a sample), keep images as"
@@ -71,7 +83,7 @@ public final class JdbcDatasetReader {
         ResultSetMetaData meta = rs.getMetaData();
         int labelIndex = labelIndex(meta, labelColumn);
         HeapBudget budget = HeapBudget.ofThisJvm();
-        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, budget);
+        FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, null, budget);
         LabelCollector labels = LabelCollector.forColumn(meta, labelIndex, task, budget);
         int rows = 0;
         while (rs.next()) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * <p>Statistics use double accumulators and two passes (mean, then squared deviations from it), so a
  * feature with a large offset and a small spread keeps its variance; a one-pass sum of squares would
  * cancel it away. A constant feature (standard deviation or range 0) gets factor 1, so it becomes 0
- * rather than NaN.
+ * rather than NaN. One-hot inputs of categories are left unscaled.
  */
 public final class Scaler {
 
@@ -24,6 +24,11 @@ public final class Scaler {
      * the raw values of either kind (unsigned bytes as 0..255); NONE is the identity.
      */
     public static Preprocessing fit(Dataset dataset, Scaling requested) {
+        Preprocessing fitted = fitAll(dataset, requested);
+        return dataset.encoding() == null ? fitted : dataset.encoding().leaveCategoriesUnscaled(fitted);
+    }
+
+    private static Preprocessing fitAll(Dataset dataset, Scaling requested) {
         Scaling scaling = resolve(requested, dataset.kind());
         return switch (scaling) {
             case BYTES -> Preprocessing.bytes(dataset.width());

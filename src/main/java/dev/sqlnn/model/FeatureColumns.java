@@ -1,6 +1,8 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.data.CategoryText;
 import dev.sqlnn.data.DataException;
+import dev.sqlnn.data.FeatureEncoding;
 import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.SqlTypes;
@@ -40,6 +42,12 @@ public final class FeatureColumns {
             return SqlTypes.isNumber(type);
         }
 
+        /** Whether this column can give feature {@code k} of {@code encoding} its value: a number for a number, else a category's. */
+        boolean fits(FeatureEncoding encoding, int k) {
+            if (encoding == null || encoding.column(k).kind() == FeatureEncoding.Kind.NUMBER) return isNumber();
+            return isNumber() || CategoryText.isCategorical(type, typeName);
+        }
+
         @Override
         public String toString() {
             return label + " (" + typeName + ")";
@@ -48,13 +56,15 @@ public final class FeatureColumns {
 
     private final Model model;
     private final Form form;
-    private final int[] columns; // 1-based; one for BYTES and ARRAY, one per feature for COLUMNS
+    private final int[] columns; // 1-based; one for BYTES and ARRAY, one per feature column for COLUMNS
+    private final int[] types;   // their JDBC types
     private final String[] labels;
 
     private FeatureColumns(Model model, Form form, List<Column> chosen) {
         this.model = model;
         this.form = form;
         this.columns = chosen.stream().mapToInt(Column::index).toArray();
+        this.types = chosen.stream().mapToInt(Column::type).toArray();
         this.labels = chosen.stream().map(Column::label).toArray(String[]::new);
     }
 
@@ -76,14 +86,19 @@ public final class FeatureColumns {
             if (image == null) throw missing(model, all, "as one VARBINARY column (it was trained on " + names.get(0) + ")");
             return new FeatureColumns(model, Form.BYTES, List.of(image));
         }
-        if (names.size() == m.inputWidth()) {
+        boolean plain = plainColumns(m);
+        if (plain) {
             List<Column> byName = byName(model, all, names);
             if (byName != null) return new FeatureColumns(model, Form.COLUMNS, byName);
         }
-        Column array = pickOne(model, all.stream().filter(Column::isArray).toList(),
-                names.size() == 1 ? names.get(0) : null, "ARRAY");
+        Column array = takesArray(m) ? pickOne(model, all.stream().filter(Column::isArray).toList(),
+                names.size() == 1 ? names.get(0) : null, "ARRAY") : null;
         if (array != null) return new FeatureColumns(model, Form.ARRAY, List.of(array));
-        if (names.size() == m.inputWidth()) {
+        if (plain && !takesArray(m)) {
+            throw missing(model, all, "from the columns " + String.join(", ", names)
+                    + " (any order); the query has no column " + String.join(", ", missingNames(all, names)));
+        }
+        if (plain) {
             throw missing(model, all, "from the columns " + String.join(", ", names)
                     + " (any order), or as one numeric ARRAY in that order; the query has no column "
                     + String.join(", ", missingNames(all, names)) + " and no ARRAY");
@@ -108,27 +123,31 @@ public final class FeatureColumns {
         List<Column> features = columns(meta, count - 1);
         Model m = model;
         boolean bytes = m.preprocessing().kind() == FeatureKind.BYTES;
-        if (features.size() == 1 && (features.get(0).isBinary() || features.get(0).isArray())) {
+        if (features.size() == 1 && (features.get(0).isBinary() || (features.get(0).isArray() && takesArray(m)))) {
             Column only = features.get(0);
             if (bytes != only.isBinary()) throw wrongKind(model, features);
             return new FeatureColumns(model, only.isBinary() ? Form.BYTES : Form.ARRAY, features);
         }
-        for (Column c : features) {
-            if (!c.isNumber()) {
-                throw new DataException("feature column " + c + " cannot be combined with other features; the"
-                        + " features are one VARBINARY column, one numeric ARRAY column or plain numeric columns, before"
-                        + " the label column " + meta.getColumnLabel(count));
-            }
-        }
         if (bytes) throw wrongKind(model, features);
-        if (features.size() != m.inputWidth()) {
-            throw new DataException("model " + model.describe() + " expects " + m.inputWidth() + " features; the query has "
-                    + features.size() + (features.size() == 1 ? " feature column (" : " feature columns (")
+        int expected = m.encoding() != null ? m.featureNames().size() : m.inputWidth();
+        if (features.size() != expected) {
+            throw new DataException("model " + model.describe() + " expects " + expected + " features"
+                    + (m.encoding() != null ? " (columns " + String.join(", ", m.featureNames()) + ")" : "")
+                    + "; the query has " + features.size() + (features.size() == 1 ? " feature column (" : " feature columns (")
                     + String.join(", ", labels(features))
                     + ") before the label column " + meta.getColumnLabel(count));
         }
         List<Column> byName = m.featureNames().size() == features.size() ? byName(model, features, m.featureNames()) : null;
-        return new FeatureColumns(model, Form.COLUMNS, byName != null ? byName : features);
+        List<Column> chosen = byName != null ? byName : features;
+        for (int k = 0; k < chosen.size(); k++) {
+            if (!chosen.get(k).fits(m.encoding(), k)) {
+                throw new DataException("feature column " + chosen.get(k) + " cannot be feature " + (k + 1) + " of model "
+                        + model.describe() + ", which is " + describeFeature(m, k) + "; the features are plain columns,"
+                        + " one VARBINARY column or one numeric ARRAY column, before the label column "
+                        + meta.getColumnLabel(count));
+            }
+        }
+        return new FeatureColumns(model, Form.COLUMNS, chosen);
     }
 
     /** Whether column {@code index} (1-based) is one of the features. */
@@ -166,6 +185,8 @@ public final class FeatureColumns {
                 readArray(elements, row, p, out, offset);
             }
             case COLUMNS -> {
+                FeatureEncoding encoding = model.encoding();
+                if (encoding != null) return readEncoded(rs, row, encoding, p, out, offset);
                 for (int i = 0; i < columns.length; i++) {
                     double x = rs.getDouble(columns[i]);
                     if (rs.wasNull()) return false;
@@ -176,10 +197,31 @@ public final class FeatureColumns {
         return true;
     }
 
+    /** Encodes the current row's feature columns, then scales them; false for a NULL the encoding does not take. */
+    private boolean readEncoded(ResultSet rs, long row, FeatureEncoding encoding, Preprocessing p, float[] out, int offset)
+            throws SQLException {
+        for (int i = 0; i < columns.length; i++) {
+            if (encoding.column(i).kind() == FeatureEncoding.Kind.CATEGORY) {
+                if (!encoding.encodeCategory(i, CategoryText.read(rs, columns[i], types[i]), out, offset)) return false;
+                continue;
+            }
+            double x = rs.getDouble(columns[i]);
+            float value = rs.wasNull() ? Float.NaN : finite(x, row, "column " + labels[i]);
+            if (!encoding.encodeNumber(i, value, out, offset)) return false;
+        }
+        p.apply(out, offset, out, offset);
+        return true;
+    }
+
     private void readArray(Object elements, long row, Preprocessing p, float[] out, int offset) {
         if (!(elements instanceof Object[] boxed)) {
             throw new DataException("row " + row + ": column " + labels[0] + " is an array of "
                     + elements.getClass().getComponentType() + "; model " + model.describe() + " needs numbers");
+        }
+        FeatureEncoding encoding = model.encoding();
+        if (encoding != null) {
+            readEncodedArray(boxed, row, encoding, p, out, offset);
+            return;
         }
         checkWidth(boxed.length, row, "array elements");
         for (int i = 0; i < boxed.length; i++) {
@@ -191,6 +233,27 @@ public final class FeatureColumns {
             float x = finite(number.doubleValue(), row, "element " + (i + 1) + " of " + labels[0]);
             out[offset + i] = p.apply(i, x);
         }
+    }
+
+    /** An ARRAY of a model trained on number columns: element i is column i, and a NULL element is imputed as NULL there would be. */
+    private void readEncodedArray(Object[] boxed, long row, FeatureEncoding encoding, Preprocessing p, float[] out, int offset) {
+        int expected = encoding.columns().size();
+        if (boxed.length != expected) {
+            throw new DataException("row " + row + ": model " + model.describe() + " expects " + expected
+                    + " features, got " + boxed.length + " array elements in column " + labels[0]);
+        }
+        for (int i = 0; i < boxed.length; i++) {
+            float value;
+            if (boxed[i] == null) value = Float.NaN;
+            else if (boxed[i] instanceof Number number) value = finite(number.doubleValue(), row, "element " + (i + 1) + " of " + labels[0]);
+            else throw new DataException("row " + row + ": element " + (i + 1) + " of " + labels[0] + " is a "
+                        + boxed[i].getClass().getSimpleName() + "; model " + model.describe() + " needs a number in every position");
+            if (!encoding.encodeNumber(i, value, out, offset)) {
+                throw new DataException("row " + row + ": element " + (i + 1) + " of " + labels[0] + " is NULL; model "
+                        + model.describe() + " needs a number in every position");
+            }
+        }
+        p.apply(out, offset, out, offset);
     }
 
     private float finite(double value, long row, String where) {
@@ -244,16 +307,33 @@ public final class FeatureColumns {
      */
     private static List<Column> byName(Model model, List<Column> columns, List<String> names) {
         List<Column> chosen = new ArrayList<>(names.size());
-        for (String name : names) {
-            Column c = named(model, columns, name);
+        for (int k = 0; k < names.size(); k++) {
+            Column c = named(model, columns, names.get(k));
             if (c == null || c.isArray()) return null;
-            if (!c.isNumber()) {
-                throw new DataException("column " + c + " is a feature of model " + model.describe()
-                        + " and must be a number; cast it, e.g. CAST(" + c.label() + " AS DOUBLE PRECISION)");
+            if (!c.fits(model.encoding(), k)) {
+                throw new DataException("column " + c + " is a feature of model " + model.describe() + " and must be "
+                        + describeFeature(model, k) + "; cast it, e.g. CAST(" + c.label() + " AS DOUBLE PRECISION)");
             }
             chosen.add(c);
         }
         return chosen;
+    }
+
+    /** "a number", or "a category (text, a boolean or a number)". */
+    private static String describeFeature(Model model, int k) {
+        FeatureEncoding encoding = model.encoding();
+        return encoding != null && encoding.column(k).kind() == FeatureEncoding.Kind.CATEGORY
+                ? "a category (text, a boolean or a number)" : "a number";
+    }
+
+    /** Whether the model's features are plain columns, matched by name. */
+    private static boolean plainColumns(Model model) {
+        return model.encoding() != null || model.featureNames().size() == model.inputWidth();
+    }
+
+    /** Whether one numeric ARRAY can hold the model's features: not when some are categories. */
+    private static boolean takesArray(Model model) {
+        return model.encoding() == null || !model.encoding().hasCategories();
     }
 
     /** The column labelled {@code name}: exactly, else ignoring case; null if none. */

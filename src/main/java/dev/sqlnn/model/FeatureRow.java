@@ -1,8 +1,9 @@
 package dev.sqlnn.model;
 
 /**
- * One row's features as a front door received them, before scaling: the bytes of an image, or
- * numbers read by position from an SQL array. {@link Model#predict} checks and scales them.
+ * One row's features as a front door received them, before scaling: the bytes of an image, numbers
+ * read by position from an SQL array, or the values of a model's feature columns in their order
+ * (numbers or categories). The {@link Model} checks, encodes and scales them.
  */
 public interface FeatureRow {
 
@@ -19,6 +20,11 @@ public interface FeatureRow {
 
     /** Number {@code i} (from 0), as float32. */
     float number(int i);
+
+    /** Value {@code i} as the text of a category ({@link dev.sqlnn.data.CategoryText}); not NULL. */
+    default String text(int i) {
+        return dev.sqlnn.data.CategoryText.ofNumber(number(i));
+    }
 
     /** A row of unsigned bytes. */
     static FeatureRow ofBytes(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.sqlnn.model;
 
+import dev.sqlnn.data.FeatureEncoding;
 import dev.sqlnn.data.FeatureKind;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
@@ -23,9 +24,11 @@ import java.util.List;
  * {@code output * targetScale + targetShift} (targets are standardised for training).
  *
  * <p>{@code featureNames} are the training query's feature columns, as the database labelled them:
- * one name per feature when the features were plain numeric columns, or the single name of the
- * ARRAY or VARBINARY column that held them all. {@code ML_PREDICT} finds a model's feature columns
- * in a query by these names.
+ * one name per plain column, or the single name of the ARRAY or VARBINARY column that held them
+ * all. {@code ML_PREDICT} finds a model's feature columns in a query by these names. A model trained
+ * on plain columns has an {@link FeatureEncoding} (numbers imputed, categories one-hot; see it), which
+ * turns a row of those columns into the network's input before scaling; models of format version 1
+ * have none, and their plain columns are one number each, never NULL.
  */
 public final class Model {
 
@@ -38,6 +41,7 @@ public final class Model {
     private final LabelKind labelKind;
     private final List<String> classes;
     private final List<String> featureNames;
+    private final FeatureEncoding encoding;
     private final Preprocessing preprocessing;
     private final Network network;
     private final double targetShift;
@@ -48,18 +52,26 @@ public final class Model {
 
     Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames,
           Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
-        this(null, 0, task, labelKind, classes, featureNames, preprocessing, network, targetShift, targetScale, null);
+        this(task, labelKind, classes, featureNames, null, preprocessing, network, targetShift, targetScale);
+    }
+
+    /** @param encoding how plain feature columns become inputs; null for an ARRAY or VARBINARY column */
+    Model(Task task, LabelKind labelKind, List<String> classes, List<String> featureNames, FeatureEncoding encoding,
+          Preprocessing preprocessing, Network network, double targetShift, double targetScale) {
+        this(null, 0, task, labelKind, classes, featureNames, encoding, preprocessing, network, targetShift,
+                targetScale, null);
     }
 
     private Model(String name, long version, Task task, LabelKind labelKind, List<String> classes,
-                  List<String> featureNames, Preprocessing preprocessing, Network network, double targetShift,
-                  double targetScale, Predictor predictor) {
+                  List<String> featureNames, FeatureEncoding encoding, Preprocessing preprocessing, Network network,
+                  double targetShift, double targetScale, Predictor predictor) {
         this.name = name;
         this.version = version;
         this.task = task;
         this.labelKind = labelKind;
         this.classes = List.copyOf(classes);
         this.featureNames = List.copyOf(featureNames);
+        this.encoding = encoding;
         this.preprocessing = preprocessing;
         this.network = network;
         this.targetShift = targetShift;
@@ -70,7 +82,14 @@ public final class Model {
     }
 
     private void checkShape() {
-        if (featureNames.size() != 1 && featureNames.size() != network.inputWidth()) {
+        if (encoding != null) {
+            if (!encoding.names().equals(featureNames) || encoding.width() != network.inputWidth()
+                    || preprocessing.kind() != FeatureKind.NUMERIC) {
+                throw new IllegalArgumentException("the encoding of " + encoding.names() + " into " + encoding.width()
+                        + " inputs does not fit feature columns " + featureNames + " and a network of "
+                        + network.inputWidth() + " inputs");
+            }
+        } else if (featureNames.size() != 1 && featureNames.size() != network.inputWidth()) {
             throw new IllegalArgumentException("feature names must be one column (an ARRAY or VARBINARY) or one per feature ("
                     + network.inputWidth() + "); got " + featureNames.size());
         }
@@ -107,7 +126,7 @@ public final class Model {
 
     /** This model as version {@code version} of {@code name}: what the store hands out. */
     public Model named(String name, long version) {
-        return new Model(name, version, task, labelKind, classes, featureNames, preprocessing, network,
+        return new Model(name, version, task, labelKind, classes, featureNames, encoding, preprocessing, network,
                 targetShift, targetScale, predictor); // the same network: its predictor and buffers serve both
     }
 
@@ -143,6 +162,11 @@ public final class Model {
 
     public List<String> featureNames() {
         return featureNames;
+    }
+
+    /** How plain feature columns become the network's inputs; null for an ARRAY or VARBINARY column, or format version 1. */
+    public FeatureEncoding encoding() {
+        return encoding;
     }
 
     public Preprocessing preprocessing() {
@@ -277,6 +301,11 @@ public final class Model {
     private void scale(FeatureRow row, float[] out) {
         int width = preprocessing.width();
         byte[] bytes = row.bytes();
+        if (encoding != null && bytes == null) {
+            encode(row, out);
+            preprocessing.apply(out, 0, out, 0);
+            return;
+        }
         if (bytes != null) {
             if (featureKind() != FeatureKind.BYTES) {
                 throw new IllegalArgumentException("model " + describe() + " was trained on numeric features; pass "
@@ -299,6 +328,45 @@ public final class Model {
             }
             out[i] = preprocessing.apply(i, x);
         }
+    }
+
+    /** Encodes a row of the training columns' values, in their order, into {@code out}. */
+    private void encode(FeatureRow row, float[] out) {
+        int columns = featureNames.size();
+        if (row.size() != columns) {
+            throw new IllegalArgumentException("model " + describe() + " expects " + columns + " features, got "
+                    + row.size() + ": the values of its feature columns " + String.join(", ", featureNames)
+                    + ", in this order");
+        }
+        for (int i = 0; i < columns; i++) {
+            FeatureEncoding.Column column = encoding.column(i);
+            boolean encoded;
+            if (column.kind() == FeatureEncoding.Kind.CATEGORY) {
+                encoded = encoding.encodeCategory(i, row.isNull(i) ? null : row.text(i), out, 0);
+            } else {
+                float x = row.isNull(i) ? Float.NaN : number(row, i, column);
+                encoded = encoding.encodeNumber(i, x, out, 0);
+            }
+            if (!encoded) {
+                throw new IllegalArgumentException("feature " + (i + 1) + " of " + columns + " is NULL (column "
+                        + column.name() + "); model " + describe() + " was trained with impute error and needs a value");
+            }
+        }
+    }
+
+    private float number(FeatureRow row, int i, FeatureEncoding.Column column) {
+        float x;
+        try {
+            x = row.number(i);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("feature " + column.name() + " (" + (i + 1) + " of " + featureNames.size()
+                    + ") of model " + describe() + " is a number; got " + row.text(i), e);
+        }
+        if (!Float.isFinite(x)) {
+            throw new IllegalArgumentException("feature " + (i + 1) + " is " + x + " (column " + column.name() + "); model "
+                    + describe() + " needs finite numbers");
+        }
+        return x;
     }
 
     private void checkWidth(int expected, int actual, String what) {

@@ -1,7 +1,10 @@
 package dev.sqlnn.model;
 
 import dev.sqlnn.data.Task;
+import dev.sqlnn.data.EncodingOptions;
+import dev.sqlnn.data.FeatureEncoding;
 import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.Imputation;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.Scaling;
@@ -24,10 +27,10 @@ import java.util.zip.CRC32C;
  * sqlnn's binary model format: what the {@code WEIGHTS} column of {@code SQLNN.MODELS} holds.
  * Never Java serialization: the format is small, documented here and readable from any language.
  *
- * <p>Version 1, every number little-endian:
+ * <p>Version 2, every number little-endian (version 1 is the same without the encoding):
  * <pre>
  * magic          8 bytes   "SQLNNMDL" (ASCII)
- * version        u16       1
+ * version        u16       2
  * task           u8        {@link Task#code}
  * label kind     u8        {@link LabelKind#code}
  * hidden         u8        {@link Activation#code} of the hidden layers
@@ -40,8 +43,12 @@ import java.util.zip.CRC32C;
  * target scale   f64
  * class count    i32
  * classes        class count × (i32 byte length, UTF-8 bytes)
- * feature count  i32       1 (one ARRAY or VARBINARY column) or sizes[0] (one plain column per feature)
+ * feature count  i32       1 (one ARRAY or VARBINARY column) or the plain columns' count (sizes[0] in version 1)
  * feature names  feature count × (i32 byte length, UTF-8 bytes): the training query's column labels
+ * encoded        u8        version 2: 1 when an encoding of the plain columns follows, else 0
+ * encoding       for each feature column: kind u8 (0 number, 1 category), {@link Imputation#code} u8,
+ *                fill f32 (a number's stand-in for NULL), category count i32, categories × (i32 byte
+ *                length, UTF-8 bytes); its inputs (1 per number, categories + 2 per category) sum to sizes[0]
  * shift, factor  f32 × sizes[0] each: the preprocessing
  * layers         for each layer l: weights f32 × sizes[l]·sizes[l+1], then biases f32 × sizes[l+1]
  * checksum       u32       CRC-32C of every byte before it
@@ -55,7 +62,9 @@ import java.util.zip.CRC32C;
  */
 public final class ModelCodec {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** The first version, without an encoding: its plain columns are one number each. */
+    private static final int VERSION_WITHOUT_ENCODING = 1;
     private static final byte[] MAGIC = "SQLNNMDL".getBytes(StandardCharsets.US_ASCII);
     private static final int PREAMBLE_BYTES = MAGIC.length + Short.BYTES;
     private static final int CHECKSUM_BYTES = Integer.BYTES;
@@ -72,7 +81,7 @@ public final class ModelCodec {
     private ModelCodec() {
     }
 
-    /** The format version that {@link #encode} writes; it is also the only one {@link #decode} reads. */
+    /** The format version that {@link #encode} writes; {@link #decode} reads it and every earlier one. */
     public static int formatVersion() {
         return VERSION;
     }
@@ -89,7 +98,17 @@ public final class ModelCodec {
         checkEncodable(model, sizes);
         byte[][] classNames = utf8(model.classes(), "class", MAX_CLASS_NAME_BYTES);
         byte[][] featureNames = utf8(model.featureNames(), "feature name", MAX_FEATURE_NAME_BYTES);
-        long length = fixedHeaderBytes(sizes.length) + parameterBytes(sizes) + CHECKSUM_BYTES;
+        FeatureEncoding encoding = model.encoding();
+        List<byte[][]> categories = new ArrayList<>();
+        long length = fixedHeaderBytes(sizes.length) + parameterBytes(sizes) + CHECKSUM_BYTES + 1;
+        if (encoding != null) {
+            for (FeatureEncoding.Column c : encoding.columns()) {
+                byte[][] names = utf8(c.categories(), "category of " + c.name(), MAX_CLASS_NAME_BYTES);
+                categories.add(names);
+                length += 2 + Float.BYTES + Integer.BYTES;
+                for (byte[] name : names) length += Integer.BYTES + name.length;
+            }
+        }
         for (byte[] name : classNames) {
             length += Integer.BYTES + name.length;
         }
@@ -114,6 +133,14 @@ public final class ModelCodec {
         out.putDouble(model.targetShift()).putDouble(model.targetScale());
         putNames(out, classNames);
         putNames(out, featureNames);
+        out.put((byte) (encoding == null ? 0 : 1));
+        if (encoding != null) {
+            for (int i = 0; i < categories.size(); i++) {
+                FeatureEncoding.Column c = encoding.column(i);
+                out.put((byte) c.kind().ordinal()).put((byte) c.impute().code).putFloat(c.fill());
+                putNames(out, categories.get(i));
+            }
+        }
         putFloats(out, pre.shift());
         putFloats(out, pre.factor());
         for (int l = 0; l < net.layerCount(); l++) {
@@ -130,7 +157,7 @@ public final class ModelCodec {
     private static void checkEncodable(Model model, int[] sizes) {
         String problem = shapeProblem(sizes);
         if (problem == null) problem = classesProblem(model.labelKind(), model.classes());
-        if (problem == null) problem = featureCountProblem(model.featureNames().size(), sizes[0]);
+        if (problem == null && model.encoding() == null) problem = featureCountProblem(model.featureNames().size(), sizes[0]);
         if (problem != null) throw new IllegalArgumentException("cannot encode the model: it has " + problem);
     }
 
@@ -173,7 +200,7 @@ public final class ModelCodec {
      */
     public static Model decode(byte[] blob) {
         Objects.requireNonNull(blob, "blob");
-        checkEnvelope(blob);
+        int version = checkEnvelope(blob);
         BlobReader in = new BlobReader(blob, PREAMBLE_BYTES, blob.length - CHECKSUM_BYTES);
         Task task = enumValue(in.u8("task code"), Task::fromCode, "task");
         LabelKind labelKind = enumValue(in.u8("label kind code"), LabelKind::fromCode, "label kind");
@@ -195,7 +222,18 @@ public final class ModelCodec {
         }
         // The feature names' count follows the classes: keep room for it.
         List<String> classes = readClasses(in, parameterBytes + Integer.BYTES);
-        List<String> featureNames = readFeatureNames(in, sizes[0], parameterBytes);
+        FeatureEncoding encoding = null;
+        List<String> featureNames;
+        if (version == VERSION_WITHOUT_ENCODING) {
+            featureNames = readFeatureNames(in, sizes[0], parameterBytes);
+        } else {
+            featureNames = readFeatureNames(in, -1, parameterBytes + 1);
+            boolean encoded = in.u8("encoding flag") == 1;
+            if (encoded) encoding = readEncoding(in, featureNames, parameterBytes);
+            String problem = encoding != null ? encodingProblem(encoding, sizes[0])
+                    : featureCountProblem(featureNames.size(), sizes[0]);
+            if (problem != null) throw new DamagedModelException("model blob declares " + problem);
+        }
         if (in.remaining() != parameterBytes) {
             throw new DamagedModelException("model blob is " + blob.length + " bytes; the header declares "
                     + (in.position() + parameterBytes + CHECKSUM_BYTES));
@@ -216,14 +254,17 @@ public final class ModelCodec {
         try {
             Preprocessing pre = new Preprocessing(featureKind, scaling, shift, factor);
             Network net = new Network(sizes, hidden, output, weights, biases);
-            return new Model(task, labelKind, classes, featureNames, pre, net, targetShift, targetScale);
+            return new Model(task, labelKind, classes, featureNames, encoding, pre, net, targetShift, targetScale);
         } catch (IllegalArgumentException e) {
             throw new DamagedModelException("model blob describes a model that cannot exist: " + e.getMessage(), e);
         }
     }
 
-    /** Length, magic, version and checksum: everything that does not depend on the version's layout is checked first. */
-    private static void checkEnvelope(byte[] blob) {
+    /**
+     * Length, magic, version and checksum: everything that does not depend on the version's layout is
+     * checked first. Returns the version.
+     */
+    private static int checkEnvelope(byte[] blob) {
         int minimum = PREAMBLE_BYTES + CHECKSUM_BYTES;
         if (blob.length < minimum) {
             throw new DamagedModelException("model blob is " + blob.length + " bytes; even an empty one has "
@@ -235,9 +276,9 @@ public final class ModelCodec {
         }
         ByteBuffer le = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
         int version = Short.toUnsignedInt(le.getShort(MAGIC.length));
-        if (version != VERSION) {
+        if (version < VERSION_WITHOUT_ENCODING || version > VERSION) {
             throw new DamagedModelException("model blob has format version " + version
-                    + "; this build of sqlnn reads version " + VERSION + " only"
+                    + "; this build of sqlnn reads versions " + VERSION_WITHOUT_ENCODING + " to " + VERSION
                     + (version > VERSION ? " (was it written by a newer sqlnn?)" : ""));
         }
         int checksumAt = blob.length - CHECKSUM_BYTES;
@@ -249,6 +290,7 @@ public final class ModelCodec {
                     "model blob of %d bytes is damaged: its checksum is %08x but its contents give %08x",
                     blob.length, stored, crc.getValue()));
         }
+        return version;
     }
 
     private static int[] readSizes(BlobReader in) {
@@ -273,12 +315,53 @@ public final class ModelCodec {
         return readNames(in, count, reserved, "class", MAX_CLASS_NAME_BYTES);
     }
 
-    /** Reads the feature names, leaving {@code parameterBytes} unread for the floats that follow. */
-    private static List<String> readFeatureNames(BlobReader in, int inputWidth, long parameterBytes) {
+    /**
+     * Reads the feature names, leaving {@code reserved} bytes unread for what follows; their count is
+     * checked against {@code inputWidth}, or, when it is -1 (an encoding may follow), only for being positive.
+     */
+    private static List<String> readFeatureNames(BlobReader in, int inputWidth, long reserved) {
         int count = in.i32("feature name count");
-        String problem = featureCountProblem(count, inputWidth);
+        String problem = inputWidth >= 0 ? featureCountProblem(count, inputWidth)
+                : count < 1 ? count + " feature names; expected at least 1" : null;
         if (problem != null) throw new DamagedModelException("model blob declares " + problem);
-        return readNames(in, count, parameterBytes, "feature", MAX_FEATURE_NAME_BYTES);
+        return readNames(in, count, reserved, "feature", MAX_FEATURE_NAME_BYTES);
+    }
+
+    /** Reads one entry per feature column, leaving {@code parameterBytes} unread. */
+    private static FeatureEncoding readEncoding(BlobReader in, List<String> names, long parameterBytes) {
+        List<FeatureEncoding.Column> columns = new ArrayList<>(names.size());
+        for (String name : names) {
+            int kind = in.u8("encoding kind of " + name);
+            if (kind >= FeatureEncoding.Kind.values().length) {
+                throw new DamagedModelException("model blob has encoding kind " + kind + " for feature " + quote(name)
+                        + ", which this build of sqlnn does not know");
+            }
+            Imputation impute = enumValue(in.u8("imputation code"), Imputation::fromCode, "imputation");
+            float fill = Float.intBitsToFloat(in.i32("fill of " + name));
+            int count = in.i32("category count");
+            if (count < 0 || count > EncodingOptions.MAX_CATEGORIES) {
+                throw new DamagedModelException("model blob declares " + count + " categories for feature " + quote(name)
+                        + "; expected 0 to " + EncodingOptions.MAX_CATEGORIES);
+            }
+            List<String> categories = readNames(in, count, parameterBytes, "category", MAX_CLASS_NAME_BYTES);
+            try {
+                columns.add(new FeatureEncoding.Column(name, FeatureEncoding.Kind.values()[kind], impute, fill, categories));
+            } catch (IllegalArgumentException e) {
+                throw new DamagedModelException("model blob has an encoding of feature " + quote(name)
+                        + " that cannot exist: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new FeatureEncoding(columns);
+        } catch (IllegalArgumentException e) {
+            throw new DamagedModelException("model blob has an encoding that cannot exist: " + e.getMessage(), e);
+        }
+    }
+
+    /** Null when the encoding's inputs are the network's. */
+    private static String encodingProblem(FeatureEncoding encoding, int inputWidth) {
+        if (encoding.width() == inputWidth) return null;
+        return "an encoding of " + encoding.width() + " inputs for a network of " + inputWidth;
     }
 
     /**

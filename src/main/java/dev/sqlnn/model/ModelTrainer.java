@@ -42,7 +42,7 @@ public final class ModelTrainer {
     public static TrainedModel train(ResultSet rows, TrainingOptions options, TrainingListener listener)
             throws SQLException {
         long start = System.nanoTime();
-        Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task());
+        Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task(), options.encoding());
         Preprocessing preprocessing = Scaler.fit(dataset, options.scale());
         DatasetExamples examples = DatasetExamples.of(dataset, preprocessing);
         ImageAugmenter augmenter = augmenter(options, dataset);
@@ -56,7 +56,7 @@ public final class ModelTrainer {
                 .train(training, outputs, TrainingProgress.with(listener));
 
         Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), dataset.featureNames(),
-                preprocessing, result.network(), examples.targetShift(), examples.targetScale());
+                dataset.encoding(), preprocessing, result.network(), examples.targetShift(), examples.targetScale());
         boolean held = result.validationRows().length > 0;
         int[] evaluated = held ? result.validationRows() : result.trainingRows();
         float[] scores = BatchScorer.score(model, examples, evaluated, config.threads());

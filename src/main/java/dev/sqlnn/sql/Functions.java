@@ -127,12 +127,41 @@ public final class Functions {
         return SqlErrors.call("PREDICT", () -> predictInteger(deployed(connection, model), features));
     }
 
+    /**
+     * {@code PREDICT(model, column1, column2, ...)}: the class predicted from the values of the model's
+     * feature columns, in training order, of any type they had (numbers, text, booleans); NULLs are
+     * imputed as in training. So are the three functions below.
+     */
+    public static Integer predict(Connection connection, String model, Value first, Value second, Value... more)
+            throws SQLException {
+        return SqlErrors.call("PREDICT", () -> deployed(connection, model).predictInteger(FeatureReader.row(first, second, more)));
+    }
+
+    /** {@code PREDICT_LABEL(model, column1, column2, ...)}. */
+    public static String predictLabel(Connection connection, String model, Value first, Value second, Value... more)
+            throws SQLException {
+        return SqlErrors.call("PREDICT_LABEL", () -> deployed(connection, model).predictLabel(FeatureReader.row(first, second, more)));
+    }
+
+    /** {@code PREDICT_VALUE(model, column1, column2, ...)}. */
+    public static Double predictValue(Connection connection, String model, Value first, Value second, Value... more)
+            throws SQLException {
+        return SqlErrors.call("PREDICT_VALUE", () -> deployed(connection, model).predictValue(FeatureReader.row(first, second, more)));
+    }
+
+    /** {@code PREDICT_PROBA(model, column1, column2, ...)}. */
+    public static Float[] predictProba(Connection connection, String model, Value first, Value second, Value... more)
+            throws SQLException {
+        return SqlErrors.call("PREDICT_PROBA", () -> boxed(deployed(connection, model)
+                .predictProbabilities(FeatureReader.row(first, second, more))));
+    }
+
     /** {@code PREDICT_LABEL(model, features)}: the predicted class as text, for any classifier. */
     public static String predictLabel(Connection connection, String model, Value features) throws SQLException {
         if (FeatureReader.isNull(features)) return null;
         return SqlErrors.call("PREDICT_LABEL", () -> {
             Model m = deployed(connection, model);
-            return m.predictLabel(FeatureReader.row(features, m.featureKind()));
+            return m.predictLabel(FeatureReader.row(features, m));
         });
     }
 
@@ -141,7 +170,7 @@ public final class Functions {
         if (FeatureReader.isNull(features)) return null;
         return SqlErrors.call("PREDICT_VALUE", () -> {
             Model m = deployed(connection, model);
-            return m.predictValue(FeatureReader.row(features, m.featureKind()));
+            return m.predictValue(FeatureReader.row(features, m));
         });
     }
 
@@ -150,11 +179,14 @@ public final class Functions {
         if (FeatureReader.isNull(features)) return null;
         return SqlErrors.call("PREDICT_PROBA", () -> {
             Model m = deployed(connection, model);
-            float[] p = m.predictProbabilities(FeatureReader.row(features, m.featureKind()));
-            Float[] boxed = new Float[p.length];
-            for (int i = 0; i < p.length; i++) boxed[i] = p[i];
-            return boxed;
+            return boxed(m.predictProbabilities(FeatureReader.row(features, m)));
         });
+    }
+
+    private static Float[] boxed(float[] p) {
+        Float[] boxed = new Float[p.length];
+        for (int i = 0; i < p.length; i++) boxed[i] = p[i];
+        return boxed;
     }
 
     /**
@@ -228,7 +260,7 @@ public final class Functions {
     }
 
     private static int predictInteger(Model model, Value features) {
-        return model.predictInteger(FeatureReader.row(features, model.featureKind()));
+        return model.predictInteger(FeatureReader.row(features, model));
     }
 
     static boolean isColumnListCall(Connection connection) throws SQLException {

@@ -254,7 +254,21 @@ class JdbcDatasetReaderTest {
                 "INSERT INTO t VALUES (1, X'01', ARRAY[1], 1, 0), (2, NULL, NULL, NULL, 1)");
         failure("SELECT image, label FROM t ORDER BY id", "row 2 has a NULL in feature column IMAGE", "WHERE IMAGE IS NOT NULL");
         failure("SELECT pixels, label FROM t ORDER BY id", "row 2 has a NULL in feature column PIXELS", "WHERE PIXELS IS NOT NULL");
-        failure("SELECT id, a, label FROM t ORDER BY id", "row 2 has a NULL in feature column A", "WHERE A IS NOT NULL", "COALESCE(A, 0)");
+        // Plain columns impute: the mean of A's other values stands in for a NULL (impute mean, the default).
+        Dataset imputed = read("SELECT id, a, label FROM t ORDER BY id");
+        assertEquals(List.of("ID", "A"), imputed.featureNames());
+        assertEquals(1f, imputed.numericFeatures()[3]);
+        execute("INSERT INTO t VALUES (3, X'02', ARRAY[2], 2, 1)");
+        assertEquals(1.5f, read("SELECT id, a, label FROM t ORDER BY id").numericFeatures()[3], "the mean of 1 and 2");
+        EncodingOptions strict = new EncodingOptions(Imputation.ERROR, 10, java.util.Map.of());
+        DataException refused = assertThrows(DataException.class, () -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT id, a, label FROM t ORDER BY id")) {
+                JdbcDatasetReader.read(rs, null, null, strict);
+            }
+        });
+        assertTrue(refused.getMessage().contains("row 2 has a NULL in feature column A"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("WHERE A IS NOT NULL"), refused.getMessage());
     }
 
     @Test
@@ -273,8 +287,9 @@ class JdbcDatasetReaderTest {
 
     @Test
     void nonNumericFeatureColumnsSayTheirType() {
-        failure("SELECT 'tall' AS height, 1 AS label", "feature column HEIGHT has type CHARACTER VARYING", "CAST(HEIGHT AS DOUBLE PRECISION)");
-        failure("SELECT TRUE AS flag, 1 AS label", "feature column FLAG has type BOOLEAN");
+        failure("SELECT CURRENT_DATE AS day1, 1 AS label", "feature column DAY1 has type DATE", "CAST(DAY1 AS DOUBLE PRECISION)",
+                "CAST(DAY1 AS VARCHAR)");
+        failure("SELECT X'01' AS b, TRUE AS flag, 1 AS label", "B (BINARY VARYING), FLAG (BOOLEAN) cannot be combined");
         failure("SELECT ARRAY['a', 'b'] AS words, 1 AS label", "row 1 has a String at element 1 of feature column WORDS");
     }
 
@@ -386,7 +401,7 @@ class JdbcDatasetReaderTest {
         HeapBudget small = new HeapBudget(300_000, 1 << 30);
         HeapLimitException failure;
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
-            failure = assertThrows(HeapLimitException.class, () -> JdbcDatasetReader.read(rs, null, null, small));
+            failure = assertThrows(HeapLimitException.class, () -> JdbcDatasetReader.read(rs, null, null, EncodingOptions.defaults(), small));
         }
         String message = failure.getMessage();
         assertTrue(message.startsWith("the training query's rows do not fit in memory: at row "), message);
@@ -399,7 +414,7 @@ class JdbcDatasetReaderTest {
         // The same rows with room to spare: features, a class per row and the trimmed copies all fit.
         HeapBudget enough = new HeapBudget(2_000_000, 1 << 30);
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
-            Dataset dataset = JdbcDatasetReader.read(rs, null, null, enough);
+            Dataset dataset = JdbcDatasetReader.read(rs, null, null, EncodingOptions.defaults(), enough);
             assertEquals(5000, dataset.rows());
             assertEquals(5000 * 100 + 5000 * 4, dataset.heapBytes());
         }

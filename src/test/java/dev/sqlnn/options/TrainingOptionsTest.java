@@ -281,16 +281,16 @@ class TrainingOptionsTest {
         TrainingOptions d = TrainingOptions.defaults();
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 Activation.SOFTMAX, d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(), d.encoding(), d.classWeight(),
                 d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(), d.encoding(), d.classWeight(),
                 d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
-                Scaling.BYTES, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                Scaling.BYTES, d.encoding(), d.classWeight(), d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
     }
 
     @Test

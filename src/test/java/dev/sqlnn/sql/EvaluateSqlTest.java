@@ -264,10 +264,10 @@ class EvaluateSqlTest extends SqlTestSupport {
         assertFails("22023", fn, "SELECT * FROM ML_EVALUATE('m', 'SELECT y FROM blobs')",
                 "the query has only the column Y", "then the label as the last column");
         assertFails("22023", fn, "SELECT * FROM ML_EVALUATE('m', 'SELECT a, y FROM blobs')",
-                "model m (version 1) expects 2 features; the query has 1 feature column (A (DOUBLE PRECISION))",
+                "model m (version 1) expects 2 features (columns A, B); the query has 1 feature column (A (DOUBLE PRECISION))",
                 "before the label column Y");
         assertFails("22023", fn, "SELECT * FROM ML_EVALUATE('m', 'SELECT a, b FROM blobs')",
-                "expects 2 features; the query has 1 feature column (A (DOUBLE PRECISION)) before the label column B");
+                "expects 2 features (columns A, B); the query has 1 feature column (A (DOUBLE PRECISION)) before the label column B");
         assertFails("22023", fn, "SELECT * FROM ML_EVALUATE('m', 'SELECT pixels, y FROM blobs')",
                 "model m (version 1) was trained on 2 numbers", "PIXELS (BINARY VARYING)");
         assertFails("22023", fn, "SELECT * FROM ML_EVALUATE('m', 'SELECT a, b, y > 0 FROM blobs')",
