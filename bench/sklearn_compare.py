@@ -216,6 +216,7 @@ def table(out, java):
     lines.append(f"{meta['seeds']} seeds (0..{meta['seeds'] - 1}): the same 70/30 splits for both (stratified for a "
                  "classification); std is the sample standard deviation over the seeds; training seconds are the "
                  "mean wall-clock time of fit / of the ML_TRAIN statement.")
+    lines.append("")
     lines.append(f"scikit-learn {meta['sklearn']} (installed with apt-get install python3-sklearn; numpy "
                  f"{meta['numpy']}), {java}.")
     for note in notes:
