@@ -198,6 +198,32 @@ class ClientFunctionsPostgresTest {
     }
 
     @Test
+    void textBooleanAndNullColumnsTrainAndScoreAsOnH2() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            // PostgreSQL's driver says 't' for a boolean and pads char(3): categories must not notice.
+            s.execute("CREATE TABLE shop AS SELECT g AS id, (ARRAY['north','south','east'])[g % 3 + 1] AS region,"
+                    + " CAST(CASE WHEN g % 2 = 0 THEN 'A' ELSE 'B' END AS char(3)) AS plan, g % 5 = 0 AS vip,"
+                    + " CASE WHEN g % 7 = 0 THEN NULL ELSE g % 10 END AS visits,"
+                    + " CASE WHEN g % 3 = 0 AND g % 5 = 0 THEN 'buys' WHEN g % 3 = 1 THEN 'buys' ELSE 'leaves' END AS outcome"
+                    + " FROM generate_series(1, 600) g");
+        }
+        String features = "region, plan, vip, visits";
+        Sqlnn.train(pg, "shop", "SELECT " + features + ", outcome FROM shop", "{\"hidden\":[16],\"epochs\":40,\"learning_rate\":0.02}");
+        ModelEvaluation e = Sqlnn.evaluate(pg, "shop", "SELECT visits, vip, plan, region, outcome FROM shop");
+        assertEquals(1.0, e.classification().accuracy(), 1e-9, "region and vip decide, found by name in any order");
+        assertEquals(600L, Sqlnn.predictInto(pg, "shop", "SELECT id, " + features + " FROM shop", "shop_scored"));
+        assertEquals(List.of("0"), strings(pg, "SELECT COUNT(*) FROM shop_scored s JOIN shop USING (id)"
+                + " WHERE s.prediction <> shop.outcome OR s.prediction IS NULL"), "NULL visits are imputed, not skipped");
+        // The same model copied to H2 scores the same rows alike through PREDICT_LABEL('m', col1, col2, ...).
+        try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:shop-" + UUID.randomUUID())) {
+            Sqlnn.install(h2);
+            Sqlnn.copyModel(pg, h2, "shop", null);
+            assertEquals(List.of("buys"), strings(h2, "SELECT PREDICT_LABEL('shop', 'north', 'A', TRUE, NULL)"));
+            assertEquals(List.of("leaves"), strings(h2, "SELECT PREDICT_LABEL('shop', 'east', 'B  ', FALSE, 3)"));
+        }
+    }
+
+    @Test
     void versionsAreDeployedAndDroppedAsByMlDeployAndMlDrop() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"
