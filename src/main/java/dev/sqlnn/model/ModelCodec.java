@@ -45,7 +45,7 @@ import java.util.zip.CRC32C;
  * classes        class count × (i32 byte length, UTF-8 bytes)
  * feature count  i32       1 (one ARRAY or VARBINARY column) or the plain columns' count (sizes[0] in version 1)
  * feature names  feature count × (i32 byte length, UTF-8 bytes): the training query's column labels
- * encoded        u8        version 2: 1 when an encoding of the plain columns follows, else 0
+ * encoded        u8        version 2: 1 when an encoding of the plain columns follows, else 0 (any other value is damage)
  * encoding       for each feature column: kind u8 (0 number, 1 category), {@link Imputation#code} u8,
  *                fill f32 (a number's stand-in for NULL), category count i32, categories × (i32 byte
  *                length, UTF-8 bytes); its inputs (1 per number, categories + 2 per category) sum to sizes[0]
@@ -137,7 +137,7 @@ public final class ModelCodec {
         if (encoding != null) {
             for (int i = 0; i < categories.size(); i++) {
                 FeatureEncoding.Column c = encoding.column(i);
-                out.put((byte) c.kind().ordinal()).put((byte) c.impute().code).putFloat(c.fill());
+                out.put((byte) kindCode(c.kind())).put((byte) c.impute().code).putFloat(c.fill());
                 putNames(out, categories.get(i));
             }
         }
@@ -158,6 +158,15 @@ public final class ModelCodec {
         String problem = shapeProblem(sizes);
         if (problem == null) problem = classesProblem(model.labelKind(), model.classes());
         if (problem == null && model.encoding() == null) problem = featureCountProblem(model.featureNames().size(), sizes[0]);
+        if (problem == null && model.encoding() != null) {
+            for (FeatureEncoding.Column c : model.encoding().columns()) {
+                if (c.categories().size() > EncodingOptions.MAX_CATEGORIES) {
+                    problem = c.categories().size() + " categories for feature " + quote(c.name()) + "; at most "
+                            + EncodingOptions.MAX_CATEGORIES + " are allowed";
+                    break;
+                }
+            }
+        }
         if (problem != null) throw new IllegalArgumentException("cannot encode the model: it has " + problem);
     }
 
@@ -225,11 +234,15 @@ public final class ModelCodec {
         FeatureEncoding encoding = null;
         List<String> featureNames;
         if (version == VERSION_WITHOUT_ENCODING) {
-            featureNames = readFeatureNames(in, sizes[0], parameterBytes);
+            featureNames = readFeatureNames(in, sizes[0], false, parameterBytes);
         } else {
-            featureNames = readFeatureNames(in, -1, parameterBytes + 1);
-            boolean encoded = in.u8("encoding flag") == 1;
-            if (encoded) encoding = readEncoding(in, featureNames, parameterBytes);
+            featureNames = readFeatureNames(in, sizes[0], true, parameterBytes + 1);
+            int flag = in.u8("encoding flag");
+            if (flag > 1) {
+                throw new DamagedModelException("model blob has encoding flag " + flag + "; expected 0 (no encoding)"
+                        + " or 1 (an encoding of the plain columns follows)");
+            }
+            if (flag == 1) encoding = readEncoding(in, featureNames, parameterBytes);
             String problem = encoding != null ? encodingProblem(encoding, sizes[0])
                     : featureCountProblem(featureNames.size(), sizes[0]);
             if (problem != null) throw new DamagedModelException("model blob declares " + problem);
@@ -316,13 +329,14 @@ public final class ModelCodec {
     }
 
     /**
-     * Reads the feature names, leaving {@code reserved} bytes unread for what follows; their count is
-     * checked against {@code inputWidth}, or, when it is -1 (an encoding may follow), only for being positive.
+     * Reads the feature names, leaving {@code reserved} bytes unread for what follows. Their count must
+     * be 1 or {@code inputWidth}; when an encoding may follow (version 2), anything from 1 to
+     * {@code inputWidth}, as every plain column takes at least one input (what the encoding flag says
+     * is checked once it is read).
      */
-    private static List<String> readFeatureNames(BlobReader in, int inputWidth, long reserved) {
+    private static List<String> readFeatureNames(BlobReader in, int inputWidth, boolean encodable, long reserved) {
         int count = in.i32("feature name count");
-        String problem = inputWidth >= 0 ? featureCountProblem(count, inputWidth)
-                : count < 1 ? count + " feature names; expected at least 1" : null;
+        String problem = encodable ? encodedFeatureCountProblem(count, inputWidth) : featureCountProblem(count, inputWidth);
         if (problem != null) throw new DamagedModelException("model blob declares " + problem);
         return readNames(in, count, reserved, "feature", MAX_FEATURE_NAME_BYTES);
     }
@@ -331,13 +345,15 @@ public final class ModelCodec {
     private static FeatureEncoding readEncoding(BlobReader in, List<String> names, long parameterBytes) {
         List<FeatureEncoding.Column> columns = new ArrayList<>(names.size());
         for (String name : names) {
-            int kind = in.u8("encoding kind of " + name);
-            if (kind >= FeatureEncoding.Kind.values().length) {
-                throw new DamagedModelException("model blob has encoding kind " + kind + " for feature " + quote(name)
+            // Constant labels: building one per column would cost as much as the names themselves.
+            int code = in.u8("encoding kind");
+            FeatureEncoding.Kind kind = kindOf(code);
+            if (kind == null) {
+                throw new DamagedModelException("model blob has encoding kind " + code + " for feature " + quote(name)
                         + ", which this build of sqlnn does not know");
             }
             Imputation impute = enumValue(in.u8("imputation code"), Imputation::fromCode, "imputation");
-            float fill = Float.intBitsToFloat(in.i32("fill of " + name));
+            float fill = Float.intBitsToFloat(in.i32("encoding fill"));
             int count = in.i32("category count");
             if (count < 0 || count > EncodingOptions.MAX_CATEGORIES) {
                 throw new DamagedModelException("model blob declares " + count + " categories for feature " + quote(name)
@@ -345,7 +361,7 @@ public final class ModelCodec {
             }
             List<String> categories = readNames(in, count, parameterBytes, "category", MAX_CLASS_NAME_BYTES);
             try {
-                columns.add(new FeatureEncoding.Column(name, FeatureEncoding.Kind.values()[kind], impute, fill, categories));
+                columns.add(new FeatureEncoding.Column(name, kind, impute, fill, categories));
             } catch (IllegalArgumentException e) {
                 throw new DamagedModelException("model blob has an encoding of feature " + quote(name)
                         + " that cannot exist: " + e.getMessage(), e);
@@ -356,6 +372,23 @@ public final class ModelCodec {
         } catch (IllegalArgumentException e) {
             throw new DamagedModelException("model blob has an encoding that cannot exist: " + e.getMessage(), e);
         }
+    }
+
+    /** The format's code of an encoding kind: 0 number, 1 category (never the enum's ordinal, which may move). */
+    private static int kindCode(FeatureEncoding.Kind kind) {
+        return switch (kind) {
+            case NUMBER -> 0;
+            case CATEGORY -> 1;
+        };
+    }
+
+    /** The encoding kind of a format code, or null for a code this build does not know. */
+    private static FeatureEncoding.Kind kindOf(int code) {
+        return switch (code) {
+            case 0 -> FeatureEncoding.Kind.NUMBER;
+            case 1 -> FeatureEncoding.Kind.CATEGORY;
+            default -> null;
+        };
     }
 
     /** Null when the encoding's inputs are the network's. */
@@ -388,7 +421,14 @@ public final class ModelCodec {
         return names;
     }
 
-    /** Null when a model of this input width may have {@code count} feature names. */
+    /** Null when a model of this input width may have {@code count} feature names if it has an encoding. */
+    private static String encodedFeatureCountProblem(int count, int inputWidth) {
+        if (count >= 1 && count <= inputWidth) return null;
+        return count + " feature names for " + inputWidth + " features; expected 1 to " + inputWidth
+                + " (an ARRAY or VARBINARY column, or plain columns of at least one input each)";
+    }
+
+    /** Null when a model of this input width may have {@code count} feature names if it has no encoding. */
     private static String featureCountProblem(int count, int inputWidth) {
         if (count == 1 || count == inputWidth) return null;
         return count + " feature names for " + inputWidth + " features; expected 1 (an ARRAY or VARBINARY column)"

@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,17 +43,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hostile model blobs, end to end through SQL: a blob in {@code SQLNN.MODELS.WEIGHTS} that anyone with
  * write access may have damaged or forged, read by every function that loads a model.
  *
- * <p>The fuzz run ({@link #CASES} cases from seed {@link #SEED}) mutates valid blobs (five trained by
- * {@code ML_TRAIN}, with integer and text classes, plain, ARRAY and VARBINARY features, and a regression,
- * plus the golden version 1 blob) and inserts each mutant as version 1 of a model name of its own, so
- * that no decoded copy in the model cache can stand in for it, then calls every reader through SQL.
- * Every mutation {@link Kind kind} but one is built so that the blob <em>must</em> be refused, and says
- * which rule of the format refuses it; the mutator checks that rule on each case it builds (a checksum
- * that no longer matches, a count outside the format's limits, a header whose sizes no longer add up to
- * the blob's length). A refusal is an {@link SQLException} with SQLState {@code 22000} whose message is
- * the function's name and the decoder's own message; never another SQLState, never an {@link Error}
- * (H2 would report an {@link OutOfMemoryError} or an {@link ArrayIndexOutOfBoundsException} as an
- * SQLException of another state), never an answer. The one kind that must be accepted,
+ * <p>The fuzz run ({@link #CASES} cases from seed {@link #SEED}) mutates valid blobs (six trained by
+ * {@code ML_TRAIN}, in format version 2, with integer and text classes, plain, ARRAY and VARBINARY features,
+ * a text column and NULLs, and a regression, plus the golden format version 1 blob) and inserts each
+ * mutant as version 1 of a model name of its own, so that no decoded copy in the model cache can stand
+ * in for it, then calls every reader through SQL. Every mutation {@link Kind kind} but one is built so
+ * that the blob <em>must</em> be refused, and says which rule of the format refuses it; the mutator
+ * checks that rule on each case it builds (a checksum that no longer matches, a count outside the
+ * format's limits, a header whose sizes no longer add up to the blob's length, an encoding whose inputs
+ * no longer add up to the network's). Kinds that mutate the encoding run on the bases that have one.
+ * A refusal is an {@link SQLException} with SQLState {@code 22000} whose message is the function's name
+ * and the decoder's own message; never another SQLState, never an {@link Error} (H2 would report an
+ * {@link OutOfMemoryError} or an {@link ArrayIndexOutOfBoundsException} as an SQLException of another
+ * state), never an answer. The one kind that must be accepted,
  * {@link Kind#FLOATS_REWRITTEN}, changes parameters and recomputes the checksum: a legitimately different
  * model, which must decode to exactly the parameters written and predict what they predict.
  *
@@ -73,8 +77,10 @@ class HostileBlobSqlTest extends SqlTestSupport {
     /** A case takes milliseconds; one that takes this long hangs. */
     private static final Duration CASE_TIMEOUT = Duration.ofSeconds(30);
 
-    // The version 1 layout and limits, as ModelCodec's Javadoc documents them (restated: the test checks the
-    // format, not the decoder's reading of it).
+    // The layout and limits of format versions 1 and 2, as ModelCodec's Javadoc documents them (restated: the
+    // test checks the format, not the decoder's reading of it). Version 2 adds, after the feature names, a flag
+    // byte and, when it is 1, an encoding entry per feature column: kind u8, imputation u8, fill f32, category
+    // count i32, categories as (i32 length, UTF-8).
     private static final byte[] MAGIC = "SQLNNMDL".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION_AT = 8;
     /** Task, label kind, hidden activation, output activation: one byte each. */
@@ -89,6 +95,17 @@ class HostileBlobSqlTest extends SqlTestSupport {
     private static final int MAX_NAME_BYTES = 1 << 16;
     /** No enumeration of the format (task, label kind, activation, feature kind, scaling) has a higher code. */
     private static final int MAX_CODE = 5;
+    /** The versions this build reads; a version 2 blob has the flag byte that a version 1 blob lacks. */
+    private static final int FIRST_VERSION = 1;
+    private static final int LAST_VERSION = 2;
+    /** Encoding kinds: number 0, category 1; no other. */
+    private static final int NUMBER = 0;
+    private static final int CATEGORY = 1;
+    /** Imputation codes: mean 0, median 1, zero 2 (numbers only), missing 3 (categories only), error 4 (both); no other. */
+    private static final int MISSING = 3;
+    private static final int MAX_IMPUTATION_CODE = 4;
+    /** A column keeps at most this many categories. */
+    private static final int MAX_CATEGORIES = 10_000;
 
     private static final String GOLDEN = "/dev/sqlnn/model/golden-v1.sqlnnmodel";
     private static final double[] GOLDEN_POINT = {1.0, -0.5, 2.5};
@@ -212,7 +229,9 @@ class HostileBlobSqlTest extends SqlTestSupport {
         FLOATS_CUT_CHECKSUM_FIXED("1 to 64 bytes cut out of the parameters, checksum recomputed",
                 "the unchanged header declares more bytes than the blob has"),
         MAGIC_CHECKSUM_FIXED("the magic damaged or replaced by another format's, checksum recomputed", "not the magic"),
-        VERSION_CHECKSUM_FIXED("the format version rewritten, checksum recomputed", "only version 1 is read"),
+        VERSION_CHECKSUM_FIXED("the format version rewritten, checksum recomputed",
+                "only versions 1 and 2 are read, and a blob of one read as the other has a byte too many or too few"
+                        + " (version 2's flag after the feature names)"),
         ENUM_CODE_CHECKSUM_FIXED("a task, label kind, activation, feature kind or scaling code above 5, checksum recomputed",
                 "no such code"),
         LAYER_COUNT_CHECKSUM_FIXED("the count of layer sizes rewritten to 0, 1 or above 65, checksum recomputed",
@@ -229,8 +248,24 @@ class HostileBlobSqlTest extends SqlTestSupport {
                 "a classifier needs one class per output, a regression none"),
         NAME_LENGTH_CHECKSUM_FIXED("a class or feature name's length rewritten (negative or huge), checksum recomputed",
                 "negative, beyond 64 KiB, or longer than the blob"),
-        FEATURE_COUNT_CHECKSUM_FIXED("the feature name count rewritten to neither 1 nor the input width, checksum recomputed",
-                "one name (an ARRAY or VARBINARY column) or one per feature"),
+        FEATURE_COUNT_CHECKSUM_FIXED("the feature name count rewritten, checksum recomputed",
+                "version 1: one name (an ARRAY or VARBINARY column) or one per feature; version 2: 1 to the input"
+                        + " width, as every column takes at least one input"),
+        ENCODED_FLAG_CHECKSUM_FIXED("version 2's encoding flag rewritten (2 to 255, or the other of 0 and 1), checksum recomputed",
+                "neither 0 nor 1; or the other, which reads an encoding (at least 10 bytes) out of the parameters or"
+                        + " leaves one unread"),
+        ENCODING_KIND_CHECKSUM_FIXED("a column's encoding kind rewritten (unknown, or the other kind), checksum recomputed",
+                "no such kind; the other kind changes the column's width (a number takes 1 input, a category its"
+                        + " categories + 2) or contradicts its categories"),
+        IMPUTATION_CODE_CHECKSUM_FIXED("a column's imputation code rewritten (unknown, or one its kind does not take),"
+                + " checksum recomputed", "no such imputation; numbers do not impute as missing, categories not by"
+                + " mean, median or zero"),
+        CATEGORY_COUNT_CHECKSUM_FIXED("a column's category count rewritten (negative or huge), checksum recomputed",
+                "negative, above 10,000, or more names than the blob has bytes for"),
+        CATEGORY_LENGTH_CHECKSUM_FIXED("a category name's length rewritten (negative or huge), checksum recomputed",
+                "negative, beyond 64 KiB, or longer than the blob"),
+        ENCODING_WIDTH_CHECKSUM_FIXED("a category inserted into or removed from a category column with its count,"
+                + " checksum recomputed", "the encoding's inputs no longer add up to the network's input width"),
         /** The one kind that must be accepted: another model, not a damaged one. */
         FLOATS_REWRITTEN("1 to 4 parameters rewritten to other finite floats, checksum recomputed", null);
 
@@ -241,6 +276,18 @@ class HostileBlobSqlTest extends SqlTestSupport {
         Kind(String what, String refusedBecause) {
             this.what = what;
             this.refusedBecause = refusedBecause;
+        }
+
+        /** Whether a blob of this layout has what this kind mutates. */
+        boolean appliesTo(Layout layout) {
+            return switch (this) {
+                case ENCODED_FLAG_CHECKSUM_FIXED -> layout.version() >= 2;
+                case ENCODING_KIND_CHECKSUM_FIXED, IMPUTATION_CODE_CHECKSUM_FIXED, CATEGORY_COUNT_CHECKSUM_FIXED ->
+                        layout.encoded();
+                case CATEGORY_LENGTH_CHECKSUM_FIXED -> layout.categoryNames() > 0;
+                case ENCODING_WIDTH_CHECKSUM_FIXED -> layout.categoryColumns().length > 0;
+                default -> true;
+            };
         }
     }
 
@@ -256,14 +303,19 @@ class HostileBlobSqlTest extends SqlTestSupport {
         Connection fuzz = DriverManager.getConnection(url);
         Mutator mutator = new Mutator(new Random(SEED));
         Map<Kind, Integer> perKind = new EnumMap<>(Kind.class);
+        Map<String, Integer> perBase = new TreeMap<>();
+        Map<String, Integer> accepted = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         long maxAllocated = 0;
         long start = System.nanoTime();
         for (int i = 0; i < CASES; i++) {
-            Base base = bases.get(mutator.random.nextInt(bases.size()));
             Kind kind = Kind.values()[mutator.random.nextInt(Kind.values().length)];
+            List<Base> eligible = bases.stream().filter(b -> kind.appliesTo(b.layout())).toList();
+            Base base = eligible.get(mutator.random.nextInt(eligible.size()));
             Mutation mutation = mutator.mutate(kind, base);
             perKind.merge(kind, 1, Integer::sum);
+            perBase.merge(base.name(), 1, Integer::sum);
+            if (kind.refusedBecause == null) accepted.merge(base.name(), 1, Integer::sum);
             String name = String.format("hostile-%04d", i);
             boolean viaMlDeploy = i % 2 == 1;
             String where = "case " + i + " of seed " + SEED + " (" + kind + " of " + base.name() + ": "
@@ -288,8 +340,9 @@ class HostileBlobSqlTest extends SqlTestSupport {
         }
         fuzz.close();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("HostileBlobSqlTest: %d cases from seed %d in %.1f s, at most %d KiB allocated per case; %s%n",
-                CASES, SEED, seconds, maxAllocated >> 10, perKind);
+        System.out.printf("HostileBlobSqlTest: %d cases from seed %d in %.1f s, at most %d KiB allocated per case; %s;"
+                        + " per base %s, of which to be accepted %s%n",
+                CASES, SEED, seconds, maxAllocated >> 10, perKind, perBase, accepted);
 
         assertTrue(failures.isEmpty(), () -> failures.size() + " failing case(s)"
                 + (failures.size() == 20 ? " (the run stopped at 20)" : "") + ":\n  " + String.join("\n  ", failures));
@@ -355,7 +408,7 @@ class HostileBlobSqlTest extends SqlTestSupport {
                         + ", " + quote(base.rocClass()) + ")"),
                 new Reader("ML_WEIGHTS", "SELECT * FROM ML_WEIGHTS(" + n + ")"),
                 new Reader("ML_WEIGHTS", "SELECT * FROM ML_WEIGHTS(" + n + ", 1)")));
-        if (isDefault) readers.add(new Reader("PREDICT", "SELECT PREDICT(" + x + ")"));
+        if (isDefault) readers.add(new Reader("PREDICT", "SELECT PREDICT(" + base.defaultFeaturesSql() + ")"));
         return readers;
     }
 
@@ -449,7 +502,7 @@ class HostileBlobSqlTest extends SqlTestSupport {
                     if (!Integer.valueOf(label).equals(predicted)) {
                         problems.add("PREDICT gave " + predicted + ", the model " + label);
                     }
-                    if (isDefault && !Integer.valueOf(label).equals(one(db, "SELECT PREDICT(" + x + ")"))) {
+                    if (isDefault && !Integer.valueOf(label).equals(one(db, "SELECT PREDICT(" + base.defaultFeaturesSql() + ")"))) {
                         problems.add("one-argument PREDICT disagrees with the model");
                     }
                 }
@@ -484,7 +537,7 @@ class HostileBlobSqlTest extends SqlTestSupport {
             if (viaMlDeploy && base.blob()[CODES_AT + 1] == LabelKind.INTEGER.code) {
                 // The copy is the default model now: one-argument PREDICT reads it.
                 assertEquals(value("SELECT PREDICT(" + quote(base.name()) + ", " + base.featuresSql() + ")"),
-                        value("SELECT PREDICT(" + base.featuresSql() + ")"));
+                        value("SELECT PREDICT(" + base.defaultFeaturesSql() + ")"));
             }
         }
     }
@@ -493,10 +546,11 @@ class HostileBlobSqlTest extends SqlTestSupport {
 
     /**
      * A valid model row to mutate: its blob, where the blob's fields are, and how to call the readers
-     * on it (a feature literal, a query for ML_PREDICT, one with the label for ML_EVALUATE).
+     * on it (the features after the model's name, the one argument of one-argument PREDICT, the network's
+     * input for those features, a query for ML_PREDICT, one with the label for ML_EVALUATE).
      */
-    private record Base(String name, byte[] blob, Layout layout, Task task, String featuresSql, double[] features,
-                        String predictQuery, String evaluateQuery, String rocClass) {
+    private record Base(String name, byte[] blob, Layout layout, Task task, String featuresSql, String defaultFeaturesSql,
+                        double[] features, String predictQuery, String evaluateQuery, String rocClass) {
     }
 
     private List<Base> trainBases() throws Exception {
@@ -508,6 +562,10 @@ class HostileBlobSqlTest extends SqlTestSupport {
         train("bytes", "SELECT pixels, y FROM blobs", options);
         train("text", "SELECT a, b, name FROM blobs", options);
         train("regression", "SELECT a, b, y FROM plane", options);
+        // A text column and NULLs in both columns: a number imputed by its mean, and a category with a NULL slot.
+        execute("CREATE TABLE cats AS SELECT id, CASE WHEN MOD(id, 7) = 0 THEN NULL ELSE a END AS a,"
+                + " CASE WHEN MOD(id, 3) = 0 THEN 'x' WHEN MOD(id, 5) = 0 THEN NULL ELSE 'y' END AS c, y FROM blobs");
+        train("categories", "SELECT a, c, y FROM cats", options);
         insertGolden(golden());
         execute("CREATE TABLE birds (ID INT, \"wingspan\" DOUBLE PRECISION, \"beak\" DOUBLE PRECISION,"
                 + " \"Höhe\" DOUBLE PRECISION, SPECIES VARCHAR(10))");
@@ -530,23 +588,57 @@ class HostileBlobSqlTest extends SqlTestSupport {
                 "SELECT * FROM birds WHERE ID <= 5",
                 "SELECT \"wingspan\", \"beak\", \"Höhe\", species FROM birds WHERE ID <= 5",
                 "bird"));
+        // A NULL for the number (its fill stands in) and 'x' for the category, passed one by one; one-argument
+        // PREDICT takes them as an ARRAY.
+        String cats = " FROM cats WHERE ID IN (1, 3, 5, 7, 10)";
+        Base categories = base("categories", Task.CLASSIFICATION, "NULL, 'x'", "ARRAY[NULL, 'x']", null,
+                "SELECT id, a, c" + cats, "SELECT a, c, y" + cats, "0");
+        bases.add(new Base(categories.name(), categories.blob(), categories.layout(), categories.task(),
+                categories.featuresSql(), categories.defaultFeaturesSql(), categories.layout().input(null, "x"),
+                categories.predictQuery(), categories.evaluateQuery(), categories.rocClass()));
+
+        // What the format gives each: version 2 with an encoding of the plain columns, none for an ARRAY or VARBINARY.
+        for (Base base : bases) {
+            Layout layout = base.layout();
+            boolean plain = !Set.of("array", "bytes", "golden").contains(base.name());
+            assertEquals(base.name().equals("golden") ? 1 : 2, layout.version(), base.name() + "'s format version");
+            assertEquals(plain, layout.encoded(), base.name() + " has an encoding");
+        }
+        assertEquals(List.of(NUMBER, CATEGORY), Arrays.stream(categories.layout().kinds()).boxed().toList());
+        assertEquals(Set.of("x", "y"), Set.copyOf(categories.layout().categories().get(1)), "the categories kept");
+        assertEquals(1 + 2 + 2, categories.layout().sizes()[0], "a number, and two categories with 'other' and NULL");
         return bases;
     }
 
     private Base base(String name, Task task, String featuresSql, double[] features, String predictQuery,
                       String evaluateQuery, String rocClass) throws SQLException {
+        return base(name, task, featuresSql, featuresSql, features, predictQuery, evaluateQuery, rocClass);
+    }
+
+    private Base base(String name, Task task, String featuresSql, String defaultFeaturesSql, double[] features,
+                      String predictQuery, String evaluateQuery, String rocClass) throws SQLException {
         byte[] blob = (byte[]) value("SELECT WEIGHTS FROM SQLNN.MODELS WHERE NAME = ? AND VERSION = 1", name);
         Layout layout = Layout.of(blob);
         assertEquals(task.code, blob[CODES_AT], name + "'s task");
-        return new Base(name, blob, layout, task, featuresSql, features, predictQuery, evaluateQuery, rocClass);
+        return new Base(name, blob, layout, task, featuresSql, defaultFeaturesSql, features, predictQuery, evaluateQuery,
+                rocClass);
     }
 
-    /** Where the fields of a valid version 1 blob are; read by the documented layout from a blob known to be valid. */
-    private record Layout(int[] sizes, int featureKindAt, int classCountAt, int[] classLengthAt, int featureCountAt,
-                          int[] featureLengthAt, int parametersAt, int checksumAt) {
+    /**
+     * Where the fields of a valid version 1 or 2 blob are; read by the documented layout from a blob known
+     * to be valid. {@code flagAt} is -1 in version 1; the encoding's arrays (one entry per feature column)
+     * are empty without an encoding: where each column's entry starts (kind at +0, imputation +1, fill +2,
+     * category count +6), its kind, imputation and fill, where its category names' lengths are, and the names.
+     */
+    private record Layout(int version, int[] sizes, int featureKindAt, int classCountAt, int[] classLengthAt,
+                          int featureCountAt, int[] featureLengthAt, int flagAt, int[] columnAt, int[] kinds,
+                          int[] imputations, float[] fills, int[][] categoryLengthAt, List<List<String>> categories,
+                          int parametersAt, int checksumAt) {
 
         static Layout of(byte[] blob) {
             ByteBuffer le = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+            int version = le.getShort(VERSION_AT);
+            assertTrue(version >= FIRST_VERSION && version <= LAST_VERSION, "format version " + version);
             int[] sizes = new int[Short.toUnsignedInt(le.getShort(SIZE_COUNT_AT))];
             for (int i = 0; i < sizes.length; i++) sizes[i] = le.getInt(SIZES_AT + 4 * i);
             int featureKindAt = SIZES_AT + 4 * sizes.length;
@@ -565,14 +657,88 @@ class HostileBlobSqlTest extends SqlTestSupport {
                 featureLengthAt[i] = at;
                 at += 4 + le.getInt(at);
             }
-            Layout layout = new Layout(sizes, featureKindAt, classCountAt, classLengthAt, featureCountAt,
-                    featureLengthAt, at, blob.length - 4);
+            int flagAt = -1;
+            int columns = 0;
+            if (version >= 2) {
+                flagAt = at++;
+                assertTrue(blob[flagAt] == 0 || blob[flagAt] == 1, "the encoding flag is 0 or 1");
+                if (blob[flagAt] == 1) columns = featureLengthAt.length;
+            }
+            int[] columnAt = new int[columns];
+            int[] kinds = new int[columns];
+            int[] imputations = new int[columns];
+            float[] fills = new float[columns];
+            int[][] categoryLengthAt = new int[columns][];
+            List<List<String>> categories = new ArrayList<>();
+            int inputs = 0;
+            for (int c = 0; c < columns; c++) {
+                columnAt[c] = at;
+                kinds[c] = blob[at];
+                imputations[c] = blob[at + 1];
+                fills[c] = le.getFloat(at + 2);
+                categoryLengthAt[c] = new int[le.getInt(at + 6)];
+                at += 10;
+                List<String> names = new ArrayList<>();
+                for (int k = 0; k < categoryLengthAt[c].length; k++) {
+                    categoryLengthAt[c][k] = at;
+                    int length = le.getInt(at);
+                    names.add(new String(blob, at + 4, length, StandardCharsets.UTF_8));
+                    at += 4 + length;
+                }
+                categories.add(List.copyOf(names));
+                inputs += kinds[c] == NUMBER ? 1 : names.size() + 2;
+            }
+            Layout layout = new Layout(version, sizes, featureKindAt, classCountAt, classLengthAt, featureCountAt,
+                    featureLengthAt, flagAt, columnAt, kinds, imputations, fills, categoryLengthAt, List.copyOf(categories),
+                    at, blob.length - 4);
             assertEquals(blob.length, at + parameterBytes(sizes) + 4, "the documented layout accounts for every byte");
+            if (columns > 0) assertEquals(sizes[0], inputs, "the encoding's inputs are the network's");
             return layout;
         }
 
         int outputWidth() {
             return sizes[sizes.length - 1];
+        }
+
+        boolean encoded() {
+            return columnAt.length > 0;
+        }
+
+        /** The encoded columns that are categories. */
+        int[] categoryColumns() {
+            return java.util.stream.IntStream.range(0, kinds.length).filter(c -> kinds[c] == CATEGORY).toArray();
+        }
+
+        int categoryNames() {
+            return Arrays.stream(categoryLengthAt).mapToInt(a -> a.length).sum();
+        }
+
+        /** Column {@code c}'s inputs: 1 for a number, its categories + 2 ("other" and NULL) for a category. */
+        static int width(int kind, int categories) {
+            return kind == NUMBER ? 1 : categories + 2;
+        }
+
+        /**
+         * The network's input for a row of the plain columns' values (Number, String, or null for NULL), by the
+         * documented encoding: a number as it is, its fill for NULL; a category one-hot over its categories,
+         * then "other" for a value it does not keep, then NULL.
+         */
+        double[] input(Object... values) {
+            assertEquals(kinds.length, values.length);
+            double[] input = new double[sizes[0]];
+            int at = 0;
+            for (int c = 0; c < kinds.length; c++) {
+                if (kinds[c] == NUMBER) {
+                    input[at++] = values[c] == null ? fills[c] : ((Number) values[c]).doubleValue();
+                } else {
+                    List<String> kept = categories.get(c);
+                    int slot = values[c] == null ? kept.size() + 1
+                            : kept.contains(values[c]) ? kept.indexOf(values[c]) : kept.size();
+                    input[at + slot] = 1;
+                    at += kept.size() + 2;
+                }
+            }
+            return input;
         }
     }
 
@@ -665,9 +831,14 @@ class HostileBlobSqlTest extends SqlTestSupport {
                     yield new Mutation(fixChecksum(b), detail);
                 }
                 case VERSION_CHECKSUM_FIXED -> {
-                    int[] pool = {0, 2, 3, 0x0100, 0xFFFF, 2 + random.nextInt(0xFFFE)};
-                    int version = pool[random.nextInt(pool.length)];
-                    require(version != 1, "version 1");
+                    // The other readable version too: the flag byte is then one too many, or one too few.
+                    int[] pool = {0, FIRST_VERSION, LAST_VERSION, LAST_VERSION + 1, 0x0100, 0xFFFF,
+                        LAST_VERSION + 1 + random.nextInt(0xFFFF - LAST_VERSION)};
+                    int version;
+                    do {
+                        version = pool[random.nextInt(pool.length)];
+                    } while (version == layout.version());
+                    require(version != layout.version(), "the blob's own version");
                     byte[] b = blob.clone();
                     le(b).putShort(VERSION_AT, (short) version);
                     yield new Mutation(fixChecksum(b), "version " + version);
@@ -791,13 +962,106 @@ class HostileBlobSqlTest extends SqlTestSupport {
                     int width = layout.sizes()[0];
                     int[] pool = {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, width + 1, width + 2, 2, 3, MAX_WIDTH,
                         random.nextInt()};
+                    // Version 2 reads 1 to the width names, whatever the flag after them says: counts in between
+                    // are left out there, as nothing but chance would refuse them.
+                    IntPredicate refused = layout.version() == 1 ? c -> c != 1 && c != width : c -> c < 1 || c > width;
                     int count;
                     do {
                         count = pool[random.nextInt(pool.length)];
-                    } while (count == 1 || count == width);
+                    } while (!refused.test(count));
                     byte[] b = blob.clone();
                     le(b).putInt(layout.featureCountAt(), count);
                     yield new Mutation(fixChecksum(b), count + " feature names for " + width + " features");
+                }
+                case ENCODED_FLAG_CHECKSUM_FIXED -> {
+                    int old = blob[layout.flagAt()];
+                    int[] pool = {2, 3, 0x7F, 0x80, 0xFF, 2 + random.nextInt(254), old ^ 1};
+                    int flag = pool[random.nextInt(pool.length)];
+                    require(flag != old && flag >= 0 && flag <= 0xFF, "the same flag");
+                    byte[] b = blob.clone();
+                    b[layout.flagAt()] = (byte) flag;
+                    yield new Mutation(fixChecksum(b), "encoding flag " + old + " became " + flag);
+                }
+                case ENCODING_KIND_CHECKSUM_FIXED -> {
+                    int c = random.nextInt(layout.kinds().length);
+                    int old = layout.kinds()[c];
+                    int[] pool = {2, 3, 0x80, 0xFF, 2 + random.nextInt(254), old ^ 1};
+                    int code = pool[random.nextInt(pool.length)];
+                    int categories = layout.categoryLengthAt()[c].length;
+                    require(code > CATEGORY || Layout.width(code, categories) != Layout.width(old, categories)
+                            || (code == NUMBER && categories > 0), "a kind of the same width");
+                    byte[] b = blob.clone();
+                    b[layout.columnAt()[c]] = (byte) code;
+                    yield new Mutation(fixChecksum(b), "column " + c + "'s kind " + old + " became " + code);
+                }
+                case IMPUTATION_CODE_CHECKSUM_FIXED -> {
+                    int c = random.nextInt(layout.kinds().length);
+                    int old = layout.imputations()[c];
+                    // For a number: missing; for a category: mean, median or zero.
+                    int wrong = layout.kinds()[c] == NUMBER ? MISSING : random.nextInt(MISSING);
+                    int[] pool = {MAX_IMPUTATION_CODE + 1, 0x80, 0xFF, MAX_IMPUTATION_CODE + 1
+                        + random.nextInt(0xFF - MAX_IMPUTATION_CODE), wrong};
+                    int code = pool[random.nextInt(pool.length)];
+                    require(code > MAX_IMPUTATION_CODE || (layout.kinds()[c] == NUMBER ? code == MISSING : code < MISSING),
+                            "an imputation the column may have");
+                    byte[] b = blob.clone();
+                    b[layout.columnAt()[c] + 1] = (byte) code;
+                    yield new Mutation(fixChecksum(b), "column " + c + "'s imputation " + old + " became " + code);
+                }
+                case CATEGORY_COUNT_CHECKSUM_FIXED -> {
+                    int c = random.nextInt(layout.kinds().length);
+                    int[] pool = {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, MAX_CATEGORIES + 1, 1 << 30,
+                        MAX_CATEGORIES, blob.length / 4 + 1 + random.nextInt(1000)};
+                    int count = pool[random.nextInt(pool.length)];
+                    require(count < 0 || count > MAX_CATEGORIES || 4L * count > blob.length, "a category count that fits");
+                    byte[] b = blob.clone();
+                    le(b).putInt(layout.columnAt()[c] + 6, count);
+                    yield new Mutation(fixChecksum(b), "column " + c + " (kind " + layout.kinds()[c] + ") declares "
+                            + count + " categories");
+                }
+                case CATEGORY_LENGTH_CHECKSUM_FIXED -> {
+                    List<Integer> lengths = new ArrayList<>();
+                    for (int[] column : layout.categoryLengthAt()) for (int at : column) lengths.add(at);
+                    int at = lengths.get(random.nextInt(lengths.size()));
+                    int[] pool = {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, MAX_NAME_BYTES + 1, blob.length,
+                        blob.length + random.nextInt(1 << 20)};
+                    int length = pool[random.nextInt(pool.length)];
+                    require(length < 0 || length > MAX_NAME_BYTES || length >= blob.length, "a name length that fits");
+                    byte[] b = blob.clone();
+                    le(b).putInt(at, length);
+                    yield new Mutation(fixChecksum(b), "the category name at " + at + " declares " + length + " bytes");
+                }
+                case ENCODING_WIDTH_CHECKSUM_FIXED -> {
+                    int[] categoryColumns = layout.categoryColumns();
+                    int c = categoryColumns[random.nextInt(categoryColumns.length)];
+                    int[] lengthAt = layout.categoryLengthAt()[c];
+                    boolean remove = lengthAt.length > 0 && random.nextBoolean();
+                    int at = random.nextInt(lengthAt.length + (remove ? 0 : 1));
+                    // The entry's end: the next category, or the next column, or the parameters.
+                    int entryAt = at < lengthAt.length ? lengthAt[at]
+                            : c + 1 < layout.columnAt().length ? layout.columnAt()[c + 1] : layout.parametersAt();
+                    byte[] b;
+                    String detail;
+                    if (remove) {
+                        b = splice(blob, entryAt, 4 + le(blob).getInt(entryAt), new byte[0]);
+                        detail = "category " + at + " of " + lengthAt.length + " removed from column " + c;
+                    } else {
+                        String name;
+                        do {
+                            name = "extra-" + random.nextInt(1000);
+                        } while (layout.categories().get(c).contains(name));
+                        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+                        b = splice(blob, entryAt, 0, concat(intBytes(utf8.length), utf8));
+                        detail = "category " + name + " inserted at " + at + " of " + lengthAt.length + " in column " + c;
+                    }
+                    int count = lengthAt.length + (remove ? -1 : 1);
+                    le(b).putInt(layout.columnAt()[c] + 6, count);
+                    int inputs = 0;
+                    for (int k = 0; k < layout.kinds().length; k++) {
+                        inputs += Layout.width(layout.kinds()[k], k == c ? count : layout.categoryLengthAt()[k].length);
+                    }
+                    require(inputs != layout.sizes()[0], "an encoding as wide as the network");
+                    yield new Mutation(fixChecksum(b), detail + ": " + inputs + " inputs for " + layout.sizes()[0]);
                 }
                 case FLOATS_REWRITTEN -> {
                     int parameters = (layout.checksumAt() - layout.parametersAt()) / 4;
