@@ -1,5 +1,6 @@
 package dev.sqlnn.options;
 
+import dev.sqlnn.data.EncodingOptions;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
@@ -41,7 +42,7 @@ class TrainingOptionsTest {
         assertEquals(0.999, o.beta2());
         assertEquals(1e-8, o.epsilon());
         assertEquals(64, o.batchSize());
-        assertEquals(10, o.epochs());
+        assertNull(o.epochs());
         assertEquals(0.1, o.validationFraction());
         assertEquals(0, o.earlyStopping());
         assertEquals(0.0, o.l2());
@@ -127,7 +128,8 @@ class TrainingOptionsTest {
 
     @Test
     void messageNamesKeyExpectationAndValue() {
-        assertError("{\"epochs\":-3}", "option 'epochs' must be a positive integer (at most 100000); got -3");
+        assertError("{\"epochs\":-3}", "option 'epochs' must be a positive integer (at most 100000), or null to stop early"
+                + " by the held-out rows within a budget; got -3");
         assertError("{\"learning_rate\":\"fast\"}", "option 'learning_rate' must be a positive number; got \"fast\"");
         // what the JSON parser found follows in parentheses
         assertErrorContains("not json", "options must be a JSON object, e.g. {\"hidden\":[64],\"epochs\":5}; got: not json (");
@@ -137,7 +139,8 @@ class TrainingOptionsTest {
     void unknownKeyListsTheValidKeys() {
         assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
-                + " early_stopping, l2, scale, augment, image_shape, seed, threads, deploy");
+                + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, seed,"
+                + " threads, deploy");
         // keys are case-sensitive, as JSON is
         assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
         assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",
@@ -282,15 +285,15 @@ class TrainingOptionsTest {
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 Activation.SOFTMAX, d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
-                d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
-                d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
-                Scaling.BYTES, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
     }
 
     @Test
@@ -304,8 +307,9 @@ class TrainingOptionsTest {
         String json = TrainingOptions.parse("{\"threads\":2}").toJson();
         assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"loss\":null,"
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
-                + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":10,\"validation_fraction\":0.1,\"early_stopping\":0,"
-                + "\"l2\":0.0,\"scale\":\"auto\",\"augment\":null,\"image_shape\":null,\"seed\":42,\"threads\":2,"
+                + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":null,\"validation_fraction\":0.1,\"early_stopping\":0,"
+                + "\"l2\":0.0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
+                + "\"class_weight\":null,\"augment\":null,\"image_shape\":null,\"seed\":42,\"threads\":2,"
                 + "\"deploy\":\"best\"}", json);
     }
 
