@@ -296,6 +296,80 @@ class TrainingOptionsTest {
                 Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
     }
 
+    /**
+     * Without {@code epochs}: at most 200 epochs and 10 million rows in all, at least 10. 1,000 rows
+     * get 200 epochs, 100,000 get 100, a million 10, ten million still 10.
+     */
+    @Test
+    void withoutEpochsTheBudgetFollowsTheRows() {
+        TrainingOptions auto = TrainingOptions.defaults();
+        assertNull(auto.epochs());
+        assertEquals(200, auto.maxEpochs(0));
+        assertEquals(200, auto.maxEpochs(1_000));
+        assertEquals(200, auto.maxEpochs(50_000));
+        assertEquals(199, auto.maxEpochs(50_200));
+        assertEquals(100, auto.maxEpochs(100_000));
+        assertEquals(10, auto.maxEpochs(1_000_000));
+        assertEquals(10, auto.maxEpochs(10_000_000));
+        assertEquals(10, auto.maxEpochs(Long.MAX_VALUE));
+        TrainingOptions given = TrainingOptions.parse("{\"epochs\":7}");
+        assertEquals(7, given.maxEpochs(1_000));
+        assertEquals(7, given.maxEpochs(100_000_000));
+        assertEquals(TrainingOptions.defaults(), TrainingOptions.parse("{\"epochs\":null}"));
+    }
+
+    /** Early stopping is on by itself only without epochs and with held-out rows; early_stopping always wins. */
+    @Test
+    void patienceIsTenWhenTheTrainingStopsByItself() {
+        assertEquals(10, TrainingOptions.defaults().patience());
+        assertEquals(0, TrainingOptions.parse("{\"validation_fraction\":0}").patience());
+        assertEquals(0, TrainingOptions.parse("{\"epochs\":20}").patience());
+        assertEquals(3, TrainingOptions.parse("{\"early_stopping\":3}").patience());
+        assertEquals(3, TrainingOptions.parse("{\"epochs\":20,\"early_stopping\":3}").patience());
+    }
+
+    @Test
+    void classWeightIsBalancedOrAMapOfPositiveWeights() {
+        assertNull(TrainingOptions.defaults().classWeight());
+        assertEquals(ClassWeight.balancedWeights(), TrainingOptions.parse("{\"class_weight\":\"balanced\"}").classWeight());
+        assertEquals(new ClassWeight(false, java.util.Map.of("yes", 5.0, "no", 0.5)),
+                TrainingOptions.parse("{\"class_weight\":{\"yes\":5,\"no\":0.5}}").classWeight());
+        String expected = "option 'class_weight' must be \"balanced\", an object of positive weights by class such as"
+                + " {\"yes\": 5, \"no\": 1}, or null for equal weights; got ";
+        assertError("{\"class_weight\":\"heavy\"}", expected + "\"heavy\"");
+        assertError("{\"class_weight\":{\"yes\":0}}", expected + "weight 0.0 for class yes");
+        assertError("{\"class_weight\":{\"yes\":-1}}", expected + "weight -1.0 for class yes");
+        assertErrorContains("{\"class_weight\":{}}", expected);
+        assertErrorContains("{\"class_weight\":{\"yes\":\"5\"}}", expected);
+        assertErrorContains("{\"class_weight\":[1,2]}", expected);
+        assertError("{\"task\":\"regression\",\"class_weight\":\"balanced\"}", "option 'class_weight' needs classes"
+                + " to weigh, so task classification; got task regression (leave class_weight out)");
+    }
+
+    /**
+     * Balanced weighs class c by rows / (classes × rows of c), scikit-learn's rule; a map names classes
+     * by their text and leaves the others at 1; the regression rule holds for an inferred task too.
+     */
+    @Test
+    void classWeightsResolveToOnePerClass() {
+        List<String> classes = List.of("fraud", "ok");
+        int[] rows = {50, 950};
+        assertArrayEquals(new float[] {10f, 1000f / 1900f},
+                TrainingOptions.parse("{\"class_weight\":\"balanced\"}").classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertArrayEquals(new float[] {19f, 1f},
+                TrainingOptions.parse("{\"class_weight\":{\"fraud\":19}}").classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertNull(TrainingOptions.defaults().classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertNull(TrainingOptions.defaults().classWeightsFor(Task.REGRESSION, List.of(), null));
+        OptionsException unknown = assertThrows(OptionsException.class, () -> TrainingOptions.parse(
+                "{\"class_weight\":{\"theft\":2}}").classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertEquals("option 'class_weight' names class \"theft\", which the label column does not have;"
+                + " its classes are fraud, ok", unknown.getMessage());
+        OptionsException regression = assertThrows(OptionsException.class, () -> TrainingOptions.parse(
+                "{\"class_weight\":\"balanced\"}").classWeightsFor(Task.REGRESSION, List.of(), null));
+        assertTrue(regression.getMessage().startsWith("option 'class_weight' needs classes to weigh, but the label is"
+                + " a floating-point number (a regression)"), regression.getMessage());
+    }
+
     @Test
     void hiddenIsImmutable() {
         TrainingOptions o = TrainingOptions.parse("{\"hidden\":[8,4]}");
