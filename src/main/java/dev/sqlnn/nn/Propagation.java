@@ -129,8 +129,8 @@ final class Propagation {
 
     /**
      * Gradients of the mean batch loss (weighted, with class weights: see {@link #weightSum}) with
-     * respect to every weight and bias, into
-     * {@link #gradW} and {@link #gradB}. Call after {@link #forward} on the same rows.
+     * respect to every weight and bias, into {@link #gradW} and {@link #gradB}. Call after
+     * {@link #forward} on the same rows.
      *
      * @param classIndex class of each row (classification), or null
      * @param target     target of each row (regression), or null

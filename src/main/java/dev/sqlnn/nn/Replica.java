@@ -17,7 +17,7 @@ public final class Replica {
     private final Optimizer optimizer;
     private final int[] labels;
     private final float[] targets;
-    /** What the last {@link #step} or {@link #addGradient} divided its summed loss by: see {@link #lastWeight}. */
+    /** The rows of the last {@link #step} or {@link #addGradient}, or their sum of class weights: see {@link #lastWeight}. */
     private double lastWeight;
 
     private Replica(TrainerConfig config, Network network, MatMul matMul, int batch) {
