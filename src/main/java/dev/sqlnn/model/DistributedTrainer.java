@@ -35,6 +35,10 @@ import java.util.Objects;
  * default); or, per step, every part computes the gradient of its share of one batch and the driver sums
  * them and takes the step (exactly mini-batch SGD, one exchange per step). With one part either way
  * trains exactly as {@code ML_TRAIN}.
+ *
+ * <p>{@code class_weight} is the table's: {@code balanced} counts every part's rows (from the parts'
+ * summaries), and averaging weighs each part by its share of the weighted loss, the sum of its rows'
+ * weights, as it weighs parts by their rows without class weights.
  */
 public final class DistributedTrainer {
 
@@ -58,9 +62,22 @@ public final class DistributedTrainer {
         }
     }
 
-    /** What a part holds, read where it is. */
+    /**
+     * What a part holds, read where it is.
+     *
+     * @param rowsPerClass how many of its rows each of its {@code classes} has (empty for a regression)
+     */
     private record Summary(int rows, FeatureKind kind, int width, List<String> featureNames, LabelKind labelKind,
-                           Task task, List<String> classes) implements Serializable {
+                           Task task, List<String> classes, int[] rowsPerClass) implements Serializable {
+
+        static Summary of(DatasetPart part) {
+            int[] counts = new int[part.classes().size()];
+            if (part.classIndices() != null) {
+                for (int r = 0; r < part.rows(); r++) counts[part.classIndices()[r]]++;
+            }
+            return new Summary(part.rows(), part.kind(), part.width(), part.featureNames(), part.labelKind(),
+                    part.task(), part.classes(), counts);
+        }
     }
 
     private DistributedTrainer() {
@@ -75,8 +92,7 @@ public final class DistributedTrainer {
     public static TrainedModel train(Partitions<DatasetPart> parts, TrainingOptions options, Sync sync, int threads,
                                      TrainingListener listener) {
         long start = System.nanoTime();
-        List<Summary> summaries = parts.map(null, (part, none, i) -> new Summary(part.rows(), part.kind(), part.width(),
-                part.featureNames(), part.labelKind(), part.task(), part.classes()));
+        List<Summary> summaries = parts.map(null, (part, none, i) -> Summary.of(part));
         Summary table = combine(summaries);
         List<String> classes = table.task() == Task.CLASSIFICATION
                 ? DatasetPart.allClasses(table.labelKind(), summaries.stream().map(Summary::classes).toList())
@@ -85,10 +101,20 @@ public final class DistributedTrainer {
                 (part, all, i) -> new TrainingShard(i, part, all));
         try {
             long rows = summaries.stream().mapToLong(Summary::rows).sum();
-            return train(shards, table, rows, classes, options, sync, threads, listener, start);
+            float[] classWeights = options.classWeightsFor(table.task(), classes, rowsPerClass(summaries, classes));
+            return train(shards, table, rows, classes, classWeights, options, sync, threads, listener, start);
         } finally {
             shards.release();
         }
+    }
+
+    /** How many rows each of the table's {@code classes} has in all parts, as {@code ML_TRAIN} counts them on one table. */
+    private static int[] rowsPerClass(List<Summary> summaries, List<String> classes) {
+        int[] counts = new int[classes.size()];
+        for (Summary s : summaries) {
+            for (int c = 0; c < s.classes().size(); c++) counts[classes.indexOf(s.classes().get(c))] += s.rowsPerClass()[c];
+        }
+        return counts;
     }
 
     private static Summary combine(List<Summary> summaries) {
@@ -111,10 +137,10 @@ public final class DistributedTrainer {
     }
 
     private static TrainedModel train(Partitions<TrainingShard> shards, Summary table, long rows, List<String> classes,
-                                      TrainingOptions options, Sync sync, int threads, TrainingListener listener,
-                                      long start) {
+                                      float[] classWeights, TrainingOptions options, Sync sync, int threads,
+                                      TrainingListener listener, long start) {
         boolean classification = table.task() == Task.CLASSIFICATION;
-        TrainerConfig config = withThreads(ModelTrainer.config(options, classification, rows), threads);
+        TrainerConfig config = withThreads(ModelTrainer.config(options, classification, rows, classWeights), threads);
         Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind(), table.width(), rows);
         double[] target = classification ? new double[] {0, 1} : fitTarget(shards, rows);
         TrainingShard.Setup setup = new TrainingShard.Setup(System.nanoTime() ^ start, preprocessing, target[0],
@@ -140,7 +166,7 @@ public final class DistributedTrainer {
         boolean[] warned = new boolean[1];
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long epochStart = System.nanoTime();
-            double[] loss = new double[1];
+            double[] loss = new double[2]; // summed loss, and the rows (or their class weights) it sums over
             state = sync.mode() == Mode.AVERAGE
                     ? averagingEpoch(shards, setup, state, epoch, trainRows, sync.every(), loss, listener, warned)
                     : gradientEpoch(shards, setup, driver, state, epoch, trainRows, loss, listener, warned);
@@ -149,7 +175,7 @@ public final class DistributedTrainer {
                             (shard, x, i) -> shard.evaluate(x.setup(), x.state())).stream()
                     .filter(Objects::nonNull).reduce(Replica.Evaluation::plus).orElse(null);
             double seconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochStats stats = new EpochStats(epoch + 1, loss[0] / trainTotal,
+            EpochStats stats = new EpochStats(epoch + 1, loss[0] / loss[1],
                     validation == null ? Double.NaN : validation.loss(),
                     validation == null ? Double.NaN : validation.metric(classification),
                     config.learningRate(), seconds, trainTotal / trainSeconds);
@@ -184,7 +210,7 @@ public final class DistributedTrainer {
     private static TrainerConfig withThreads(TrainerConfig c, int threads) {
         return new TrainerConfig(c.hidden(), c.activation(), c.loss(), c.classification(), c.optimizer(),
                 c.learningRate(), c.momentum(), c.beta1(), c.beta2(), c.epsilon(), c.batchSize(), c.epochs(),
-                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads);
+                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads, c.classWeights());
     }
 
     /** The scaling fitted on every part's rows, as {@link Scaler#fit} fits it on one table. */
@@ -279,21 +305,23 @@ public final class DistributedTrainer {
             List<ReplicaState> states = new ArrayList<>();
             List<Double> weights = new ArrayList<>();
             double roundLoss = 0;
-            int roundRows = 0;
+            double roundWeight = 0;
             double slowest = 0;
             for (TrainingShard.RoundResult result : results) {
                 if (result == null) continue;
                 slowest = Math.max(slowest, result.seconds());
                 states.add(result.state());
-                weights.add((double) result.rows());
+                // a part counts by its rows, or with class weights by their sum: its share of the (weighted) loss
+                weights.add(result.weight());
                 roundLoss += result.lossSum();
-                roundRows += result.rows();
+                roundWeight += result.weight();
                 warnIfScalar(result.kernels(), warned);
             }
             state = ReplicaState.average(states, weights.stream().mapToDouble(Double::doubleValue).toArray());
             computing += slowest;
             loss[0] += roundLoss;
-            listener.onBatch(epoch + 1, r + 1, rounds, roundLoss / roundRows);
+            loss[1] += roundWeight;
+            listener.onBatch(epoch + 1, r + 1, rounds, roundLoss / roundWeight);
         }
         logShare(epoch, rounds, epochStart, computing);
         return state;
@@ -320,7 +348,7 @@ public final class DistributedTrainer {
                     shard.gradient(s.setup(), s.parameters(), s.epoch(), s.step(), s.rowsPerStep()));
             double[] sum = new double[parameters.parameters().length];
             double stepLoss = 0;
-            int rows = 0;
+            double weight = 0; // the rows, or with class weights their weights: the step is on the (weighted) mean
             double slowest = 0;
             for (TrainingShard.GradientResult result : results) {
                 if (result == null) continue;
@@ -328,16 +356,17 @@ public final class DistributedTrainer {
                 float[] g = result.gradientSum();
                 for (int p = 0; p < sum.length; p++) sum[p] += g[p];
                 stepLoss += result.lossSum();
-                rows += result.rows();
+                weight += result.weight();
                 warnIfScalar(result.kernels(), warned);
             }
             float[] mean = new float[sum.length];
-            for (int p = 0; p < sum.length; p++) mean[p] = (float) (sum[p] / rows);
+            for (int p = 0; p < sum.length; p++) mean[p] = (float) (sum[p] / weight);
             long update = System.nanoTime();
             driver.applyGradient(mean);
             computing += slowest + (System.nanoTime() - update) / 1e9;
             loss[0] += stepLoss;
-            listener.onBatch(epoch + 1, step + 1, steps, stepLoss / rows);
+            loss[1] += weight;
+            listener.onBatch(epoch + 1, step + 1, steps, stepLoss / weight);
         }
         logShare(epoch, steps, epochStart, computing);
         return driver.state();

@@ -50,7 +50,8 @@ public final class ModelTrainer {
         boolean classification = dataset.task() == Task.CLASSIFICATION;
         int outputs = classification ? dataset.classes().size() : 1;
 
-        TrainerConfig config = config(options, classification, dataset.rows());
+        float[] classWeights = options.classWeightsFor(dataset.task(), dataset.classes(), rowsPerClass(dataset));
+        TrainerConfig config = config(options, classification, dataset.rows(), classWeights);
         checkMemory(config.layerSizes(dataset.width(), outputs), config, dataset);
         TrainingResult result = new Trainer(config, Engine.kernels())
                 .train(training, outputs, TrainingProgress.with(listener));
@@ -137,13 +138,29 @@ public final class ModelTrainer {
                 options.seed());
     }
 
-    /** The trainer's settings for {@code rows} rows: the options' epochs and patience resolved (see {@link TrainingOptions#maxEpochs}). */
-    static TrainerConfig config(TrainingOptions o, boolean classification, long rows) {
+    /**
+     * How many rows each class has, for {@code class_weight} {@code balanced}: every row of the query,
+     * held-out ones too, as scikit-learn counts the labels given to {@code fit} before it holds any out
+     * (the split is a random tenth or so, and the same weights then apply to both sides). Null for a regression.
+     */
+    static int[] rowsPerClass(Dataset dataset) {
+        if (dataset.task() != Task.CLASSIFICATION) return null;
+        int[] counts = new int[dataset.classes().size()];
+        for (int r = 0; r < dataset.rows(); r++) counts[dataset.classIndex(r)]++;
+        return counts;
+    }
+
+    /**
+     * The trainer's settings for {@code rows} rows: the options' epochs and patience resolved (see
+     * {@link TrainingOptions#maxEpochs}), and the class weights (null: equal), which are a training
+     * matter only: the model does not keep them.
+     */
+    static TrainerConfig config(TrainingOptions o, boolean classification, long rows, float[] classWeights) {
         Loss loss = o.lossFor(classification ? Task.CLASSIFICATION : Task.REGRESSION);
         int[] hidden = o.hidden().stream().mapToInt(Integer::intValue).toArray();
         return new TrainerConfig(hidden, o.activation(), loss, classification, o.optimizer(), o.learningRate(),
                 o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.maxEpochs(rows),
-                o.validationFraction(), o.patience(), o.l2(), o.seed(), o.threads());
+                o.validationFraction(), o.patience(), o.l2(), o.seed(), o.threads(), classWeights);
     }
 
     /**

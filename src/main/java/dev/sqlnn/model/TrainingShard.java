@@ -98,8 +98,12 @@ final class TrainingShard {
         return order;
     }
 
-    /** Where a round of local steps left a part: its state, and its summed loss over the rows it stepped on. */
-    record RoundResult(ReplicaState state, double lossSum, int rows, String kernels, double seconds)
+    /**
+     * Where a round of local steps left a part: its state, and its summed loss over the rows it stepped on.
+     *
+     * @param weight the rows, or with class weights the sum of their weights, that the loss sums over
+     */
+    record RoundResult(ReplicaState state, double lossSum, double weight, String kernels, double seconds)
             implements Serializable {
     }
 
@@ -118,19 +122,24 @@ final class TrainingShard {
         long start = System.nanoTime();
         Replica replica = Replica.resume(setup.config(), Engine.kernels(), state, batch);
         double lossSum = 0;
-        int stepped = 0;
+        double weight = 0;
         for (int b = first; b < Math.min(batches, first + count); b++) {
             int from = b * batch;
             int n = Math.min(batch, rows.length - from);
-            lossSum += replica.step(trainingExamples, rows, from, n, epoch) * n;
-            stepped += n;
+            lossSum += replica.step(trainingExamples, rows, from, n, epoch) * replica.lastWeight();
+            weight += replica.lastWeight();
         }
         ReplicaState after = replica.state();
-        return new RoundResult(after, lossSum, stepped, Engine.kernelsDescription(), (System.nanoTime() - start) / 1e9);
+        return new RoundResult(after, lossSum, weight, Engine.kernelsDescription(),
+                (System.nanoTime() - start) / 1e9);
     }
 
-    /** A part's gradient of the summed loss over its rows of one step, flat. */
-    record GradientResult(float[] gradientSum, double lossSum, int rows, String kernels, double seconds)
+    /**
+     * A part's gradient of the summed loss over its rows of one step, flat.
+     *
+     * @param weight the rows, or with class weights the sum of their weights, that the sums are over
+     */
+    record GradientResult(float[] gradientSum, double lossSum, double weight, String kernels, double seconds)
             implements Serializable {
     }
 
@@ -151,7 +160,8 @@ final class TrainingShard {
         double loss = replica.addGradient(trainingExamples, rows, (int) from, n, sum);
         float[] gradient = new float[sum.length];
         for (int i = 0; i < sum.length; i++) gradient[i] = (float) sum[i];
-        return new GradientResult(gradient, loss, n, Engine.kernelsDescription(), (System.nanoTime() - start) / 1e9);
+        return new GradientResult(gradient, loss, replica.lastWeight(), Engine.kernelsDescription(),
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Loss and metric sums at {@code state} on this part's validation rows; null when it has none. */

@@ -15,6 +15,8 @@ final class Propagation {
     private final Network network;
     private final MatMul matMul;
     private final Loss loss;
+    /** Per class, how much a row of that class counts in the loss; null: every row counts 1. */
+    private final float[] classWeights;
     private final int maxBatch;
     final float[][] outputs;
     private final float[][] deltas;
@@ -26,9 +28,19 @@ final class Propagation {
     private final boolean[] usedSparse;
 
     Propagation(Network network, MatMul matMul, Loss loss, int maxBatch) {
+        this(network, matMul, loss, null, maxBatch);
+    }
+
+    /** @param classWeights one per output unit (class), or null for every row counting 1 */
+    Propagation(Network network, MatMul matMul, Loss loss, float[] classWeights, int maxBatch) {
+        if (classWeights != null && classWeights.length != network.outputWidth()) {
+            throw new IllegalArgumentException(classWeights.length + " class weights for a network of "
+                    + network.outputWidth() + " outputs; give one weight per class");
+        }
         this.network = network;
         this.matMul = matMul;
         this.loss = loss;
+        this.classWeights = classWeights;
         this.maxBatch = maxBatch;
         int layers = network.layerCount();
         outputs = new float[layers + 1][];
@@ -72,7 +84,9 @@ final class Propagation {
 
     /**
      * The summed loss of the last forward pass against the batch's labels: cross-entropy of the
-     * true class, or squared error averaged over output units.
+     * true class, or squared error averaged over output units. With class weights, a row of class
+     * {@code c} adds {@code classWeights[c]} times its loss; the mean loss is this sum over
+     * {@link #weightSum}.
      */
     double loss(int rows, int[] classIndex, float[] target) {
         float[] y = result();
@@ -80,17 +94,32 @@ final class Propagation {
         double sum = 0;
         for (int r = 0; r < rows; r++) {
             int off = r * width;
+            double rowLoss;
             if (loss == Loss.CROSS_ENTROPY) {
-                sum -= Math.log(Math.max(y[off + classIndex[r]], 1e-30f));
+                rowLoss = -Math.log(Math.max(y[off + classIndex[r]], 1e-30f));
             } else {
                 double squares = 0;
                 for (int j = 0; j < width; j++) {
                     double d = y[off + j] - expected(classIndex, target, r, j);
                     squares += d * d;
                 }
-                sum += squares / width;
+                rowLoss = squares / width;
             }
+            sum += classWeights == null ? rowLoss : classWeights[classIndex[r]] * rowLoss;
         }
+        return sum;
+    }
+
+    /**
+     * What the summed {@link #loss} of these rows is divided by to give their mean: the rows' count,
+     * or with class weights the sum of their weights. The latter is PyTorch's
+     * {@code CrossEntropyLoss(weight=..., reduction="mean")}: a weighted mean, so that the weights'
+     * scale does not change the size of the steps, only how the classes share them.
+     */
+    double weightSum(int rows, int[] classIndex) {
+        if (classWeights == null) return rows;
+        double sum = 0;
+        for (int r = 0; r < rows; r++) sum += classWeights[classIndex[r]];
         return sum;
     }
 
@@ -99,8 +128,9 @@ final class Propagation {
     }
 
     /**
-     * Gradients of the mean batch loss with respect to every weight and bias, into
-     * {@link #gradW} and {@link #gradB}. Call after {@link #forward} on the same rows.
+     * Gradients of the mean batch loss (weighted, with class weights: see {@link #weightSum}) with
+     * respect to every weight and bias, into {@link #gradW} and {@link #gradB}. Call after
+     * {@link #forward} on the same rows.
      *
      * @param classIndex class of each row (classification), or null
      * @param target     target of each row (regression), or null
@@ -132,13 +162,18 @@ final class Propagation {
         }
     }
 
-    /** dLoss/dz for the output layer, already divided by the batch size. */
+    /**
+     * dLoss/dz for the output layer, already divided by the batch size, or with class weights
+     * multiplied by the row's weight and divided by the batch's {@link #weightSum}.
+     */
     private void outputGradient(int rows, int[] classIndex, float[] target, float[] delta) {
         float[] y = result();
         int width = network.outputWidth();
         boolean softmax = network.outputActivation() == Activation.SOFTMAX;
-        float perRow = 1f / rows;
+        double totalWeight = weightSum(rows, classIndex);
         for (int r = 0; r < rows; r++) {
+            // unweighted, exactly the 1f / rows it always was, so that such models keep their bits
+            float perRow = classWeights == null ? 1f / rows : (float) (classWeights[classIndex[r]] / totalWeight);
             int off = r * width;
             if (loss == Loss.CROSS_ENTROPY) {
                 // softmax + cross-entropy: dz = p - onehot

@@ -17,12 +17,14 @@ public final class Replica {
     private final Optimizer optimizer;
     private final int[] labels;
     private final float[] targets;
+    /** The rows of the last {@link #step} or {@link #addGradient}, or their sum of class weights: see {@link #lastWeight}. */
+    private double lastWeight;
 
     private Replica(TrainerConfig config, Network network, MatMul matMul, int batch) {
         this.config = config;
         this.network = network;
         this.matMul = matMul;
-        this.pass = new Propagation(network, matMul, config.loss(), batch);
+        this.pass = new Propagation(network, matMul, config.loss(), config.classWeights(), batch);
         this.optimizer = new Optimizer(config, network, matMul);
         this.labels = new int[batch];
         this.targets = config.classification() ? null : new float[batch];
@@ -79,7 +81,8 @@ public final class Replica {
 
     /**
      * One optimizer step on rows {@code rows[from..from+count)}: forward, loss, backward and update,
-     * holding its threads from the first product to the update. Returns the batch's mean loss.
+     * holding its threads from the first product to the update. Returns the batch's mean loss (with
+     * class weights, its weighted mean: see {@link #lastWeight}).
      *
      * @param epoch the 0-based epoch, so that augmentation varies per epoch
      */
@@ -89,7 +92,8 @@ public final class Replica {
         double[] batchLoss = new double[1];
         matMul.session(() -> {
             pass.forward(count);
-            batchLoss[0] = pass.loss(count, labels, targets) / count;
+            lastWeight = pass.weightSum(count, labels);
+            batchLoss[0] = pass.loss(count, labels, targets) / lastWeight;
             pass.backward(count, labels, targets);
             optimizer.step(network, pass.gradW, pass.gradB);
         });
@@ -97,9 +101,20 @@ public final class Replica {
     }
 
     /**
+     * The rows of the last {@link #step} or {@link #addGradient}, or with class weights the sum of
+     * their weights: what their summed loss is divided by to give the mean. A trainer that adds up
+     * batches weighs each by this, so that an epoch's mean loss is the same kind of mean as a batch's.
+     */
+    public double lastWeight() {
+        return lastWeight;
+    }
+
+    /**
      * The gradient of the summed loss over rows {@code rows[from..from+count)}, added into
      * {@code sum} (flat, in {@link ReplicaState}'s order), without changing the network; returns the
-     * summed loss. For trainers that combine gradients of one batch computed in several places.
+     * summed loss. With class weights both are of the weighted sum, and {@link #lastWeight} is the
+     * rows' sum of weights. For trainers that combine gradients of one batch computed in several places:
+     * they divide the sums by the total weight (the rows, without class weights).
      */
     public double addGradient(Examples examples, int[] rows, int from, int count, double[] sum) {
         examples.inputs(rows, from, count, pass.input(), -1);
@@ -110,11 +125,13 @@ public final class Replica {
             loss[0] = pass.loss(count, labels, targets);
             pass.backward(count, labels, targets);
         });
+        double weight = pass.weightSum(count, labels);
+        lastWeight = weight;
         int at = 0;
         for (int l = 0; l < network.layerCount(); l++) {
-            // backward gives the mean over the rows: times count makes it their sum
-            for (float g : pass.gradW[l]) sum[at++] += (double) g * count;
-            for (float g : pass.gradB[l]) sum[at++] += (double) g * count;
+            // backward gives the mean over the rows (or the weighted mean): times their weight makes it their sum
+            for (float g : pass.gradW[l]) sum[at++] += (double) g * weight;
+            for (float g : pass.gradB[l]) sum[at++] += (double) g * weight;
         }
         return loss[0];
     }
@@ -131,18 +148,24 @@ public final class Replica {
         matMul.session(() -> optimizer.step(network, pass.gradW, pass.gradB));
     }
 
-    /** Sums over some rows of the current network's loss and of what its metric needs. */
-    public record Evaluation(int rows, double lossSum, long correct, double targetSum, double targetSquares,
-                             double residualSquares) implements java.io.Serializable {
+    /**
+     * Sums over some rows of the current network's loss and of what its metric needs.
+     *
+     * @param weight the rows, or with class weights the sum of their weights: the loss is weighted as in
+     *               training, so that early stopping watches what the training minimises; the metric is not
+     */
+    public record Evaluation(int rows, double weight, double lossSum, long correct, double targetSum,
+                             double targetSquares, double residualSquares) implements java.io.Serializable {
 
         /** Two evaluations of disjoint rows as one. */
         public Evaluation plus(Evaluation o) {
-            return new Evaluation(rows + o.rows, lossSum + o.lossSum, correct + o.correct, targetSum + o.targetSum,
-                    targetSquares + o.targetSquares, residualSquares + o.residualSquares);
+            return new Evaluation(rows + o.rows, weight + o.weight, lossSum + o.lossSum, correct + o.correct,
+                    targetSum + o.targetSum, targetSquares + o.targetSquares, residualSquares + o.residualSquares);
         }
 
+        /** The mean loss, weighted with class weights. */
         public double loss() {
-            return lossSum / rows;
+            return lossSum / weight;
         }
 
         /** Accuracy for a classifier, R² (of the scaled targets) for a regression. */
@@ -158,6 +181,7 @@ public final class Replica {
         int batch = labels.length;
         int width = pass.outputWidth();
         double lossSum = 0;
+        double weight = 0;
         long correct = 0;
         double targetSum = 0, targetSquares = 0, residualSquares = 0;
         for (int from = 0; from < rows.length; from += batch) {
@@ -166,6 +190,7 @@ public final class Replica {
             fillLabels(examples, rows, from, n);
             pass.forward(n);
             lossSum += pass.loss(n, labels, targets);
+            weight += pass.weightSum(n, labels);
             float[] y = pass.result();
             for (int r = 0; r < n; r++) {
                 if (config.classification()) {
@@ -179,7 +204,7 @@ public final class Replica {
                 }
             }
         }
-        return new Evaluation(rows.length, lossSum, correct, targetSum, targetSquares, residualSquares);
+        return new Evaluation(rows.length, weight, lossSum, correct, targetSum, targetSquares, residualSquares);
     }
 
     private void fillLabels(Examples examples, int[] rows, int from, int count) {

@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
 /**
  * Trains a {@link Network} by mini-batch gradient descent: a seeded validation split, a reshuffle
  * per epoch, one optimizer step per batch, validation after each epoch, and early stopping that
- * keeps the parameters of the epoch with the lowest validation loss.
+ * keeps the parameters of the epoch with the lowest validation loss. With class weights
+ * ({@link TrainerConfig#classWeights}) every loss it reports and watches, training and validation,
+ * is the weighted mean; the validation metric (accuracy) is not weighted.
  *
  * <p>Same seed, examples and thread count give bit-identical weights: every random choice comes
  * from the seed, and the matrix products sum in a fixed order (see {@link MatMul}).
@@ -59,18 +61,20 @@ public final class Trainer {
             long start = System.nanoTime();
             shuffle(trainRows, shuffler);
             double lossSum = 0;
+            double weightSum = 0; // the rows, or with class weights their weights: the epoch's loss is their mean
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int rows = Math.min(batch, trainRows.length - from);
                 double batchLoss = replica.step(examples, trainRows, from, rows, epoch);
-                lossSum += batchLoss * rows;
+                lossSum += batchLoss * replica.lastWeight();
+                weightSum += replica.lastWeight();
                 listener.onBatch(epoch + 1, b + 1, batches, batchLoss);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             Replica.Evaluation validation = validationRows.length == 0 ? null
                     : replica.evaluate(examples, validationRows);
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochStats stats = new EpochStats(epoch + 1, lossSum / trainRows.length,
+            EpochStats stats = new EpochStats(epoch + 1, lossSum / weightSum,
                     validation == null ? Double.NaN : validation.loss(),
                     validation == null ? Double.NaN : validation.metric(config.classification()),
                     config.learningRate(), seconds, trainRows.length / trainSeconds);

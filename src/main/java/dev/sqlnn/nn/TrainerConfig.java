@@ -20,15 +20,27 @@ package dev.sqlnn.nn;
  * @param l2                 weight decay applied to weights (not biases)
  * @param seed               seeds initialisation, the validation split and shuffling
  * @param threads            worker threads for the matrix products
+ * @param classWeights       per class, how much a row of that class counts in the loss (see {@link Propagation#loss});
+ *                           null: every row counts 1. Classification only; positive and finite
  */
 public record TrainerConfig(int[] hidden, Activation activation, Loss loss, boolean classification,
                             OptimizerKind optimizer, double learningRate, double momentum,
                             double beta1, double beta2, double epsilon, int batchSize, int epochs,
-                            double validationFraction, int patience, double l2, long seed, int threads)
+                            double validationFraction, int patience, double l2, long seed, int threads,
+                            float[] classWeights)
         implements java.io.Serializable {
 
     public TrainerConfig {
         hidden = hidden.clone();
+        if (classWeights != null) {
+            if (!classification) throw new IllegalArgumentException("class weights need a classification task");
+            classWeights = classWeights.clone();
+            for (float w : classWeights) {
+                if (!(w > 0 && Float.isFinite(w))) {
+                    throw new IllegalArgumentException("class weights must be positive and finite; got " + w);
+                }
+            }
+        }
         if (patience > 0 && validationFraction <= 0) {
             throw new IllegalArgumentException("early_stopping needs validation rows: set validation_fraction above 0 "
                     + "(got " + validationFraction + ") or early_stopping to 0");
@@ -42,6 +54,12 @@ public record TrainerConfig(int[] hidden, Activation activation, Loss loss, bool
     @Override
     public int[] hidden() {
         return hidden.clone();
+    }
+
+    /** A copy, or null, as for {@link #hidden()}. */
+    @Override
+    public float[] classWeights() {
+        return classWeights == null ? null : classWeights.clone();
     }
 
     /** Layer widths from input to output. */

@@ -103,7 +103,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
         if (encoding == null) throw IMPUTE.invalid(null);
         if (threads < 1 || threads > MAX_THREADS) throw THREADS.invalid(threads);
         if (deploy == null) throw DEPLOY.invalid(null);
-        requireConsistent(task, loss, validationFraction, earlyStopping);
+        requireConsistent(task, loss, classWeight, validationFraction, earlyStopping);
     }
 
     private static void requireFraction(double value, OptionKey key) {
@@ -111,8 +111,10 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     }
 
     /** Combinations that each look fine alone but cannot train. */
-    private static void requireConsistent(Task task, Loss loss, double validationFraction, int earlyStopping) {
+    private static void requireConsistent(Task task, Loss loss, ClassWeight classWeight, double validationFraction,
+                                          int earlyStopping) {
         if (task != null) lossFor(task, task, loss);
+        requireClasses(task, task, classWeight);
         if (earlyStopping > 0 && validationFraction == 0) {
             throw new OptionsException("option 'early_stopping' needs validation rows to watch; got early_stopping "
                     + earlyStopping + " with validation_fraction 0 (set validation_fraction > 0, or early_stopping 0)");
@@ -137,6 +139,29 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
                     + "floating-point number (a regression); use \"loss\":\"mse\" or an integer or text label");
         }
         return loss;
+    }
+
+    /**
+     * The weight of each class of a training of {@code task}, in the order of {@code classes}, or null
+     * for equal weights; {@code rowsPerClass} counts the rows of each class, for {@code balanced}. This
+     * is where class weights are refused for a regression, whether the task was asked for or came from
+     * the label.
+     *
+     * @throws OptionsException for a regression, or a class the labels do not have
+     */
+    public float[] classWeightsFor(Task task, List<String> classes, int[] rowsPerClass) {
+        if (classWeight == null) return null;
+        requireClasses(task, this.task, classWeight);
+        return classWeight.resolve(classes, rowsPerClass);
+    }
+
+    private static void requireClasses(Task task, Task asked, ClassWeight weight) {
+        if (task != Task.REGRESSION || weight == null) return;
+        throw new OptionsException(asked != null
+                ? "option 'class_weight' needs classes to weigh, so task classification; got task regression"
+                + " (leave class_weight out)"
+                : "option 'class_weight' needs classes to weigh, but the label is a floating-point number"
+                + " (a regression); leave class_weight out, or use an integer or text label");
     }
 
     /** Every option at its default; {@code threads} is this machine's processor count (capped at the limit). */

@@ -141,8 +141,8 @@ class PostgresCommandsTest {
         // checked before any query, with no bar first: ML_TRAIN's message as on H2, less the statement H2 adds
         assertEquals("Training m in this JVM on the rows of: SELECT a, b, y FROM pts" + System.lineSeparator(),
                 train.out(), train::toString);
-        assertEquals("sqlnn train: ML_TRAIN: option 'epochs' must be a positive integer (at most 100000); got -1"
-                + " (SQLState 22023)" + System.lineSeparator(), train.err(), train::toString);
+        assertEquals("sqlnn train: ML_TRAIN: option 'epochs' must be a positive integer (at most 100000), or null to"
+                + " stop early by the held-out rows within a budget; got -1 (SQLState 22023)" + System.lineSeparator(), train.err(), train::toString);
         CliRun predict = CliRun.of("predict", "--url", database.url(), "--model", "nope", "--query", "SELECT a, b FROM pts",
                 "--into", "out");
         assertEquals(1, predict.exitCode(), predict::toString);

@@ -61,8 +61,8 @@ class SqlCommandTest {
                 """);
         CliRun run = CliRun.of("sql", "--url", url(), "-f", script.toString());
         assertEquals(1, run.exitCode(), run::toString);
-        assertEquals("sqlnn sql: ML_TRAIN: option 'epochs' must be a positive integer (at most 100000); got 0"
-                + " (SQLState 22023)\n  in statement 2 of " + script + " (none after it ran): SELECT ML_TRAIN('m',"
+        assertEquals("sqlnn sql: ML_TRAIN: option 'epochs' must be a positive integer (at most 100000), or null to stop"
+                + " early by the held-out rows within a budget; got 0 (SQLState 22023)\n  in statement 2 of " + script + " (none after it ran): SELECT ML_TRAIN('m',"
                 + " 'SELECT a, y FROM pts', '{\"epochs\":0}')\n", run.err().replace(System.lineSeparator(), "\n"));
         try (Connection c = DriverManager.getConnection(url(), "sa", ""); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME IN ('PTS', 'NEVER')")) {

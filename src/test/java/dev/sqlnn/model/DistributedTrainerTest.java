@@ -104,6 +104,71 @@ class DistributedTrainerTest {
         }
     }
 
+    /**
+     * {@code class_weight} applies across parts as on one table: one part trains exactly as
+     * {@code ML_TRAIN} with the same weights, and {@code balanced} counts every part's rows, so parts
+     * that hold one class each give the model of the explicit weights that those counts make.
+     */
+    @Test
+    void classWeightsAreTheTablesWhereverItsRowsAre() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t(id INT, a DOUBLE, b DOUBLE, y VARCHAR(5))");
+                s.execute("INSERT INTO t SELECT x, SIN(x), COS(x * 0.7), CASE WHEN SIN(x) > COS(x * 0.7) + 0.8 THEN 'up'"
+                        + " ELSE 'down' END FROM SYSTEM_RANGE(1, 600)");
+            }
+            String query = "SELECT a, b, y FROM t ORDER BY id";
+            for (String options : List.of("{\"hidden\":[8],\"epochs\":3,\"seed\":2,\"class_weight\":\"balanced\"}",
+                    "{\"hidden\":[8],\"epochs\":3,\"seed\":2,\"class_weight\":{\"up\":4.5}}")) {
+                TrainingOptions parsed = TrainingOptions.parse(options);
+                TrainedModel single;
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+                    single = ModelTrainer.train(rs, parsed, QUIET);
+                }
+                TrainedModel distributed = DistributedTrainer.train(new LocalPartitions<>(parts(c, query, 1)), parsed,
+                        DistributedTrainer.Sync.defaults(), parsed.threads(), QUIET);
+                assertArrayEquals(ModelCodec.encode(single.model()), ModelCodec.encode(distributed.model()), options);
+                assertEquals(single.metricsJson(), distributed.metricsJson(), options);
+            }
+
+            long up = 0, down = 0;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FILTER (WHERE y = 'up'),"
+                    + " COUNT(*) FILTER (WHERE y = 'down') FROM t")) {
+                rs.next();
+                up = rs.getLong(1);
+                down = rs.getLong(2);
+            }
+            assertTrue(up > 30 && up < 300, up + " rows of class up: the table should be imbalanced");
+            String explicit = "{\"down\":" + 600.0 / (2.0 * down) + ",\"up\":" + 600.0 / (2.0 * up) + "}";
+            List<dev.sqlnn.data.DatasetPart> byLabel = parts(c,
+                    "SELECT a, b, y FROM t WHERE y = CASE WHEN $P = 0 THEN 'down' ELSE 'up' END ORDER BY id", 2);
+            for (DistributedTrainer.Mode mode : DistributedTrainer.Mode.values()) {
+                DistributedTrainer.Sync sync = new DistributedTrainer.Sync(mode, 2);
+                TrainedModel balanced = DistributedTrainer.train(new LocalPartitions<>(byLabel), TrainingOptions.parse(
+                        "{\"hidden\":[8],\"epochs\":3,\"seed\":2,\"class_weight\":\"balanced\"}"), sync, 1, QUIET);
+                TrainedModel given = DistributedTrainer.train(new LocalPartitions<>(byLabel), TrainingOptions.parse(
+                        "{\"hidden\":[8],\"epochs\":3,\"seed\":2,\"class_weight\":" + explicit + "}"), sync, 1, QUIET);
+                TrainedModel unweighted = DistributedTrainer.train(new LocalPartitions<>(byLabel), TrainingOptions.parse(
+                        "{\"hidden\":[8],\"epochs\":3,\"seed\":2}"), sync, 1, QUIET);
+                assertArrayEquals(ModelCodec.encode(given.model()), ModelCodec.encode(balanced.model()), mode + " " + explicit);
+                assertTrue(!java.util.Arrays.equals(ModelCodec.encode(unweighted.model()), ModelCodec.encode(balanced.model())),
+                        mode + ": the weights changed nothing");
+            }
+
+            var regression = parts(c, "SELECT a, b, a + b FROM t ORDER BY id", 2);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.sqlnn.options.OptionsException.class,
+                    () -> DistributedTrainer.train(new LocalPartitions<>(regression),
+                            TrainingOptions.parse("{\"epochs\":1,\"class_weight\":\"balanced\"}"),
+                            DistributedTrainer.Sync.defaults(), 1, QUIET));
+            assertTrue(e.getMessage().contains("'class_weight' needs classes"), e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(dev.sqlnn.options.OptionsException.class,
+                    () -> DistributedTrainer.train(new LocalPartitions<>(byLabel),
+                            TrainingOptions.parse("{\"epochs\":1,\"class_weight\":{\"sideways\":2}}"),
+                            DistributedTrainer.Sync.defaults(), 1, QUIET));
+            assertTrue(e.getMessage().contains("names class \"sideways\""), e.getMessage());
+        }
+    }
+
     @Test
     void aRegressionOnNumericColumnsFitsItsScalingAcrossParts() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:")) {

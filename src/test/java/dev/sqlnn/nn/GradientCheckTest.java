@@ -20,7 +20,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * scalar and the Vector API kernels.
  *
  * <p>{@code loss} sums over the rows while {@code backward} differentiates the mean, so the
- * finite difference is divided by the batch size. Weights are float: each difference is taken
+ * finite difference is divided by the batch size; with class weights, {@code loss} sums each row's
+ * loss times its class's weight and {@code backward} differentiates the weighted mean, so the
+ * difference is divided by the batch's sum of weights. Weights are float: each difference is taken
  * over the step actually stored, {@code (float)(w+ε) - (float)(w-ε)}. A coordinate whose step
  * moves a ReLU pre-activation across zero is skipped: the loss has a kink there.
  */
@@ -33,18 +35,30 @@ class GradientCheckTest {
     private static final double RELATIVE_TOLERANCE = 1e-2;
     private static final double ABSOLUTE_TOLERANCE = 1e-4;
 
-    record Output(Activation activation, Loss loss, int width, boolean regression) {
+    /** @param classWeights per class, or null for every row counting 1 */
+    record Output(Activation activation, Loss loss, int width, boolean regression, float[] classWeights) {
+
+        Output(Activation activation, Loss loss, int width, boolean regression) {
+            this(activation, loss, width, regression, null);
+        }
+
         @Override
         public String toString() {
-            return activation + "+" + loss + (regression ? " regression" : "") + " ×" + width;
+            return activation + "+" + loss + (regression ? " regression" : "") + " ×" + width
+                    + (classWeights == null ? "" : " weighted " + java.util.Arrays.toString(classWeights));
         }
     }
+
+    /** Far from equal, so that a weight applied to the wrong row or left out of the mean shows. */
+    private static final float[] CLASS_WEIGHTS = {0.25f, 4f, 1.5f};
 
     private static final Output[] OUTPUTS = {
         new Output(Activation.SOFTMAX, Loss.CROSS_ENTROPY, 3, false),
         new Output(Activation.SOFTMAX, Loss.MSE, 3, false),
         new Output(Activation.IDENTITY, Loss.MSE, 1, true),
         new Output(Activation.IDENTITY, Loss.MSE, 3, true),
+        new Output(Activation.SOFTMAX, Loss.CROSS_ENTROPY, 3, false, CLASS_WEIGHTS),
+        new Output(Activation.SOFTMAX, Loss.MSE, 3, false, CLASS_WEIGHTS),
     };
 
     static Stream<Arguments> cases() {
@@ -91,7 +105,7 @@ class GradientCheckTest {
 
         {
             MatMul matMul = Engine.compute(kernels, 1);
-            Propagation pass = new Propagation(network, matMul, output.loss(), MAX_BATCH);
+            Propagation pass = new Propagation(network, matMul, output.loss(), output.classWeights(), MAX_BATCH);
             Probe probe = new Probe(pass, network, inputs, classes, targets);
             probe.loss();
             boolean[][] signs = probe.reluSigns();
@@ -131,7 +145,7 @@ class GradientCheckTest {
                 numeric[i] = analytic[i];
                 continue;
             }
-            numeric[i] = (lossUp - lossDown) / (up - down) / ROWS;
+            numeric[i] = (lossUp - lossDown) / (up - down) / probe.weight();
             double error = Math.abs(analytic[i] - numeric[i]);
             double allowed = RELATIVE_TOLERANCE * Math.max(Math.abs(analytic[i]), Math.abs(numeric[i]))
                     + ABSOLUTE_TOLERANCE;
@@ -163,6 +177,11 @@ class GradientCheckTest {
             System.arraycopy(inputs, 0, pass.input(), 0, inputs.length);
             pass.forward(ROWS);
             return pass.loss(ROWS, classes, targets);
+        }
+
+        /** What the summed loss is divided by to give the mean that backward differentiates. */
+        double weight() {
+            return pass.weightSum(ROWS, classes);
         }
 
         /** For each hidden layer, whether each unit of each row is active, after the last {@link #loss}. */

@@ -41,6 +41,7 @@ class TrainerTest {
         double l2 = 0;
         long seed = 42;
         int threads = 1;
+        float[] classWeights = null;
 
         Config regression() {
             classification = false;
@@ -50,7 +51,7 @@ class TrainerTest {
 
         TrainerConfig build() {
             return new TrainerConfig(hidden, activation, loss, classification, optimizer, learningRate, momentum,
-                    0.9, 0.999, 1e-8, batchSize, epochs, validationFraction, patience, l2, seed, threads);
+                    0.9, 0.999, 1e-8, batchSize, epochs, validationFraction, patience, l2, seed, threads, classWeights);
         }
 
         TrainingResult train(Examples examples, int outputWidth) {

@@ -1,5 +1,6 @@
 package dev.sqlnn.options;
 
+import dev.sqlnn.data.EncodingOptions;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
@@ -41,7 +42,7 @@ class TrainingOptionsTest {
         assertEquals(0.999, o.beta2());
         assertEquals(1e-8, o.epsilon());
         assertEquals(64, o.batchSize());
-        assertEquals(10, o.epochs());
+        assertNull(o.epochs());
         assertEquals(0.1, o.validationFraction());
         assertEquals(0, o.earlyStopping());
         assertEquals(0.0, o.l2());
@@ -127,7 +128,8 @@ class TrainingOptionsTest {
 
     @Test
     void messageNamesKeyExpectationAndValue() {
-        assertError("{\"epochs\":-3}", "option 'epochs' must be a positive integer (at most 100000); got -3");
+        assertError("{\"epochs\":-3}", "option 'epochs' must be a positive integer (at most 100000), or null to stop early"
+                + " by the held-out rows within a budget; got -3");
         assertError("{\"learning_rate\":\"fast\"}", "option 'learning_rate' must be a positive number; got \"fast\"");
         // what the JSON parser found follows in parentheses
         assertErrorContains("not json", "options must be a JSON object, e.g. {\"hidden\":[64],\"epochs\":5}; got: not json (");
@@ -137,7 +139,8 @@ class TrainingOptionsTest {
     void unknownKeyListsTheValidKeys() {
         assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
-                + " early_stopping, l2, scale, augment, image_shape, seed, threads, deploy");
+                + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, seed,"
+                + " threads, deploy");
         // keys are case-sensitive, as JSON is
         assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
         assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",
@@ -281,16 +284,90 @@ class TrainingOptionsTest {
         TrainingOptions d = TrainingOptions.defaults();
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 Activation.SOFTMAX, d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(), d.encoding(), d.classWeight(),
-                d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(), d.encoding(), d.classWeight(),
-                d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
-                Scaling.BYTES, d.encoding(), d.classWeight(), d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+    }
+
+    /**
+     * Without {@code epochs}: at most 200 epochs and 10 million rows in all, at least 10. 1,000 rows
+     * get 200 epochs, 100,000 get 100, a million 10, ten million still 10.
+     */
+    @Test
+    void withoutEpochsTheBudgetFollowsTheRows() {
+        TrainingOptions auto = TrainingOptions.defaults();
+        assertNull(auto.epochs());
+        assertEquals(200, auto.maxEpochs(0));
+        assertEquals(200, auto.maxEpochs(1_000));
+        assertEquals(200, auto.maxEpochs(50_000));
+        assertEquals(199, auto.maxEpochs(50_200));
+        assertEquals(100, auto.maxEpochs(100_000));
+        assertEquals(10, auto.maxEpochs(1_000_000));
+        assertEquals(10, auto.maxEpochs(10_000_000));
+        assertEquals(10, auto.maxEpochs(Long.MAX_VALUE));
+        TrainingOptions given = TrainingOptions.parse("{\"epochs\":7}");
+        assertEquals(7, given.maxEpochs(1_000));
+        assertEquals(7, given.maxEpochs(100_000_000));
+        assertEquals(TrainingOptions.defaults(), TrainingOptions.parse("{\"epochs\":null}"));
+    }
+
+    /** Early stopping is on by itself only without epochs and with held-out rows; early_stopping always wins. */
+    @Test
+    void patienceIsTenWhenTheTrainingStopsByItself() {
+        assertEquals(10, TrainingOptions.defaults().patience());
+        assertEquals(0, TrainingOptions.parse("{\"validation_fraction\":0}").patience());
+        assertEquals(0, TrainingOptions.parse("{\"epochs\":20}").patience());
+        assertEquals(3, TrainingOptions.parse("{\"early_stopping\":3}").patience());
+        assertEquals(3, TrainingOptions.parse("{\"epochs\":20,\"early_stopping\":3}").patience());
+    }
+
+    @Test
+    void classWeightIsBalancedOrAMapOfPositiveWeights() {
+        assertNull(TrainingOptions.defaults().classWeight());
+        assertEquals(ClassWeight.balancedWeights(), TrainingOptions.parse("{\"class_weight\":\"balanced\"}").classWeight());
+        assertEquals(new ClassWeight(false, java.util.Map.of("yes", 5.0, "no", 0.5)),
+                TrainingOptions.parse("{\"class_weight\":{\"yes\":5,\"no\":0.5}}").classWeight());
+        String expected = "option 'class_weight' must be \"balanced\", an object of positive weights by class such as"
+                + " {\"yes\": 5, \"no\": 1}, or null for equal weights; got ";
+        assertError("{\"class_weight\":\"heavy\"}", expected + "\"heavy\"");
+        assertError("{\"class_weight\":{\"yes\":0}}", expected + "weight 0.0 for class yes");
+        assertError("{\"class_weight\":{\"yes\":-1}}", expected + "weight -1.0 for class yes");
+        assertErrorContains("{\"class_weight\":{}}", expected);
+        assertErrorContains("{\"class_weight\":{\"yes\":\"5\"}}", expected);
+        assertErrorContains("{\"class_weight\":[1,2]}", expected);
+        assertError("{\"task\":\"regression\",\"class_weight\":\"balanced\"}", "option 'class_weight' needs classes"
+                + " to weigh, so task classification; got task regression (leave class_weight out)");
+    }
+
+    /**
+     * Balanced weighs class c by rows / (classes × rows of c), scikit-learn's rule; a map names classes
+     * by their text and leaves the others at 1; the regression rule holds for an inferred task too.
+     */
+    @Test
+    void classWeightsResolveToOnePerClass() {
+        List<String> classes = List.of("fraud", "ok");
+        int[] rows = {50, 950};
+        assertArrayEquals(new float[] {10f, 1000f / 1900f},
+                TrainingOptions.parse("{\"class_weight\":\"balanced\"}").classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertArrayEquals(new float[] {19f, 1f},
+                TrainingOptions.parse("{\"class_weight\":{\"fraud\":19}}").classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertNull(TrainingOptions.defaults().classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertNull(TrainingOptions.defaults().classWeightsFor(Task.REGRESSION, List.of(), null));
+        OptionsException unknown = assertThrows(OptionsException.class, () -> TrainingOptions.parse(
+                "{\"class_weight\":{\"theft\":2}}").classWeightsFor(Task.CLASSIFICATION, classes, rows));
+        assertEquals("option 'class_weight' names class \"theft\", which the label column does not have;"
+                + " its classes are fraud, ok", unknown.getMessage());
+        OptionsException regression = assertThrows(OptionsException.class, () -> TrainingOptions.parse(
+                "{\"class_weight\":\"balanced\"}").classWeightsFor(Task.REGRESSION, List.of(), null));
+        assertTrue(regression.getMessage().startsWith("option 'class_weight' needs classes to weigh, but the label is"
+                + " a floating-point number (a regression)"), regression.getMessage());
     }
 
     @Test
@@ -304,8 +381,9 @@ class TrainingOptionsTest {
         String json = TrainingOptions.parse("{\"threads\":2}").toJson();
         assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"loss\":null,"
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
-                + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":10,\"validation_fraction\":0.1,\"early_stopping\":0,"
-                + "\"l2\":0.0,\"scale\":\"auto\",\"augment\":null,\"image_shape\":null,\"seed\":42,\"threads\":2,"
+                + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":null,\"validation_fraction\":0.1,\"early_stopping\":0,"
+                + "\"l2\":0.0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
+                + "\"class_weight\":null,\"augment\":null,\"image_shape\":null,\"seed\":42,\"threads\":2,"
                 + "\"deploy\":\"best\"}", json);
     }
 
