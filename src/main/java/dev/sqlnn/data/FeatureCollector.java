@@ -111,8 +111,9 @@ final class FeatureCollector {
         if (encoding == null) {
             if (number) return Kind.NUMBER;
             throw new DataException("feature column " + name + " has type " + typeName
-                    + "; features here must be plain numeric columns, one numeric ARRAY or one VARBINARY: cast it, e.g. CAST("
-                    + name + " AS DOUBLE PRECISION), or leave it out of the query");
+                    + "; training on Spark partitions takes plain numeric columns, one numeric ARRAY or one VARBINARY"
+                    + " (text columns need ML_TRAIN for now): cast it, e.g. CAST(" + name
+                    + " AS DOUBLE PRECISION), or leave it out of the query");
         }
         Boolean oneHot = encoding.column(name).oneHot();
         if (number && !Boolean.TRUE.equals(oneHot)) return Kind.NUMBER;

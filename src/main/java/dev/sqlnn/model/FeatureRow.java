@@ -71,6 +71,11 @@ public interface FeatureRow {
             public float number(int i) {
                 return (float) values[i];
             }
+
+            @Override
+            public String text(int i) {
+                return dev.sqlnn.data.CategoryText.ofNumber(values[i]); // the double, as training read it
+            }
         };
     }
 }

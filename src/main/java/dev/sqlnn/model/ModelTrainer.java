@@ -51,7 +51,7 @@ public final class ModelTrainer {
         int outputs = classification ? dataset.classes().size() : 1;
 
         float[] classWeights = options.classWeightsFor(dataset.task(), dataset.classes(), rowsPerClass(dataset));
-        TrainerConfig config = config(options, classification, dataset.rows(), classWeights);
+        TrainerConfig config = config(options, classification, dataset.rows(), classWeights, dataset.encoding() != null);
         checkMemory(config.layerSizes(dataset.width(), outputs), config, dataset);
         TrainingResult result = new Trainer(config, Engine.kernels())
                 .train(training, outputs, TrainingProgress.with(listener));
@@ -152,15 +152,18 @@ public final class ModelTrainer {
 
     /**
      * The trainer's settings for {@code rows} rows: the options' epochs and patience resolved (see
-     * {@link TrainingOptions#maxEpochs}), and the class weights (null: equal), which are a training
-     * matter only: the model does not keep them.
+     * {@link TrainingOptions#maxEpochs}), the class weights (null: equal), which are a training
+     * matter only: the model does not keep them, and the initialisation for the features' form
+     * ({@link TrainingOptions#initFor}).
      */
-    static TrainerConfig config(TrainingOptions o, boolean classification, long rows, float[] classWeights) {
+    static TrainerConfig config(TrainingOptions o, boolean classification, long rows, float[] classWeights,
+                                boolean plainColumns) {
         Loss loss = o.lossFor(classification ? Task.CLASSIFICATION : Task.REGRESSION);
         int[] hidden = o.hidden().stream().mapToInt(Integer::intValue).toArray();
         return new TrainerConfig(hidden, o.activation(), loss, classification, o.optimizer(), o.learningRate(),
                 o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.maxEpochs(rows),
-                o.validationFraction(), o.patience(), o.l2(), o.seed(), o.threads(), classWeights);
+                o.validationFraction(), o.patience(), o.l2(), o.seed(), o.threads(), classWeights,
+                o.initFor(plainColumns));
     }
 
     /**

@@ -3,21 +3,22 @@ package dev.sqlnn.nn;
 import java.util.SplittableRandom;
 
 /**
- * Initial weights: He (normal, std √(2/fan_in)) in front of ReLU, Xavier/Glorot (uniform,
- * limit √(6/(fan_in+fan_out))) in front of tanh, sigmoid and the output layer. Biases start at 0.
+ * Initial weights, as {@link WeightInit} says: He (normal, std √(2/fan_in)) in front of ReLU and
+ * Xavier/Glorot (uniform, limit √(6/(fan_in+fan_out))) in front of tanh, sigmoid and the output
+ * layer; or Glorot everywhere. Biases start at 0.
  */
 public final class Initializer {
 
     private Initializer() {
     }
 
-    public static void initialize(Network network, long seed) {
+    public static void initialize(Network network, long seed, WeightInit init) {
         SplittableRandom random = new SplittableRandom(seed);
         for (int l = 0; l < network.layerCount(); l++) {
             int fanIn = network.size(l);
             int fanOut = network.size(l + 1);
             float[] w = network.weights(l);
-            if (network.activation(l) == Activation.RELU) {
+            if (init == WeightInit.HE && network.activation(l) == Activation.RELU) {
                 double std = Math.sqrt(2.0 / fanIn);
                 for (int i = 0; i < w.length; i++) w[i] = (float) (gaussian(random) * std);
             } else {

@@ -37,7 +37,7 @@ public final class Replica {
     public static Replica start(TrainerConfig config, Kernels kernels, int inputWidth, int outputWidth, int batch) {
         int[] sizes = config.layerSizes(inputWidth, outputWidth);
         Network network = new Network(sizes, config.activation(), outputActivation(config));
-        Initializer.initialize(network, config.seed());
+        Initializer.initialize(network, config.seed(), config.init());
         return new Replica(config, network, Engine.compute(kernels, config.threads()), batch);
     }
 

@@ -22,16 +22,18 @@ package dev.sqlnn.nn;
  * @param threads            worker threads for the matrix products
  * @param classWeights       per class, how much a row of that class counts in the loss (see {@link Propagation#loss});
  *                           null: every row counts 1. Classification only; positive and finite
+ * @param init               how the first weights are drawn
  */
 public record TrainerConfig(int[] hidden, Activation activation, Loss loss, boolean classification,
                             OptimizerKind optimizer, double learningRate, double momentum,
                             double beta1, double beta2, double epsilon, int batchSize, int epochs,
                             double validationFraction, int patience, double l2, long seed, int threads,
-                            float[] classWeights)
+                            float[] classWeights, WeightInit init)
         implements java.io.Serializable {
 
     public TrainerConfig {
         hidden = hidden.clone();
+        if (init == null) throw new IllegalArgumentException("init must be given");
         if (classWeights != null) {
             if (!classification) throw new IllegalArgumentException("class weights need a classification task");
             classWeights = classWeights.clone();

@@ -15,6 +15,7 @@ import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;
+import dev.sqlnn.nn.WeightInit;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -87,6 +88,7 @@ final class OptionsJson {
                 nullableChoice(TASK, Task::parse),
                 hidden(defaults.hidden()),
                 choice(ACTIVATION, Activation::parseHidden, defaults.activation()),
+                nullableChoice(INIT, WeightInit::parse),
                 nullableChoice(LOSS, Loss::parse),
                 choice(OPTIMIZER, OptimizerKind::parse, defaults.optimizer()),
                 number(LEARNING_RATE, defaults.learningRate()),
@@ -305,6 +307,7 @@ final class OptionsJson {
         ArrayNode hidden = json.putArray(HIDDEN.key);
         options.hidden().forEach(hidden::add);
         json.put(ACTIVATION.key, options.activation().optionName());
+        json.put(INIT.key, options.init() == null ? null : options.init().optionName());
         json.put(LOSS.key, options.loss() == null ? null : options.loss().optionName());
         json.put(OPTIMIZER.key, options.optimizer().optionName());
         json.put(LEARNING_RATE.key, options.learningRate());

@@ -6,6 +6,7 @@ import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;
+import dev.sqlnn.nn.WeightInit;
 
 import java.util.List;
 
@@ -16,7 +17,7 @@ import static dev.sqlnn.options.OptionKey.*;
  * Built by {@link #parse(String)} from the options JSON, or directly; every value is checked here,
  * once, so that an instance is always usable and the trainer need not check again.
  *
- * <p>{@code label}, {@code task}, {@code loss}, {@code epochs}, {@code classWeight}, {@code augment} and
+ * <p>{@code label}, {@code task}, {@code init} (see {@link #initFor}), {@code loss}, {@code epochs}, {@code classWeight}, {@code augment} and
  * {@code imageShape} may be null: the last column, inferred from the label, chosen by task, stopped
  * early within a budget ({@link #AUTO_MAX_EPOCHS}), equal weights, no augmentation, square images. A
  * {@code loss} given without a {@code task} is checked against the inferred task by the trainer.
@@ -24,7 +25,8 @@ import static dev.sqlnn.options.OptionKey.*;
  * <p>The limits below are refused up front because they bound memory and time before any row is
  * read; the total number of weights also depends on the input width, which only the trainer knows.
  */
-public record TrainingOptions(String label, Task task, List<Integer> hidden, Activation activation, Loss loss,
+public record TrainingOptions(String label, Task task, List<Integer> hidden, Activation activation, WeightInit init,
+                              Loss loss,
                               OptimizerKind optimizer, double learningRate, double momentum, double beta1,
                               double beta2, double epsilon, int batchSize, Integer epochs, double validationFraction,
                               int earlyStopping, double l2, Scaling scale, EncodingOptions encoding,
@@ -166,7 +168,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
 
     /** Every option at its default; {@code threads} is this machine's processor count (capped at the limit). */
     public static TrainingOptions defaults() {
-        return new TrainingOptions(null, null, List.of(100), Activation.RELU, null, OptimizerKind.ADAM,
+        return new TrainingOptions(null, null, List.of(100), Activation.RELU, null, null, OptimizerKind.ADAM,
                 0.001, 0.9, 0.9, 0.999, 1e-8, 64, null, 0.1, 0, 0, Scaling.AUTO, EncodingOptions.defaults(), null, null,
                 null, 42, defaultThreads(),
                 DeployPolicy.BEST);
@@ -189,6 +191,16 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     public int patience() {
         if (earlyStopping > 0 || epochs != null || validationFraction == 0) return earlyStopping;
         return AUTO_PATIENCE;
+    }
+
+    /**
+     * The weight initialisation: {@code init} if given; else Glorot for plain columns, as scikit-learn
+     * does (a handful of standardised columns learn better from its smaller first weights), and He for
+     * one ARRAY or VARBINARY column (images: many inputs, where He suits ReLU).
+     */
+    public WeightInit initFor(boolean plainColumns) {
+        if (init != null) return init;
+        return plainColumns ? WeightInit.GLOROT : WeightInit.HE;
     }
 
     static int defaultThreads() {

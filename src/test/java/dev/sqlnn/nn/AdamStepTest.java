@@ -75,7 +75,7 @@ class AdamStepTest {
     private static float[][] steps(Kernels kernels, double epsilon, double l2, float[] weightGradients,
                                    float[] biasGradients) {
         TrainerConfig config = new TrainerConfig(new int[0], Activation.RELU, Loss.MSE, false, OptimizerKind.ADAM,
-                0.1, 0.9, 0.9, 0.999, epsilon, 1, 1, 0, 0, l2, 1, 1, null);
+                0.1, 0.9, 0.9, 0.999, epsilon, 1, 1, 0, 0, l2, 1, 1, null, dev.sqlnn.nn.WeightInit.HE);
         Network network = new Network(new int[] {1, 1}, Activation.RELU, Activation.IDENTITY,
                 new float[][] {{0.5f}}, new float[][] {{-0.25f}});
         Optimizer optimizer = new Optimizer(config, network, Engine.compute(kernels, 1));

@@ -108,7 +108,7 @@ class ClassWeightTest {
     @ValueSource(booleans = {false, true})
     void replicaReportsAndEvaluatesTheWeightedMean(boolean vector) {
         TrainerConfig config = new TrainerConfig(new int[0], Activation.RELU, Loss.CROSS_ENTROPY, true,
-                OptimizerKind.SGD, 0.1, 0, 0.9, 0.999, 1e-8, 2, 1, 0, 0, 0, 1, 1, WEIGHTS);
+                OptimizerKind.SGD, 0.1, 0, 0.9, 0.999, 1e-8, 2, 1, 0, 0, 0, 1, 1, WEIGHTS, dev.sqlnn.nn.WeightInit.HE);
         Network start = network();
         float[] parameters = {0f, 0f, 0f, 0f, (float) Math.log(3), 0f};
         ReplicaState state = new ReplicaState(start.sizes(), parameters, new float[0], new float[0], 0);

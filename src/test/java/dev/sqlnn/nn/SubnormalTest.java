@@ -40,9 +40,9 @@ class SubnormalTest {
         assumeTrue(kernels != null, "jdk.incubator.vector is not readable in this JVM");
         ArrayExamples digits = firstDigits(ROWS);
         TrainerConfig config = new TrainerConfig(new int[] {128}, Activation.RELU, Loss.CROSS_ENTROPY, true,
-                OptimizerKind.ADAM, 0.001, 0.9, 0.9, 0.999, 1e-8, BATCH, 2, 0, 0, 0, 42, 1, null);
+                OptimizerKind.ADAM, 0.001, 0.9, 0.9, 0.999, 1e-8, BATCH, 2, 0, 0, 0, 42, 1, null, dev.sqlnn.nn.WeightInit.HE);
         Network network = new Network(config.layerSizes(PIXELS, CLASSES), Activation.RELU, Activation.SOFTMAX);
-        Initializer.initialize(network, config.seed());
+        Initializer.initialize(network, config.seed(), config.init());
 
         {
             MatMul matMul = Engine.compute(kernels, 1);

@@ -51,7 +51,7 @@ class TrainerTest {
 
         TrainerConfig build() {
             return new TrainerConfig(hidden, activation, loss, classification, optimizer, learningRate, momentum,
-                    0.9, 0.999, 1e-8, batchSize, epochs, validationFraction, patience, l2, seed, threads, classWeights);
+                    0.9, 0.999, 1e-8, batchSize, epochs, validationFraction, patience, l2, seed, threads, classWeights, dev.sqlnn.nn.WeightInit.HE);
         }
 
         TrainingResult train(Examples examples, int outputWidth) {

@@ -283,15 +283,15 @@ class TrainingOptionsTest {
     void constructorRefusesWhatJsonCannotSpell() {
         TrainingOptions d = TrainingOptions.defaults();
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
-                Activation.SOFTMAX, d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
+                Activation.SOFTMAX, d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
                 EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
-                d.activation(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
+                d.activation(), d.init(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
                 EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
-                d.activation(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
+                d.activation(), d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
                 Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
     }

@@ -175,6 +175,7 @@ class SparkTrainingTest {
                 () -> SqlnnSpark.train(frame, "bad", "{}", url));
         assertEquals("22023", e.getSQLState(), e.getMessage());
         assertTrue(e.getMessage().matches("(?s)ML_TRAIN: partition [01]: feature column flag has type BOOLEAN.*"), e.getMessage());
+        assertTrue(e.getMessage().contains("text columns need ML_TRAIN for now"), e.getMessage());
 
         e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
                 () -> SqlnnSpark.train(frame.drop("flag"), "bad", "{}", url));
