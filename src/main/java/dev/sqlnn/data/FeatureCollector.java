@@ -1,10 +1,10 @@
 package dev.sqlnn.data;
 
+import dev.sqlnn.data.FeatureEncoding.Kind;
+
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import dev.sqlnn.data.FeatureEncoding.Kind;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -101,7 +101,18 @@ final class FeatureCollector {
                     + " or one or more plain numeric columns: select one of these forms (put extra numbers into the ARRAY)");
         }
         Form form = binaries > 0 ? Form.BINARY : arrays > 0 ? Form.ARRAY : Form.COLUMNS;
+        if (encoding != null) checkColumnSettings(encoding, names);
         return new FeatureCollector(form, columns, List.copyOf(names), encoding, kinds, types, typeNames, budget);
+    }
+
+    /** Refuses settings for a column the query does not have: surely a typo, which would otherwise change nothing. */
+    private static void checkColumnSettings(EncodingOptions encoding, List<String> names) {
+        for (String named : encoding.columns().keySet()) {
+            if (names.stream().noneMatch(n -> n.equalsIgnoreCase(named))) {
+                throw new DataException("option 'columns' has settings for " + named + ", which is not a feature column of"
+                        + " the training query; its feature columns are " + String.join(", ", names));
+            }
+        }
     }
 
     /** Whether a plain column is a number or holds categories, by its type and the options. */

@@ -3,6 +3,10 @@ package dev.sqlnn.model;
 import dev.sqlnn.data.DataException;
 import dev.sqlnn.data.DatasetPart;
 import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.FeatureEncoding;
+import dev.sqlnn.data.EncodingOptions;
+import dev.sqlnn.data.Imputation;
+import dev.sqlnn.options.OptionsException;
 import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.Scaler;
@@ -143,6 +147,7 @@ public final class DistributedTrainer {
         TrainerConfig config = withThreads(ModelTrainer.config(options, classification, rows, classWeights,
                 plainColumns(table)), threads);
         Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind(), table.width(), rows);
+        FeatureEncoding encoding = plainColumns(table) ? numberEncoding(shards, table, options, rows) : null;
         double[] target = classification ? new double[] {0, 1} : fitTarget(shards, rows);
         TrainingShard.Setup setup = new TrainingShard.Setup(System.nanoTime() ^ start, preprocessing, target[0],
                 target[1], options, config);
@@ -198,8 +203,8 @@ public final class DistributedTrainer {
             bestEpoch = history.size();
         }
         Network network = Replica.resume(config, dev.sqlnn.nn.Engine.kernels(), best, maxBatch).network();
-        Model model = new Model(table.task(), table.labelKind(), classes, table.featureNames(), preprocessing, network,
-                target[0], target[1]);
+        Model model = new Model(table.task(), table.labelKind(), classes, table.featureNames(), encoding, preprocessing,
+                network, target[0], target[1]);
         byte[] blob = ModelCodec.encode(model);
         List<TrainingShard.Outputs> scored = shards.map(new Scoring(setup, blob, held),
                 (shard, x, i) -> shard.outputs(x.setup(), x.blob(), x.held()));
@@ -257,6 +262,39 @@ public final class DistributedTrainer {
     }
 
     /** Element-wise sums of the parts' arrays, in part order. */
+    /**
+     * What {@code ML_TRAIN} stores for plain columns, which here are numbers and never NULL: each
+     * column's stand-in for a NULL at prediction, its mean over every part (or 0, or none, as
+     * {@code impute} says). A median would need every value in one place: refused, as are categories.
+     */
+    private static FeatureEncoding numberEncoding(Partitions<TrainingShard> shards, Summary table, TrainingOptions options,
+                                                  long rows) {
+        EncodingOptions asked = options.encoding();
+        for (var e : asked.columns().entrySet()) {
+            if (Boolean.TRUE.equals(e.getValue().oneHot())) {
+                throw new OptionsException("option 'columns' asks to one-hot encode " + e.getKey() + "; training on Spark"
+                        + " partitions takes numbers only for now: encode it with ML_TRAIN, or leave out its encode");
+            }
+        }
+        List<String> names = table.featureNames();
+        double[] means = null;
+        List<FeatureEncoding.Column> columns = new ArrayList<>(names.size());
+        for (int f = 0; f < names.size(); f++) {
+            Imputation impute = asked.numberImputation(names.get(f));
+            if (impute == Imputation.MEDIAN || impute == Imputation.MISSING) {
+                throw new OptionsException("option 'impute' " + impute.optionName() + " for " + names.get(f) + " cannot be"
+                        + " fitted across Spark partitions: use mean, zero or error");
+            }
+            if (impute == Imputation.MEAN && means == null) {
+                means = Scaler.means(addUp(shards.map(null, (shard, none, i) ->
+                        shard.dataset() == null ? null : Scaler.sums(shard.dataset())), table.width()), rows);
+            }
+            float fill = impute == Imputation.MEAN ? (float) means[f] : 0f;
+            columns.add(FeatureEncoding.Column.number(names.get(f), impute, fill));
+        }
+        return new FeatureEncoding(columns);
+    }
+
     private static double[] addUp(List<double[]> parts, int width) {
         double[] total = new double[width];
         for (double[] part : parts) {

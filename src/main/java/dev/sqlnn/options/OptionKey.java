@@ -16,7 +16,7 @@ enum OptionKey {
     HIDDEN("hidden", "an array of at most " + TrainingOptions.MAX_HIDDEN_LAYERS
             + " layer widths, each an integer from 1 to " + TrainingOptions.MAX_HIDDEN_WIDTH + ", e.g. [128, 64]"),
     ACTIVATION("activation", "one of relu, tanh, sigmoid"),
-    INIT("init", "one of he, glorot, or null to choose by the features (glorot for plain columns, he for an ARRAY or VARBINARY)"),
+    WEIGHT_INIT("weight_init", "one of he, glorot, or null to choose by the features (glorot for plain columns, he for an ARRAY or VARBINARY)"),
     LOSS("loss", "one of cross_entropy, mse, or null to choose by task"),
     OPTIMIZER("optimizer", "one of sgd, momentum, nesterov, adam"),
     LEARNING_RATE("learning_rate", "a positive number"),

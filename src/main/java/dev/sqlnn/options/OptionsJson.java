@@ -88,7 +88,7 @@ final class OptionsJson {
                 nullableChoice(TASK, Task::parse),
                 hidden(defaults.hidden()),
                 choice(ACTIVATION, Activation::parseHidden, defaults.activation()),
-                nullableChoice(INIT, WeightInit::parse),
+                nullableChoice(WEIGHT_INIT, WeightInit::parse),
                 nullableChoice(LOSS, Loss::parse),
                 choice(OPTIMIZER, OptimizerKind::parse, defaults.optimizer()),
                 number(LEARNING_RATE, defaults.learningRate()),
@@ -307,7 +307,7 @@ final class OptionsJson {
         ArrayNode hidden = json.putArray(HIDDEN.key);
         options.hidden().forEach(hidden::add);
         json.put(ACTIVATION.key, options.activation().optionName());
-        json.put(INIT.key, options.init() == null ? null : options.init().optionName());
+        json.put(WEIGHT_INIT.key, options.init() == null ? null : options.init().optionName());
         json.put(LOSS.key, options.loss() == null ? null : options.loss().optionName());
         json.put(OPTIMIZER.key, options.optimizer().optionName());
         json.put(LEARNING_RATE.key, options.learningRate());

@@ -137,7 +137,7 @@ class TrainingOptionsTest {
 
     @Test
     void unknownKeyListsTheValidKeys() {
-        assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, loss,"
+        assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, weight_init, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
                 + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, seed,"
                 + " threads, deploy");
@@ -379,7 +379,7 @@ class TrainingOptionsTest {
     @Test
     void toJsonHasEveryKeyInOrder() {
         String json = TrainingOptions.parse("{\"threads\":2}").toJson();
-        assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"loss\":null,"
+        assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"weight_init\":null,\"loss\":null,"
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
                 + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":null,\"validation_fraction\":0.1,\"early_stopping\":0,"
                 + "\"l2\":0.0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"

@@ -118,7 +118,7 @@ class BadInputSqlTest extends SqlTestSupport {
     @Test
     void anUnknownOptionIs22023AndListsTheValidOnes() throws SQLException {
         assertTrainingFails("22023", GOOD_QUERY, "{\"epoch\":5}", "unknown option 'epoch'",
-                "valid options are: label, task, hidden, activation, loss, optimizer, learning_rate", "epochs", "deploy");
+                "valid options are: label, task, hidden, activation, weight_init, loss, optimizer, learning_rate", "epochs", "deploy");
         assertTrainingFails("22023", GOOD_QUERY, "{\"augment\":{\"flip\":true}}", "unknown key 'flip'", "shift, rotate");
     }
 
