@@ -381,6 +381,22 @@ class InServerFunctionsTest {
     }
 
     @Test
+    void textBooleanAndNullColumnsTrainAndScoreInTheServer() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE shop AS SELECT g AS id, (ARRAY['north','south','east'])[g % 3 + 1] AS region,"
+                    + " g % 5 = 0 AS vip, CASE WHEN g % 7 = 0 THEN NULL ELSE g % 10 END AS visits,"
+                    + " CASE WHEN g % 3 = 0 AND g % 5 = 0 THEN 'buys' WHEN g % 3 = 1 THEN 'buys' ELSE 'leaves' END AS outcome"
+                    + " FROM generate_series(1, 600) g");
+            s.execute("SELECT sqlnn.ml_train('shop', 'SELECT region, vip, visits, outcome FROM shop',"
+                    + " '{\"hidden\":[16],\"epochs\":40,\"learning_rate\":0.02}')");
+            assertEquals(1.0, scalar(c, "SELECT score FROM sqlnn.ml_evaluate('shop', 'SELECT visits, vip, region, outcome"
+                    + " FROM shop') WHERE metric = 'accuracy'"), 1e-12);
+            assertEquals(600, scalar(c, "SELECT count(*) FROM sqlnn.ml_predict('shop', 'SELECT id, region, vip, visits"
+                    + " FROM shop') p JOIN shop ON shop.id = p.key::int WHERE p.prediction = shop.outcome"));
+        }
+    }
+
+    @Test
     void psqlShowsEachEpochAsItEndsAndScoresUnqualifiedWithTheSearchPath() throws Exception {
         java.nio.file.Path psql = java.nio.file.Path.of("/usr/bin/psql");
         if (!java.nio.file.Files.isExecutable(psql)) {
