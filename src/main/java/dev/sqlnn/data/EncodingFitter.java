@@ -34,7 +34,6 @@ final class EncodingFitter {
     static Encoded fit(List<RawColumn> columns, float[] raw, int rows, EncodingOptions options, HeapBudget budget) {
         int width = columns.size();
         List<Column> fitted = new ArrayList<>(width);
-        int[][] slotOfCode = new int[width][];
         boolean anyNull = false;
         for (int c = 0; c < width; c++) {
             RawColumn column = columns.get(c);
@@ -53,13 +52,18 @@ final class EncodingFitter {
             if (column.kind() == Kind.NUMBER) {
                 fitted.add(number(column, raw, rows, width, c, nulls, firstNull, options));
             } else {
-                Column category = category(column, rows - nulls, nulls, firstNull, options);
-                slotOfCode[c] = slots(column, category);
-                fitted.add(category);
+                fitted.add(category(column, rows - nulls, nulls, firstNull, options));
             }
         }
         FeatureEncoding encoding = new FeatureEncoding(fitted);
         if (!anyNull && !encoding.hasCategories()) return new Encoded(encoding, raw); // already its own encoding
+        int[][] slotOfCode = new int[width][]; // per category column: each code's input
+        for (int c = 0; c < width; c++) {
+            if (columns.get(c).kind() != Kind.CATEGORY) continue;
+            List<String> values = columns.get(c).values();
+            slotOfCode[c] = new int[values.size()];
+            for (int code = 0; code < values.size(); code++) slotOfCode[c][code] = encoding.slot(c, values.get(code));
+        }
         return new Encoded(encoding, encode(encoding, slotOfCode, raw, rows, budget));
     }
 
@@ -131,16 +135,6 @@ final class EncodingFitter {
         List<String> categories = new ArrayList<>(kept);
         for (int i = 0; i < kept; i++) categories.add(column.values().get(codes[i]));
         return Column.category(column.name(), impute, categories);
-    }
-
-    /** For each of the column's codes, its input among the category's: its own, or "other". */
-    private static int[] slots(RawColumn column, Column category) {
-        int[] slot = new int[column.values().size()];
-        int other = category.categories().size();
-        java.util.Map<String, Integer> kept = new java.util.HashMap<>();
-        for (int k = 0; k < other; k++) kept.put(category.categories().get(k), k);
-        for (int code = 0; code < slot.length; code++) slot[code] = kept.getOrDefault(column.values().get(code), other);
-        return slot;
     }
 
     private static float[] encode(FeatureEncoding encoding, int[][] slotOfCode, float[] raw, int rows, HeapBudget budget) {

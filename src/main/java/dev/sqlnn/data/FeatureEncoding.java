@@ -131,13 +131,18 @@ public final class FeatureEncoding implements java.io.Serializable {
             if (c.impute() == Imputation.ERROR) return false;
             slot = kept + 1;
         } else {
-            Integer own = slots.get(i).get(value);
-            slot = own != null ? own : kept;
+            slot = slot(i, value);
         }
         int from = offset + offsets[i];
         java.util.Arrays.fill(out, from, from + kept + 2, 0f);
         out[from + slot] = 1f;
         return true;
+    }
+
+    /** The input, among category column {@code i}'s, of a value that is not NULL: its own, or "other". */
+    public int slot(int i, String value) {
+        Integer own = slots.get(i).get(value);
+        return own != null ? own : columns.get(i).categories().size();
     }
 
     /**

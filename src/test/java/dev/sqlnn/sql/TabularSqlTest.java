@@ -84,13 +84,12 @@ class TabularSqlTest extends SqlTestSupport {
                 + " ORDER BY id");
         List<Object[]> byColumns = rows("SELECT id, PREDICT_VALUE('price_model', " + FEATURES + ") FROM new_houses ORDER BY id");
         assertEquals(300, scored.size());
-        int withNull = 0;
         for (int i = 0; i < scored.size(); i++) {
             // A batch and a single row take different kernel paths: equal to float precision.
             assertEquals(((Number) scored.get(i)[1]).doubleValue(), ((Number) byColumns.get(i)[1]).doubleValue(), 1e-4,
                     "row " + scored.get(i)[0]);
         }
-        withNull += (int) count("SELECT COUNT(*) FROM new_houses WHERE rooms IS NULL OR area IS NULL");
+        long withNull = count("SELECT COUNT(*) FROM new_houses WHERE rooms IS NULL OR area IS NULL");
         assertTrue(withNull > 20, "precondition: rows with NULLs are scored too: " + withNull);
         double mean = ((Number) value("SELECT AVG(price) FROM new_houses")).doubleValue();
         double predictedMean = ((Number) value("SELECT AVG(PREDICT_VALUE('price_model', " + FEATURES + ")) FROM new_houses"))
@@ -189,13 +188,19 @@ class TabularSqlTest extends SqlTestSupport {
     }
 
     @Test
-    void theEncodingIsStoredWithTheModelAndOptions() throws Exception {
+    void theEncodingIsStoredWithTheModelAndItsOptionsWithTheVersion() throws Exception {
         train("m", "SELECT region, price FROM houses", "{\"hidden\":[4],\"epochs\":1,\"impute\":\"median\","
                 + "\"max_categories\":50,\"columns\":{\"region\":{\"impute\":\"missing\"}}}");
         var options = JSON.readTree((byte[]) value("SELECT OPTIONS FROM SQLNN.MODELS WHERE NAME = 'm'"));
         assertEquals("median", options.get("impute").asText());
         assertEquals(50, options.get("max_categories").asInt());
         assertEquals("missing", options.get("columns").get("region").get("impute").asText());
+        var encoding = dev.sqlnn.model.ModelCodec.decode((byte[]) value("SELECT WEIGHTS FROM SQLNN.MODELS WHERE NAME = 'm'"))
+                .encoding();
+        assertEquals(List.of("REGION"), encoding.names());
+        assertEquals(dev.sqlnn.data.FeatureEncoding.Kind.CATEGORY, encoding.column(0).kind());
+        assertEquals(dev.sqlnn.data.Imputation.MISSING, encoding.column(0).impute());
+        assertEquals(java.util.Set.copyOf(List.of(REGIONS)), java.util.Set.copyOf(encoding.column(0).categories()));
     }
 
     @Test
