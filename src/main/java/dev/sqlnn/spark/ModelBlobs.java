@@ -8,9 +8,9 @@ import dev.sqlnn.store.ModelRegistry;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stored models read once on the driver and sent to the executors as their blobs, each decoded once
@@ -23,8 +23,21 @@ final class ModelBlobs implements Serializable {
     record Blob(String name, long version, byte[] bytes) implements Serializable {
     }
 
-    /** Decoded models per executor JVM, by blob identity: a broadcast value is deserialized once per executor. */
-    private static final Map<String, Model> DECODED = new ConcurrentHashMap<>();
+    /** Decoded models kept per JVM; beyond this the least recently used are dropped (and decoded again if asked). */
+    static final int MAX_DECODED = 16;
+
+    /**
+     * Decoded models per executor JVM, by blob identity: a broadcast value is deserialized once per
+     * executor. Bounded, since every {@code SqlnnSpark.predict} call and every registration brings a
+     * new identity, and an application that keeps running would otherwise keep every model it ever used.
+     */
+    private static final Map<String, Model> DECODED = Collections.synchronizedMap(
+            new LinkedHashMap<>(MAX_DECODED, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Model> eldest) {
+                    return size() > MAX_DECODED;
+                }
+            });
 
     private final Map<String, Blob> byKey;
     private final String id;
@@ -80,6 +93,17 @@ final class ModelBlobs implements Serializable {
     }
 
     static Model decoded(String cacheKey, Blob blob) {
-        return DECODED.computeIfAbsent(cacheKey, k -> ModelCodec.decode(blob.bytes()).named(blob.name(), blob.version()));
+        Model model = DECODED.get(cacheKey);
+        if (model != null) return model;
+        // Decoded outside the map's lock, so one partition's decoding holds up no other model's tasks; two
+        // tasks that miss together both decode, and the first one's model is kept.
+        Model fresh = ModelCodec.decode(blob.bytes()).named(blob.name(), blob.version());
+        Model kept = DECODED.putIfAbsent(cacheKey, fresh);
+        return kept != null ? kept : fresh;
+    }
+
+    /** How many decoded models this JVM keeps now. */
+    static int decodedCount() {
+        return DECODED.size();
     }
 }
