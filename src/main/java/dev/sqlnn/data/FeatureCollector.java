@@ -41,6 +41,7 @@ final class FeatureCollector {
     private final List<int[]> counts = new ArrayList<>();                // per column: rows per code
     private final Growable.Bytes bytes;
     private final Growable.Floats numbers;
+    private final HeapBudget budget;    // the rows' arrays and the categories' dictionaries
     private int width = -1;             // set by the first row
 
     private FeatureCollector(Form form, int[] columns, List<String> names, EncodingOptions encoding, Kind[] kinds,
@@ -59,6 +60,7 @@ final class FeatureCollector {
         }
         this.bytes = new Growable.Bytes(budget);
         this.numbers = new Growable.Floats(budget);
+        this.budget = budget;
     }
 
     /**
@@ -250,12 +252,23 @@ final class FeatureCollector {
                         + " categories need values that repeat: leave it out if it is an identifier or free text, or"
                         + " group its values in the query", names.get(i), MAX_DISTINCT, row));
             }
+            budget.charge(0, categoryBytes(value));
             known.put(value, code);
             values.get(i).add(value);
             if (code == counts.get(i).length) counts.set(i, Arrays.copyOf(counts.get(i), code * 2));
         }
         counts.get(i)[code]++;
         numbers.add(code);
+    }
+
+    /**
+     * What one new category costs the heap, estimated: the string (header, array, two bytes a char at
+     * most), its map entry and boxed code, its place in the list and its count. A text column with a
+     * million distinct values takes some 150 MB: charged like the rows, so it ends in the heap limit's
+     * error, not in an OutOfMemoryError elsewhere in the JVM.
+     */
+    static long categoryBytes(String value) {
+        return 40 + 2L * value.length() + 48 + 16 + 8 + 4;
     }
 
     private static String elementOf(int element, String column) {

@@ -420,4 +420,28 @@ class JdbcDatasetReaderTest {
         }
         assertTrue(enough.charged() >= 500_000 && enough.charged() < 1_000_000, "charged: " + enough.charged());
     }
+
+    @Test
+    void aTextColumnsDistinctValuesAreChargedToTheBudget() throws SQLException {
+        // 20,000 distinct 30-character values in a 1,000 KB budget: the numbers' array alone (80 KB) fits,
+        // the dictionary (some 150 bytes a value, 3 MB) does not, and must stop the read, not the JVM.
+        String query = "SELECT CONCAT('customer-', LPAD(CAST(X AS VARCHAR), 21, '0')) AS who, MOD(X, 2) AS label"
+                + " FROM SYSTEM_RANGE(1, 20000)";
+        HeapBudget small = new HeapBudget(1_000_000, 1 << 30);
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            HeapLimitException failure = assertThrows(HeapLimitException.class,
+                    () -> JdbcDatasetReader.read(rs, null, null, EncodingOptions.defaults(), small));
+            assertTrue(failure.getMessage().startsWith("the training query's rows do not fit in memory"), failure.getMessage());
+        }
+        assertTrue(small.charged() <= 1_000_000, "never charged beyond its limit: " + small.charged());
+
+        // 20,000 rows of 100 values that repeat: 100 dictionary entries, and the read fits in a budget that
+        // holds the one-hot rows (20,000 x 102 floats, 8 MB).
+        String repeated = "SELECT CONCAT('customer-', LPAD(CAST(MOD(X, 100) AS VARCHAR), 21, '0')) AS who,"
+                + " MOD(X, 2) AS label FROM SYSTEM_RANGE(1, 20000)";
+        HeapBudget enough = new HeapBudget(20_000_000, 1 << 30);
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(repeated)) {
+            assertEquals(20000, JdbcDatasetReader.read(rs, null, null, EncodingOptions.defaults(), enough).rows());
+        }
+    }
 }
