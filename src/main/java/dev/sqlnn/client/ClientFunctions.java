@@ -7,6 +7,7 @@ import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.QueryScorer;
+import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.ModelRegistry;
@@ -70,7 +71,8 @@ public final class ClientFunctions {
             try (Statement statement = streaming(connection);
                  ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors propagate unchanged
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, side)) {
-                TrainedModel trained = ModelTrainer.train(rows, options, run);
+                StartingModel start = new ModelRegistry(connection).startingModel(model, options.warmStart());
+                TrainedModel trained = ModelTrainer.train(rows, options, run, start);
                 return run.save(trained);
             }
         }));

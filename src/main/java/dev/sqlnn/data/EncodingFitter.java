@@ -57,14 +57,56 @@ final class EncodingFitter {
         }
         FeatureEncoding encoding = new FeatureEncoding(fitted);
         if (!anyNull && !encoding.hasCategories()) return new Encoded(encoding, raw); // already its own encoding
-        int[][] slotOfCode = new int[width][]; // per category column: each code's input
+        return new Encoded(encoding, encode(encoding, slotsOfCodes(encoding, columns), raw, rows, budget));
+    }
+
+    /**
+     * Encodes the rows with an encoding fitted to other rows before, as a warm start continues a model:
+     * the same columns of the same kinds; an unseen category goes to "other", as at prediction.
+     *
+     * @throws DataException naming the first column that differs, or a NULL the encoding refuses
+     */
+    static Encoded apply(FeatureEncoding encoding, List<RawColumn> columns, float[] raw, int rows, HeapBudget budget) {
+        int width = columns.size();
+        List<String> names = columns.stream().map(RawColumn::name).toList();
+        if (width != encoding.columns().size()) {
+            throw new DataException("the model was trained on feature columns " + encoding.names() + "; this query has "
+                    + names + ": select the same columns, in the same order");
+        }
         for (int c = 0; c < width; c++) {
+            Column column = encoding.column(c);
+            RawColumn read = columns.get(c);
+            if (!column.name().equalsIgnoreCase(read.name()) || column.kind() != read.kind()) {
+                throw new DataException("the model's feature column " + (c + 1) + " is " + column.name() + " ("
+                        + describe(column.kind()) + "); this query's is " + read.name() + " (" + describe(read.kind())
+                        + ", " + read.typeName() + "): select the model's columns " + encoding.names() + " in that order");
+            }
+            if (column.impute() != Imputation.ERROR) continue;
+            for (int r = 0; r < rows; r++) {
+                if (Float.isNaN(raw[r * width + c])) {
+                    throw new DataException("row " + (r + 1) + " has a NULL in feature column " + read.name()
+                            + ", which the model was trained to refuse (impute error): leave such rows out with WHERE "
+                            + read.name() + " IS NOT NULL");
+                }
+            }
+        }
+        return new Encoded(encoding, encode(encoding, slotsOfCodes(encoding, columns), raw, rows, budget));
+    }
+
+    private static String describe(Kind kind) {
+        return kind == Kind.NUMBER ? "a number" : "text categories";
+    }
+
+    /** Per category column: the input of each code the collector gave (null for a number column). */
+    private static int[][] slotsOfCodes(FeatureEncoding encoding, List<RawColumn> columns) {
+        int[][] slotOfCode = new int[columns.size()][];
+        for (int c = 0; c < columns.size(); c++) {
             if (columns.get(c).kind() != Kind.CATEGORY) continue;
             List<String> values = columns.get(c).values();
             slotOfCode[c] = new int[values.size()];
             for (int code = 0; code < values.size(); code++) slotOfCode[c][code] = encoding.slot(c, values.get(code));
         }
-        return new Encoded(encoding, encode(encoding, slotOfCode, raw, rows, budget));
+        return slotOfCode;
     }
 
     private static Column number(RawColumn column, float[] raw, int rows, int width, int c, int nulls, int firstNull,

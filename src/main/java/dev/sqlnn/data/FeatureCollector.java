@@ -143,14 +143,18 @@ final class FeatureCollector {
                 + " or leave it out of the query");
     }
 
-    /** Fits the encoding of plain columns to the rows read, and encodes them. Only for {@link FeatureKind#NUMERIC} with options. */
-    EncodingFitter.Encoded encoded(int rows, HeapBudget budget) {
+    /**
+     * Encodes the plain columns read: with {@code fitted}, an encoding fitted before (a warm start's),
+     * else with one fitted to these rows. Only for {@link FeatureKind#NUMERIC} with options.
+     */
+    EncodingFitter.Encoded encoded(int rows, FeatureEncoding fitted, HeapBudget budget) {
         if (form != Form.COLUMNS || encoding == null) throw new IllegalStateException("only plain columns are encoded");
         List<EncodingFitter.RawColumn> raw = new ArrayList<>(columns.length);
         for (int i = 0; i < columns.length; i++) {
             raw.add(new EncodingFitter.RawColumn(names.get(i), kinds[i], typeNames[i], values.get(i), counts.get(i)));
         }
-        return EncodingFitter.fit(raw, numbers(), rows, encoding, budget);
+        return fitted == null ? EncodingFitter.fit(raw, numbers(), rows, encoding, budget)
+                : EncodingFitter.apply(fitted, raw, numbers(), rows, budget);
     }
 
     /** Whether the features are plain columns that {@link #encoded} encodes. */

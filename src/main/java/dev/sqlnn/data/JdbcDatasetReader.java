@@ -39,12 +39,26 @@ public final class JdbcDatasetReader {
 
     /** As {@link #read(ResultSet, String, Task)}, with plain columns encoded as {@code encoding} says. */
     public static Dataset read(ResultSet rs, String labelColumn, Task task, EncodingOptions encoding) throws SQLException {
-        return read(rs, labelColumn, task, encoding, HeapBudget.ofThisJvm());
+        return read(rs, labelColumn, task, encoding, null, HeapBudget.ofThisJvm());
+    }
+
+    /**
+     * As {@link #read(ResultSet, String, Task, EncodingOptions)}, but plain columns are encoded with
+     * {@code fitted}, an encoding fitted before (a warm start's), if it is not null.
+     */
+    public static Dataset read(ResultSet rs, String labelColumn, Task task, EncodingOptions encoding,
+                               FeatureEncoding fitted) throws SQLException {
+        return read(rs, labelColumn, task, encoding, fitted, HeapBudget.ofThisJvm());
     }
 
     /** As {@link #read(ResultSet, String, Task, EncodingOptions)}, with the rows' arrays charged to {@code budget}. */
     static Dataset read(ResultSet rs, String labelColumn, Task task, EncodingOptions encoding, HeapBudget budget)
             throws SQLException {
+        return read(rs, labelColumn, task, encoding, null, budget);
+    }
+
+    private static Dataset read(ResultSet rs, String labelColumn, Task task, EncodingOptions encoding,
+                                FeatureEncoding fitted, HeapBudget budget) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         int labelIndex = labelIndex(meta, labelColumn);
         FeatureCollector features = FeatureCollector.forColumns(meta, labelIndex, encoding, budget);
@@ -62,7 +76,7 @@ public final class JdbcDatasetReader {
             labels.finish(rows);
             if (features.kind() == FeatureKind.BYTES) return bytesDataset(features, labels);
             if (!features.encodes()) return numericDataset(features, labels);
-            EncodingFitter.Encoded encoded = features.encoded(rows, budget);
+            EncodingFitter.Encoded encoded = features.encoded(rows, fitted, budget);
             return Dataset.encoded(encoded.rows(), encoded.encoding(), labels.task(), labels.labelKind(),
                     labels.task() == Task.CLASSIFICATION ? labels.classes() : List.of(),
                     labels.task() == Task.CLASSIFICATION ? labels.classIndices() : null,

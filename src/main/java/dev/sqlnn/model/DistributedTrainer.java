@@ -95,6 +95,10 @@ public final class DistributedTrainer {
      */
     public static TrainedModel train(Partitions<DatasetPart> parts, TrainingOptions options, Sync sync, int threads,
                                      TrainingListener listener) {
+        if (options.warmStart() != null) {
+            throw new UnsupportedOperationException("options warm_start and init_version are not supported by spark"
+                    + " train yet; continue the model with ML_TRAIN in the database, or train anew");
+        }
         long start = System.nanoTime();
         List<Summary> summaries = parts.map(null, (part, none, i) -> Summary.of(part));
         Summary table = combine(summaries);
@@ -210,7 +214,8 @@ public final class DistributedTrainer {
                 (shard, x, i) -> shard.outputs(x.setup(), x.blob(), x.held()));
         ModelTrainer.Actual actual = concat(scored, classification);
         float[] all = concatOutputs(scored);
-        return ModelTrainer.trained(model, options, actual, all, held, List.copyOf(history), bestEpoch, trainTotal, start);
+        return ModelTrainer.trained(model, options, actual, all, held, List.copyOf(history), bestEpoch, trainTotal, start,
+                null);
     }
 
     /** Whether the parts' features are plain columns, one per name (as ML_TRAIN's encoding of numbers would be). */

@@ -14,6 +14,7 @@ import dev.sqlnn.data.Task;
 import dev.sqlnn.eval.ClassificationMetrics;
 import dev.sqlnn.eval.RegressionMetrics;
 import dev.sqlnn.nn.Engine;
+import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.Trainer;
 import dev.sqlnn.nn.TrainerConfig;
@@ -24,6 +25,7 @@ import dev.sqlnn.options.TrainingOptions;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Makes a {@link Model} from the rows of a query: reads them compactly, fits the preprocessing,
@@ -41,10 +43,25 @@ public final class ModelTrainer {
 
     public static TrainedModel train(ResultSet rows, TrainingOptions options, TrainingListener listener)
             throws SQLException {
-        long start = System.nanoTime();
-        Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task(), options.encoding());
-        Preprocessing preprocessing = Scaler.fit(dataset, options.scale());
-        DatasetExamples examples = DatasetExamples.of(dataset, preprocessing);
+        return train(rows, options, listener, null);
+    }
+
+    /**
+     * Trains a new version; with {@code start} (a warm start, see {@link StartingModel}) one that
+     * continues it: the same columns, classes and network shape are required, its preprocessing is
+     * kept, and the epochs {@code listener} and the model's history see are numbered after its own.
+     */
+    public static TrainedModel train(ResultSet rows, TrainingOptions options, TrainingListener listener,
+                                     StartingModel start) throws SQLException {
+        long startNanos = System.nanoTime();
+        Model first = start == null ? null : start.model();
+        Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task(), options.encoding(),
+                first == null ? null : first.encoding());
+        if (first != null) WarmStartRules.requireSameData(first, dataset);
+        Preprocessing preprocessing = first != null ? first.preprocessing() : Scaler.fit(dataset, options.scale());
+        DatasetExamples examples = first != null
+                ? new DatasetExamples(dataset, preprocessing, first.targetShift(), first.targetScale())
+                : DatasetExamples.of(dataset, preprocessing);
         ImageAugmenter augmenter = augmenter(options, dataset);
         DatasetExamples training = augmenter == null ? examples : examples.withAugmenter(augmenter);
         boolean classification = dataset.task() == Task.CLASSIFICATION;
@@ -52,9 +69,12 @@ public final class ModelTrainer {
 
         float[] classWeights = options.classWeightsFor(dataset.task(), dataset.classes(), rowsPerClass(dataset));
         TrainerConfig config = config(options, classification, dataset.rows(), classWeights, dataset.encoding() != null);
-        checkMemory(config.layerSizes(dataset.width(), outputs), config, dataset);
-        TrainingResult result = new Trainer(config, Engine.kernels())
-                .train(training, outputs, TrainingProgress.with(listener));
+        int[] sizes = config.layerSizes(dataset.width(), outputs);
+        if (first != null) WarmStartRules.requireSameNetwork(first, sizes, options);
+        checkMemory(sizes, config, dataset);
+        int epochsBefore = start == null ? 0 : start.epochs();
+        TrainingResult result = new Trainer(config, Engine.kernels()).train(training, outputs,
+                first == null ? null : first.network(), TrainingProgress.with(WarmStartRules.numbered(listener, epochsBefore)));
 
         Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), dataset.featureNames(),
                 dataset.encoding(), preprocessing, result.network(), examples.targetShift(), examples.targetScale());
@@ -62,8 +82,9 @@ public final class ModelTrainer {
         int[] evaluated = held ? result.validationRows() : result.trainingRows();
         float[] scores = BatchScorer.score(model, examples, evaluated, config.threads());
         Actual actual = Actual.of(model, examples, evaluated);
-        return trained(model, options, actual, scores, held, result.epochs(), result.bestEpoch(),
-                result.trainingRows().length, start);
+        List<EpochStats> epochs = result.epochs().stream().map(e -> e.after(epochsBefore)).toList();
+        return trained(model, options, actual, scores, held, epochs, result.bestEpoch(),
+                result.trainingRows().length, startNanos, start);
     }
 
     /** The true labels of the rows a model is measured on: class indices, or targets in the label's units. */
@@ -87,18 +108,19 @@ public final class ModelTrainer {
 
     /**
      * A training's outcome: the model with its figures on the held-out rows (or, when {@code held} is
-     * false, the training rows), measured from the model's {@code outputs} on them.
+     * false, the training rows), measured from the model's {@code outputs} on them; {@code start} is the version a warm start continued, or null.
      */
     static TrainedModel trained(Model model, TrainingOptions options, Actual actual, float[] outputs, boolean held,
                                 java.util.List<dev.sqlnn.nn.EpochStats> epochs, int bestEpoch, long trainRows,
-                                long startNanos) {
+                                long startNanos, StartingModel start) {
         ObjectNode metrics = JSON.createObjectNode();
         double score = measure(model, actual, outputs, metrics);
         metrics.put("evaluated_on", held ? "validation" : "training");
         metrics.put("evaluated_rows", actual.rows());
-        metrics.put("best_epoch", bestEpoch);
-        metrics.put("epochs_run", epochs.size());
         var last = epochs.get(bestEpoch - 1);
+        metrics.put("best_epoch", last.epoch()); // a warm start's epochs are numbered after its first version's
+        metrics.put("epochs_run", epochs.size());
+        if (start != null) metrics.put("warm_start_from", start.model().version());
         metrics.put("train_loss", last.trainLoss());
         if (!Double.isNaN(last.validationLoss())) metrics.put("validation_loss", last.validationLoss());
         double seconds = (System.nanoTime() - startNanos) / 1e9;

@@ -13,4 +13,10 @@ package dev.sqlnn.nn;
  */
 public record EpochStats(int epoch, double trainLoss, double validationLoss, double validationMetric,
                          double learningRate, double seconds, double rowsPerSecond) {
+
+    /** The same figures numbered {@code epochsBefore} later: a warm start's epochs follow those of the version it continues. */
+    public EpochStats after(int epochsBefore) {
+        return new EpochStats(epoch + epochsBefore, trainLoss, validationLoss, validationMetric, learningRate, seconds,
+                rowsPerSecond);
+    }
 }

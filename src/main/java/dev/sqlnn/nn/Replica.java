@@ -41,6 +41,20 @@ public final class Replica {
         return new Replica(config, network, Engine.compute(kernels, config.threads()), batch);
     }
 
+    /** A replica whose network starts as a copy of {@code first}, with a fresh optimizer. */
+    public static Replica from(TrainerConfig config, Kernels kernels, Network first, int inputWidth, int outputWidth,
+                               int batch) {
+        Network network = first.copy();
+        int[] sizes = config.layerSizes(inputWidth, outputWidth);
+        if (!java.util.Arrays.equals(sizes, network.sizes()) || network.hiddenActivation() != config.activation()
+                || network.outputActivation() != outputActivation(config)) {
+            throw new IllegalArgumentException("the first network is " + java.util.Arrays.toString(network.sizes())
+                    + " " + network.hiddenActivation() + "; the training is of " + java.util.Arrays.toString(sizes)
+                    + " " + config.activation());
+        }
+        return new Replica(config, network, Engine.compute(kernels, config.threads()), batch);
+    }
+
     /**
      * A replica that continues from {@code state}, whose steps take at most {@code batch} rows. A state
      * with parameters only (empty optimizer arrays) starts a fresh optimizer at its step count.

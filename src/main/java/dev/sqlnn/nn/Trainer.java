@@ -34,6 +34,16 @@ public final class Trainer {
      * @param outputWidth number of classes, or 1 for regression
      */
     public TrainingResult train(Examples examples, int outputWidth, TrainingListener listener) {
+        return train(examples, outputWidth, null, listener);
+    }
+
+    /**
+     * Trains a network that starts from {@code first}'s parameters (a warm start; null: drawn as
+     * {@link TrainerConfig#init} says), with a fresh optimizer. {@code first} is not changed.
+     *
+     * @throws IllegalArgumentException if {@code first} is not the network the config describes
+     */
+    public TrainingResult train(Examples examples, int outputWidth, Network first, TrainingListener listener) {
         int[][] split = split(examples.size(), config.validationFraction(), config.seed());
         int[] trainRows = split[0];
         int[] validationRows = split[1];
@@ -42,7 +52,8 @@ public final class Trainer {
                     + validationRows.length + " for validation; lower validation_fraction or add rows");
         }
         int batch = Math.min(config.batchSize(), trainRows.length);
-        Replica replica = Replica.start(config, kernels, examples.inputWidth(), outputWidth, batch);
+        Replica replica = first == null ? Replica.start(config, kernels, examples.inputWidth(), outputWidth, batch)
+                : Replica.from(config, kernels, first, examples.inputWidth(), outputWidth, batch);
         return run(examples, replica, trainRows, validationRows, batch, listener);
     }
 

@@ -40,6 +40,8 @@ enum OptionKey {
     AUGMENT("augment", "an object such as {\"shift\": 2, \"rotate\": 10}, or null for none"),
     IMAGE_SHAPE("image_shape", "an array of two integers [rows, columns], each from 1 to "
             + TrainingOptions.MAX_IMAGE_SIDE + ", or null for square images"),
+    WARM_START("warm_start", "true to continue from the model's deployed version, or false (the default)"),
+    INIT_VERSION("init_version", "a positive integer, the version to continue from (a warm start), or null"),
     SEED("seed", "an integer (64-bit)"),
     THREADS("threads", "a positive integer (at most " + TrainingOptions.MAX_THREADS + ")"),
     DEPLOY("deploy", "one of best, always, never");

@@ -106,6 +106,7 @@ final class OptionsJson {
                 classWeight(),
                 augment(),
                 imageShape(),
+                warmStart(),
                 seed(defaults.seed()),
                 integer(THREADS, defaults.threads()),
                 choice(DEPLOY, DeployPolicy::parse, defaults.deploy()));
@@ -268,6 +269,23 @@ final class OptionsJson {
         return widths;
     }
 
+    /** {@code warm_start} and {@code init_version}: a version given is a warm start, which warm_start false contradicts. */
+    private TrainingOptions.WarmStart warmStart() {
+        JsonNode flag = present(WARM_START);
+        if (flag != null && !flag.isBoolean()) throw WARM_START.invalid(flag);
+        JsonNode version = value(INIT_VERSION);
+        if (version != null && (!version.isIntegralNumber() || !version.canConvertToLong())) {
+            throw INIT_VERSION.invalid(version);
+        }
+        if (version != null && flag != null && !flag.booleanValue()) {
+            throw new OptionsException("option 'init_version' " + version + " asks for a warm start, which 'warm_start'"
+                    + " false turns off; leave warm_start out (or true) to continue from version " + version
+                    + ", or leave init_version out to train anew");
+        }
+        if (version != null) return new TrainingOptions.WarmStart(version.longValue());
+        return flag != null && flag.booleanValue() ? new TrainingOptions.WarmStart(null) : null;
+    }
+
     private TrainingOptions.ImageShape imageShape() {
         JsonNode node = value(IMAGE_SHAPE);
         if (node == null) return null;
@@ -353,6 +371,8 @@ final class OptionsJson {
         } else {
             json.putArray(IMAGE_SHAPE.key).add(options.imageShape().rows()).add(options.imageShape().columns());
         }
+        json.put(WARM_START.key, options.warmStart() != null);
+        json.put(INIT_VERSION.key, options.warmStart() == null ? null : options.warmStart().version());
         json.put(SEED.key, options.seed());
         json.put(THREADS.key, options.threads());
         json.put(DEPLOY.key, options.deploy().optionName());

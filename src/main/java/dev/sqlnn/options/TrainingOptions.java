@@ -17,9 +17,9 @@ import static dev.sqlnn.options.OptionKey.*;
  * Built by {@link #parse(String)} from the options JSON, or directly; every value is checked here,
  * once, so that an instance is always usable and the trainer need not check again.
  *
- * <p>{@code label}, {@code task}, {@code init} (see {@link #initFor}), {@code loss}, {@code epochs}, {@code classWeight}, {@code augment} and
- * {@code imageShape} may be null: the last column, inferred from the label, chosen by task, stopped
- * early within a budget ({@link #AUTO_MAX_EPOCHS}), equal weights, no augmentation, square images. A
+ * <p>{@code label}, {@code task}, {@code init} (see {@link #initFor}), {@code loss}, {@code epochs}, {@code classWeight}, {@code augment},
+ * {@code imageShape} and {@code warmStart} may be null: the last column, inferred from the label, chosen by task, stopped
+ * early within a budget ({@link #AUTO_MAX_EPOCHS}), equal weights, no augmentation, square images, a new network. A
  * {@code loss} given without a {@code task} is checked against the inferred task by the trainer.
  *
  * <p>The limits below are refused up front because they bound memory and time before any row is
@@ -31,7 +31,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
                               double beta2, double epsilon, int batchSize, Integer epochs, double validationFraction,
                               int earlyStopping, double l2, Scaling scale, EncodingOptions encoding,
                               ClassWeight classWeight, Augment augment, ImageShape imageShape,
-                              long seed, int threads, DeployPolicy deploy)
+                              WarmStart warmStart, long seed, int threads, DeployPolicy deploy)
         implements java.io.Serializable {
 
     public static final int MAX_HIDDEN_WIDTH = 65536;
@@ -61,6 +61,17 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
             if (!(rotateDegrees >= 0 && rotateDegrees <= MAX_ROTATE_DEGREES)) {
                 throw OptionKey.invalid("augment.rotate", "a number of degrees from 0 to 180", rotateDegrees);
             }
+        }
+    }
+
+    /**
+     * A training that continues from a saved version of the same model ({@code warm_start} or
+     * {@code init_version}): its network's parameters are the first ones, and its preprocessing, text
+     * columns' categories and classes are kept. {@code version} null is the deployed version.
+     */
+    public record WarmStart(Long version) implements java.io.Serializable {
+        public WarmStart {
+            if (version != null && version < 1) throw INIT_VERSION.invalid(version);
         }
     }
 
@@ -170,7 +181,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     public static TrainingOptions defaults() {
         return new TrainingOptions(null, null, List.of(100), Activation.RELU, null, null, OptimizerKind.ADAM,
                 0.001, 0.9, 0.9, 0.999, 1e-8, 64, null, 0.1, 0, 0, Scaling.AUTO, EncodingOptions.defaults(), null, null,
-                null, 42, defaultThreads(),
+                null, null, 42, defaultThreads(),
                 DeployPolicy.BEST);
     }
 

@@ -10,6 +10,7 @@ import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.ParameterRows;
 import dev.sqlnn.model.QueryScorer;
+import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.LogRow;
@@ -52,7 +53,9 @@ public final class PgFunctions {
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors as they are
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, null)) {
-                TrainedModel trained = ModelTrainer.train(rows, parsed, new BackendProgress(connection, parsed.epochs() == null ? 0 : parsed.epochs()).andThen(run));
+                StartingModel start = new ModelRegistry(connection).startingModel(model, parsed.warmStart());
+                TrainedModel trained = ModelTrainer.train(rows, parsed,
+                        new BackendProgress(connection, parsed.epochs() == null ? 0 : parsed.epochs()).andThen(run), start);
                 return run.save(trained);
             }
         });

@@ -5,6 +5,7 @@ import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelTrainer;
+import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.EmbeddedSession;
@@ -58,7 +59,8 @@ public final class Functions {
              SideSession side = SideSession.open(connection);
              TrainingRun run = new ModelRegistry(connection).startTraining(model,
                      side == null ? null : side.connection())) {
-            TrainedModel trained = ModelTrainer.train(rows, parsed, cancelCheck.andThen(run));
+            StartingModel start = new ModelRegistry(connection).startingModel(model, parsed.warmStart());
+            TrainedModel trained = ModelTrainer.train(rows, parsed, cancelCheck.andThen(run), start);
             return run.save(trained);
         } catch (DbException e) {
             SQLException sql = DbException.toSQLException(e);

@@ -7,7 +7,9 @@ import dev.sqlnn.data.Task;
 import dev.sqlnn.model.DamagedModelException;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelCodec;
+import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.options.TrainingOptions;
 import org.h2.engine.SessionLocal;
 
 import java.sql.Connection;
@@ -161,6 +163,21 @@ public final class ModelRegistry {
     public Model versionNow(String name, long version) {
         return decoded(store().find(name, version).orElseThrow(() -> new UnknownModelException(
                 "model " + name + " has no version " + version + versionsHint(name))));
+    }
+
+    /**
+     * The version a warm start of {@code name} continues: the one {@code warmStart} names, else the
+     * deployed one, read now; with the last epoch of its training log. Null without a warm start.
+     *
+     * @throws UnknownModelException when there is no such model or version, or none is deployed
+     */
+    public StartingModel startingModel(String name, TrainingOptions.WarmStart warmStart) {
+        if (warmStart == null) return null;
+        checkName(name);
+        Model model = warmStart.version() == null ? deployedNow(name) : versionNow(name, warmStart.version());
+        int epochs = store().trainingLog(name, model.version()).stream()
+                .mapToInt(row -> row.entry().epoch()).max().orElse(0);
+        return new StartingModel(model, epochs);
     }
 
     /** One version of a model. */

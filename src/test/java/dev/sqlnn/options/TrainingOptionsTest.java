@@ -24,7 +24,7 @@ class TrainingOptionsTest {
             + "\"activation\":\"tanh\",\"loss\":\"mse\",\"optimizer\":\"nesterov\",\"learning_rate\":0.05,"
             + "\"momentum\":0.8,\"beta1\":0.85,\"beta2\":0.99,\"epsilon\":1e-6,\"batch_size\":32,\"epochs\":7,"
             + "\"validation_fraction\":0.2,\"early_stopping\":3,\"l2\":0.0001,\"scale\":\"minmax\","
-            + "\"augment\":{\"shift\":2,\"rotate\":10},\"image_shape\":[28,28],\"seed\":-12345678901,"
+            + "\"augment\":{\"shift\":2,\"rotate\":10},\"image_shape\":[28,28],\"init_version\":4,\"seed\":-12345678901,"
             + "\"threads\":3,\"deploy\":\"never\"}";
 
     @Test
@@ -87,6 +87,7 @@ class TrainingOptionsTest {
         assertEquals(Scaling.MINMAX, o.scale());
         assertEquals(new TrainingOptions.Augment(2, 10), o.augment());
         assertEquals(new TrainingOptions.ImageShape(28, 28), o.imageShape());
+        assertEquals(new TrainingOptions.WarmStart(4L), o.warmStart());
         assertEquals(-12345678901L, o.seed());
         assertEquals(3, o.threads());
         assertEquals(DeployPolicy.NEVER, o.deploy());
@@ -139,8 +140,8 @@ class TrainingOptionsTest {
     void unknownKeyListsTheValidKeys() {
         assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, weight_init, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
-                + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, seed,"
-                + " threads, deploy");
+                + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, warm_start,"
+                + " init_version, seed, threads, deploy");
         // keys are case-sensitive, as JSON is
         assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
         assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",
@@ -285,15 +286,15 @@ class TrainingOptionsTest {
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 Activation.SOFTMAX, d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
-                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.init(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
-                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
-                Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.seed(), d.threads(), d.deploy()));
+                Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
     }
 
     /**
@@ -371,6 +372,24 @@ class TrainingOptionsTest {
     }
 
     @Test
+    void warmStartIsTheDeployedVersionOrTheOneGiven() {
+        assertNull(TrainingOptions.parse("{\"warm_start\":false}").warmStart());
+        assertEquals(new TrainingOptions.WarmStart(null), TrainingOptions.parse("{\"warm_start\":true}").warmStart());
+        assertEquals(new TrainingOptions.WarmStart(3L), TrainingOptions.parse("{\"init_version\":3}").warmStart());
+        assertEquals(new TrainingOptions.WarmStart(3L),
+                TrainingOptions.parse("{\"warm_start\":true,\"init_version\":3}").warmStart());
+        assertError("{\"warm_start\":\"yes\"}", "option 'warm_start' must be true to continue from the model's deployed"
+                + " version, or false (the default); got \"yes\"");
+        assertError("{\"init_version\":0}", "option 'init_version' must be a positive integer, the version to continue"
+                + " from (a warm start), or null; got 0");
+        assertErrorContains("{\"init_version\":1.5}", "option 'init_version' must be a positive integer");
+        assertErrorContains("{\"warm_start\":false,\"init_version\":2}", "option 'init_version' 2 asks for a warm start,"
+                + " which 'warm_start' false turns off");
+        String json = TrainingOptions.parse("{\"init_version\":7}").toJson();
+        assertTrue(json.contains("\"warm_start\":true,\"init_version\":7"), json);
+    }
+
+    @Test
     void hiddenIsImmutable() {
         TrainingOptions o = TrainingOptions.parse("{\"hidden\":[8,4]}");
         assertThrows(UnsupportedOperationException.class, () -> o.hidden().add(2));
@@ -383,7 +402,8 @@ class TrainingOptionsTest {
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
                 + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":null,\"validation_fraction\":0.1,\"early_stopping\":0,"
                 + "\"l2\":0.0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
-                + "\"class_weight\":null,\"augment\":null,\"image_shape\":null,\"seed\":42,\"threads\":2,"
+                + "\"class_weight\":null,\"augment\":null,\"image_shape\":null,\"warm_start\":false,\"init_version\":null,"
+                + "\"seed\":42,\"threads\":2,"
                 + "\"deploy\":\"best\"}", json);
     }
 

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -88,6 +89,42 @@ abstract class SqlTestSupport {
                 insert.setString(6, CLASS_NAMES[y]);
                 insert.setObject(7, new Double[] {a, b});
                 insert.setBytes(8, new byte[] {(byte) pixel(a), (byte) pixel(b)});
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    static final String[] REGIONS = {"north", "south", "east", "west"};
+    private static final double[] REGION_PRICE = {300, 100, 180, 140};
+
+    /**
+     * Creates {@code table(ID, REGION, PLAN, HAS_GARDEN, ROOMS, AREA, PRICE)}: houses whose price
+     * depends on the region (text, one of four, north dearest), the plan (CHAR(1)), the garden
+     * (BOOLEAN), the rooms (INTEGER, 10% NULL) and the area (DOUBLE, 10% NULL), plus a little noise.
+     */
+    void createHouses(String table, int rows, long seed) throws SQLException {
+        execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, region VARCHAR(20), plan CHAR(1), has_garden BOOLEAN,"
+                + " rooms INT, area DOUBLE PRECISION, price DOUBLE PRECISION)");
+        Random random = new Random(seed);
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < rows; i++) {
+                int region = random.nextInt(REGIONS.length);
+                boolean planA = random.nextBoolean();
+                boolean garden = random.nextBoolean();
+                int rooms = 1 + random.nextInt(6);
+                double area = 30 + 20 * rooms + 10 * random.nextGaussian();
+                double price = REGION_PRICE[region] + (planA ? 40 : 0) + (garden ? 60 : 0) + 25 * rooms
+                        + 0.5 * area + 5 * random.nextGaussian();
+                insert.setInt(1, i + 1);
+                insert.setString(2, REGIONS[region]);
+                insert.setString(3, planA ? "A" : "B");
+                insert.setBoolean(4, garden);
+                if (random.nextDouble() < 0.1) insert.setNull(5, Types.INTEGER);
+                else insert.setInt(5, rooms);
+                if (random.nextDouble() < 0.1) insert.setNull(6, Types.DOUBLE);
+                else insert.setDouble(6, area);
+                insert.setDouble(7, price);
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,15 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * NULLs imputed, both fitted on the training rows and applied the same way by every way of scoring
  * ({@code ML_PREDICT}, {@code ML_EVALUATE}, {@code PREDICT_VALUE('m', col1, col2, ...)}).
  *
- * <p>The houses: the price depends on the region (text, one of four, north dearest), the plan
- * (CHAR(1)), the garden (BOOLEAN), the rooms (INTEGER, 10% NULL) and the area (DOUBLE, 10% NULL),
- * plus a little noise. A model that ignored the categories could not reach the R² asked below.
+ * <p>The houses ({@link #createHouses}): a model that ignored the categories could not reach the R²
+ * asked below.
  */
 class TabularSqlTest extends SqlTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] REGIONS = {"north", "south", "east", "west"};
-    private static final double[] REGION_PRICE = {300, 100, 180, 140};
     private static final String FEATURES = "region, plan, has_garden, rooms, area";
     private static final String QUICK = "{\"hidden\":[32],\"epochs\":60,\"learning_rate\":0.01,\"label\":\"price\"}";
 
@@ -36,34 +30,6 @@ class TabularSqlTest extends SqlTestSupport {
     void houses() throws SQLException {
         createHouses("houses", 1200, 1);
         createHouses("new_houses", 300, 2);
-    }
-
-    private void createHouses(String table, int rows, long seed) throws SQLException {
-        execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, region VARCHAR(20), plan CHAR(1), has_garden BOOLEAN,"
-                + " rooms INT, area DOUBLE PRECISION, price DOUBLE PRECISION)");
-        Random random = new Random(seed);
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < rows; i++) {
-                int region = random.nextInt(REGIONS.length);
-                boolean planA = random.nextBoolean();
-                boolean garden = random.nextBoolean();
-                int rooms = 1 + random.nextInt(6);
-                double area = 30 + 20 * rooms + 10 * random.nextGaussian();
-                double price = REGION_PRICE[region] + (planA ? 40 : 0) + (garden ? 60 : 0) + 25 * rooms
-                        + 0.5 * area + 5 * random.nextGaussian();
-                insert.setInt(1, i + 1);
-                insert.setString(2, REGIONS[region]);
-                insert.setString(3, planA ? "A" : "B");
-                insert.setBoolean(4, garden);
-                if (random.nextDouble() < 0.1) insert.setNull(5, Types.INTEGER);
-                else insert.setInt(5, rooms);
-                if (random.nextDouble() < 0.1) insert.setNull(6, Types.DOUBLE);
-                else insert.setDouble(6, area);
-                insert.setDouble(7, price);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 
     private double r2(String model, String table) throws SQLException {
