@@ -224,6 +224,21 @@ class ClientFunctionsPostgresTest {
     }
 
     @Test
+    void aWarmStartContinuesAVersionStoredInPostgres() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"
+                    + " FROM generate_series(1, 200) g");
+        }
+        String options = "{\"hidden\":[4],\"epochs\":3,\"deploy\":\"always\"}";
+        assertEquals(1L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options));
+        assertEquals(2L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options.replace("}", ",\"warm_start\":true}")));
+        assertEquals(List.of("4", "5", "6"), strings(pg, "SELECT epoch FROM sqlnn.training_log WHERE version = 2 ORDER BY epoch"));
+        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, y FROM pts", options.replace("}", ",\"warm_start\":true}")));
+        assertState("42704", () -> Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", options.replace("}", ",\"init_version\":9}")));
+        assertEquals(List.of("2"), strings(pg, "SELECT COUNT(*) FROM sqlnn.models"), "the refused ones wrote nothing");
+    }
+
+    @Test
     void versionsAreDeployedAndDroppedAsByMlDeployAndMlDrop() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"

@@ -207,6 +207,11 @@ class DistributedTrainerTest {
             e = org.junit.jupiter.api.Assertions.assertThrows(dev.sqlnn.data.DataException.class,
                     () -> DistributedTrainer.train(new LocalPartitions<>(empty), options, DistributedTrainer.Sync.defaults(), 1, QUIET));
             assertTrue(e.getMessage().contains("the training rows are empty"), e.getMessage());
+            var rows = parts(c, "SELECT f, y FROM t WHERE CARDINALITY(f) = 2 + $P", 1);
+            var warm = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                    () -> DistributedTrainer.train(new LocalPartitions<>(rows), TrainingOptions.parse("{\"warm_start\":true}"),
+                            DistributedTrainer.Sync.defaults(), 1, QUIET));
+            assertTrue(warm.getMessage().contains("not supported by spark train yet"), warm.getMessage());
         }
     }
 }

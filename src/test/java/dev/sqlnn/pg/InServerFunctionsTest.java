@@ -397,6 +397,23 @@ class InServerFunctionsTest {
     }
 
     @Test
+    void aWarmStartContinuesTheDeployedVersionInTheServer() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"
+                    + " FROM generate_series(1, 200) g");
+            String options = "{\"hidden\":[4],\"epochs\":3";
+            assertEquals(1, scalar(c, "SELECT sqlnn.ml_train('w', 'SELECT a, b, y FROM pts', '" + options + "}')"), 0);
+            assertEquals(2, scalar(c, "SELECT sqlnn.ml_train('w', 'SELECT a, b, y FROM pts', '" + options
+                    + ",\"warm_start\":true}')"), 0);
+            assertEquals(6, scalar(c, "SELECT max(epoch) FROM sqlnn.ml_training_info('w', 2)"), 0);
+            SQLException e = assertThrows(SQLException.class, () -> scalar(c, "SELECT sqlnn.ml_train('w',"
+                    + " 'SELECT a, b, y FROM pts', '{\"hidden\":[8],\"warm_start\":true}')"));
+            assertEquals("22023", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("give \"hidden\":[4]"), e.getMessage());
+        }
+    }
+
+    @Test
     void psqlShowsEachEpochAsItEndsAndScoresUnqualifiedWithTheSearchPath() throws Exception {
         java.nio.file.Path psql = java.nio.file.Path.of("/usr/bin/psql");
         if (!java.nio.file.Files.isExecutable(psql)) {
