@@ -28,19 +28,14 @@ import java.util.List;
  */
 public final class ExplainFunctions {
 
-    /** The features per row when {@code top_k} is left out. */
-    public static final int DEFAULT_TOP_K = 5;
-    /** A larger {@code top_k} is a typo, not a wish: no model has a million inputs worth listing per row. */
-    public static final int MAX_TOP_K = 1_000_000;
-
     private ExplainFunctions() {
     }
 
     // ---------------------------------------------------------------- ML_EXPLAIN_PREDICT
 
-    /** {@code ML_EXPLAIN_PREDICT(model, query)}: the {@link #DEFAULT_TOP_K} top features of each row. */
+    /** {@code ML_EXPLAIN_PREDICT(model, query)}: the {@link Arguments#DEFAULT_TOP_K} (5) top features of each row. */
     public static ResultSet explainPredict(Connection connection, String model, String query) throws SQLException {
-        return explainPredict(connection, model, query, DEFAULT_TOP_K);
+        return explainPredict(connection, model, query, Arguments.DEFAULT_TOP_K);
     }
 
     /**
@@ -56,7 +51,7 @@ public final class ExplainFunctions {
         String fn = "ML_EXPLAIN_PREDICT";
         SqlErrors.call(fn, () -> ModelRegistry.checkName(model));
         Arguments.query(fn, query, "SELECT id, image FROM digits");
-        int k = checkTopK(fn, topK);
+        int k = Arguments.topK(fn, topK);
         if (Functions.isColumnListCall(connection)) {
             return TableFunctions.predictionColumnsOnly(fn, connection, model, query, true);
         }
@@ -74,18 +69,6 @@ public final class ExplainFunctions {
             statement.close();
             throw e;
         }
-    }
-
-    private static int checkTopK(String fn, Integer topK) throws SQLException {
-        if (topK == null) {
-            throw SqlErrors.badArgument(fn, "top_k is NULL; pass how many features to list per row, 1 to " + MAX_TOP_K
-                    + ", or leave it out for " + DEFAULT_TOP_K);
-        }
-        if (topK < 1 || topK > MAX_TOP_K) {
-            throw SqlErrors.badArgument(fn, "top_k must be 1 to " + MAX_TOP_K + " features per row; got " + topK
-                    + " (a value above the model's feature count lists them all)");
-        }
-        return topK;
     }
 
     /** Hands H2 each row's top features one by one, explaining a batch whenever the last one is used up. */
