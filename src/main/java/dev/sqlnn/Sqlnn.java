@@ -2,6 +2,7 @@ package dev.sqlnn;
 
 import dev.sqlnn.client.ClientFunctions;
 import dev.sqlnn.model.About;
+import dev.sqlnn.model.GlobalExplanation;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.pg.PgInstaller;
 import dev.sqlnn.store.Installer;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -142,6 +144,15 @@ public final class Sqlnn {
     /** The deployed version of {@code model} measured on the rows of {@code query}, as ML_EVALUATE measures it. */
     public static ModelEvaluation evaluate(Connection connection, String model, String query) throws SQLException {
         return ClientFunctions.evaluate(connection, model, query);
+    }
+
+    /**
+     * Per feature, the mean absolute and mean attribution of the deployed version of {@code model} over
+     * the rows of {@code query}, largest first, as {@code ML_GLOBAL_EXPLAIN} gives them.
+     */
+    public static List<GlobalExplanation.Feature> globalExplain(Connection connection, String model, String query)
+            throws SQLException {
+        return ClientFunctions.globalExplain(connection, model, query);
     }
 
     /**

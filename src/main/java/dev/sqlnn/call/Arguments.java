@@ -33,6 +33,24 @@ public final class Arguments {
         }
     }
 
+    /** The features per row that {@code ML_EXPLAIN_PREDICT} lists when {@code top_k} is left out. */
+    public static final int DEFAULT_TOP_K = 5;
+    /** A larger {@code top_k} is a typo, not a wish: no model has a million inputs worth listing per row. */
+    public static final int MAX_TOP_K = 1_000_000;
+
+    /** Checks {@code ML_EXPLAIN_PREDICT}'s {@code top_k}: 1 to {@link #MAX_TOP_K}, not NULL. */
+    public static int topK(String function, Integer topK) throws SQLException {
+        if (topK == null) {
+            throw SqlErrors.badArgument(function, "top_k is NULL; pass how many features to list per row, 1 to "
+                    + MAX_TOP_K + ", or leave it out for " + DEFAULT_TOP_K);
+        }
+        if (topK < 1 || topK > MAX_TOP_K) {
+            throw SqlErrors.badArgument(function, "top_k must be 1 to " + MAX_TOP_K + " features per row; got " + topK
+                    + " (a value above the model's feature count lists them all)");
+        }
+        return topK;
+    }
+
     /** The query stripped, without the trailing semicolons a user may type. */
     public static String withoutTrailingSemicolons(String query) {
         String body = query.strip();

@@ -3,6 +3,7 @@ package dev.sqlnn.client;
 import dev.sqlnn.call.Arguments;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.data.TableName;
+import dev.sqlnn.model.GlobalExplanation;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelTrainer;
@@ -164,6 +165,24 @@ public final class ClientFunctions {
             try (Statement statement = streaming(connection);
                  ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
                 return SqlErrors.call(fn, () -> ModelEvaluation.evaluate(m, rows, null));
+            }
+        });
+    }
+
+    /**
+     * What the deployed version of {@code model} leans on over the rows of {@code query}: per feature,
+     * the mean absolute and mean attribution, largest first, as {@code ML_GLOBAL_EXPLAIN} gives them on H2.
+     */
+    public static List<GlobalExplanation.Feature> globalExplain(Connection connection, String model, String query)
+            throws SQLException {
+        String fn = "ML_GLOBAL_EXPLAIN";
+        SqlErrors.call(fn, () -> ModelRegistry.checkName(model));
+        Arguments.query(fn, query, "SELECT image FROM digits");
+        return inTransaction(connection, () -> {
+            Model m = deployed(fn, connection, model);
+            try (Statement statement = streaming(connection);
+                 ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
+                return SqlErrors.call(fn, () -> GlobalExplanation.of(m, rows, null));
             }
         });
     }

@@ -164,6 +164,14 @@ public final class Model {
         return featureNames;
     }
 
+    /**
+     * A name for each network input, in order, as attributions report them: a number column's name,
+     * {@code column=category} for a one-hot input, {@code pixel_r_c} for image bytes (see {@link InputNames}).
+     */
+    public List<String> inputNames() {
+        return InputNames.of(this);
+    }
+
     /** How plain feature columns become the network's inputs; null for an ARRAY or VARBINARY column, or format version 1. */
     public FeatureEncoding encoding() {
         return encoding;

@@ -103,6 +103,11 @@ public final class QueryScorer {
         });
     }
 
+    /** The batch's scaled inputs, one row of {@code inputWidth} per row read: what the network saw. */
+    float[] scaledInputs() {
+        return scorer.inputs();
+    }
+
     /** What the {@link RowReader} kept of row {@code i} of the batch. */
     public Object[] values(int i) {
         return values[check(i)];

@@ -150,14 +150,8 @@ final class Propagation {
             columnSums(deltas[l], rows, out, gradB[l]);
             if (l > 0) {
                 // dX = dZ · Wᵀ (rows × in), then through the previous layer's activation
-                matMul.gemm(false, true, rows, in, out, deltas[l], out, network.weights(l), out, deltas[l - 1], in, false);
-                if (network.activation(l - 1) == Activation.RELU) {
-                    float[] delta = deltas[l - 1];
-                    float[] output = outputs[l];
-                    matMul.forEachRange(rows * in, (from, to) -> matMul.kernels().reluBackward(delta, output, from, to));
-                } else {
-                    Activations.multiplyByDerivative(network.activation(l - 1), deltas[l - 1], outputs[l], rows * in);
-                }
+                LayerBackward.throughWeights(network, l, deltas[l], rows, deltas[l - 1], matMul);
+                LayerBackward.throughActivation(network, l - 1, deltas[l - 1], outputs[l], rows, matMul);
             }
         }
     }

@@ -10,7 +10,8 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * What a training in a PostgreSQL backend tells its caller and hears from it: after every batch a
+ * What a training in a PostgreSQL backend tells its caller and hears from it: after every batch (and
+ * after each row that {@code ml_explain_predict} explains) a
  * trivial query, which lets PostgreSQL act on a pending cancel or {@code statement_timeout} (the
  * backend checks for them only while it runs SQL), and after every epoch a NOTICE with the epoch's
  * figures, which psql shows as they come.
@@ -29,6 +30,11 @@ final class BackendProgress implements TrainingListener {
 
     @Override
     public void onBatch(int epoch, int batch, int batches, double batchLoss) {
+        ping();
+    }
+
+    /** Runs a trivial query, so that PostgreSQL acts on a pending cancel or timeout: it then throws (57014). */
+    void ping() {
         try {
             if (ping == null) ping = connection.prepareStatement("SELECT 1");
             run(ping);

@@ -5,10 +5,13 @@ import dev.sqlnn.call.Arguments;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.FeatureRow;
+import dev.sqlnn.model.GlobalExplanation;
+import dev.sqlnn.model.IntegratedGradients;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.ParameterRows;
+import dev.sqlnn.model.QueryExplainer;
 import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
@@ -192,6 +195,68 @@ public final class PgFunctions {
                         out.add("key", key, "prediction", Double.toString(scorer.predictedValue(i)), "probability", null);
                     }
                 }
+            }
+        }
+        return out.iterator();
+    }
+
+    /**
+     * {@code ml_explain_predict(model, query, top_k)}: for each row of the query, one row per feature
+     * among its {@code top_k} largest absolute attributions (see {@link IntegratedGradients}): its first
+     * column as text (the key, as {@code ml_predict} gives it), the prediction as text, the probability of
+     * the predicted class (NULL for a regression), the explained output at the baseline, the rank from
+     * 1, the feature's name and its attribution; one row of NULLs after the key for a row without features.
+     */
+    public static Iterator<String> explainRows(String model, String query, Integer topK) throws SQLException {
+        String fn = "ML_EXPLAIN_PREDICT";
+        SqlErrors.call(fn, () -> ModelRegistry.checkName(model));
+        Arguments.query(fn, query, "SELECT id, image FROM digits");
+        int k = Arguments.topK(fn, topK);
+        Connection connection = session();
+        Model m = SqlErrors.call(fn, () -> BackendModels.deployed(connection, model));
+        BackendProgress progress = new BackendProgress(connection, 0);
+        JsonRows out = new JsonRows();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
+            QueryExplainer explainer = SqlErrors.call(fn,
+                    () -> new QueryExplainer(m, rows, rs -> new Object[] {rs.getString(1)}, progress::ping));
+            List<String> names = explainer.inputNames();
+            for (int n; (n = SqlErrors.call(fn, explainer::nextBatch)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    Object key = explainer.values(i)[0];
+                    IntegratedGradients.Explanation e = explainer.explanation(i);
+                    if (e == null) {
+                        out.add("key", key);
+                        continue;
+                    }
+                    String prediction = m.isClassifier() ? m.classes().get(explainer.predictedClass(i))
+                            : Double.toString(explainer.predictedValue(i));
+                    Double probability = m.isClassifier() ? (double) explainer.probability(i) : null;
+                    int[] top = e.top(k);
+                    for (int rank = 0; rank < top.length; rank++) {
+                        out.add("key", key, "prediction", prediction, "probability", probability, "baseline", e.baseline(),
+                                "rank", rank + 1, "feature", names.get(top[rank]), "attribution", e.attributions()[top[rank]]);
+                    }
+                }
+            }
+        }
+        return out.iterator();
+    }
+
+    /** {@code ml_global_explain(model, query)}: rank, feature, mean_abs_attribution, mean_attribution. */
+    public static Iterator<String> globalExplain(String model, String query) throws SQLException {
+        String fn = "ML_GLOBAL_EXPLAIN";
+        SqlErrors.call(fn, () -> ModelRegistry.checkName(model));
+        Arguments.query(fn, query, "SELECT image FROM digits");
+        Connection connection = session();
+        Model m = SqlErrors.call(fn, () -> BackendModels.deployed(connection, model));
+        BackendProgress progress = new BackendProgress(connection, 0);
+        JsonRows out = new JsonRows();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query))) {
+            for (GlobalExplanation.Feature f : SqlErrors.call(fn, () -> GlobalExplanation.of(m, rows, progress::ping))) {
+                out.add("rank", f.rank(), "feature", f.name(), "mean_abs_attribution", f.meanAbsoluteAttribution(),
+                        "mean_attribution", f.meanAttribution());
             }
         }
         return out.iterator();

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The columns of an {@code ML_PREDICT} result: the query's own, declared as the query declares them,
- * then {@code PREDICTION} and, for a classifier, {@code PROBABILITY}. Built alike for H2's
+ * then {@code PREDICTION} and, for a classifier, {@code PROBABILITY}; for {@code ML_EXPLAIN_PREDICT}
+ * also {@code BASELINE, RANK, FEATURE, ATTRIBUTION}. Built alike for H2's
  * column-list call (from prepared metadata) and for the real call (from the running query), so
  * that both agree.
  *
@@ -28,6 +29,8 @@ final class PredictionColumns {
 
     private static final String PREDICTION = "PREDICTION";
     private static final String PROBABILITY = "PROBABILITY";
+    /** What {@code ML_EXPLAIN_PREDICT} appends after the prediction. */
+    private static final List<String> EXPLANATION = List.of("BASELINE", "RANK", "FEATURE", "ATTRIBUTION");
     private static final Pattern PARENTHESES = Pattern.compile("\\([^)]*\\)");
 
     /** How one column is declared to H2 and read from the query. */
@@ -37,15 +40,22 @@ final class PredictionColumns {
     private final Model model;
     private final List<Column> columns;
     private final Model.PredictionType prediction;
+    private final boolean explained;
 
     PredictionColumns(Model model, ResultSetMetaData meta) throws SQLException {
+        this("ML_PREDICT", model, meta, false);
+    }
+
+    /** @param explained whether the explanation's columns follow the prediction ({@code ML_EXPLAIN_PREDICT}) */
+    PredictionColumns(String fn, Model model, ResultSetMetaData meta, boolean explained) throws SQLException {
         this.model = model;
+        this.explained = explained;
         this.columns = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
             String label = meta.getColumnLabel(i);
             String upper = label.toUpperCase(Locale.ROOT);
-            if (upper.equals(PREDICTION) || upper.equals(PROBABILITY)) {
-                throw new IllegalArgumentException("the query has a column named " + label + ", which ML_PREDICT"
+            if (upper.equals(PREDICTION) || upper.equals(PROBABILITY) || (explained && EXPLANATION.contains(upper))) {
+                throw new IllegalArgumentException("the query has a column named " + label + ", which " + fn
                         + " adds itself; rename it with AS, e.g. " + label + " AS " + label + "_0");
             }
             columns.add(column(label, meta.getColumnType(i), meta.getColumnTypeName(i), meta.getPrecision(i),
@@ -74,6 +84,16 @@ final class PredictionColumns {
 
     /** Every column of the result: the query's and the appended ones. */
     int width() {
+        return explanationColumn() + (explained ? EXPLANATION.size() : 0);
+    }
+
+    /** Where {@code PREDICTION} is in a row (from 0): after the query's columns; {@code PROBABILITY} follows for a classifier. */
+    int predictionColumn() {
+        return columns.size();
+    }
+
+    /** Where {@code BASELINE} is in a row (from 0), the first of the explanation's columns. */
+    int explanationColumn() {
         return columns.size() + (prediction == Model.PredictionType.DOUBLE ? 1 : 2);
     }
 
@@ -105,6 +125,12 @@ final class PredictionColumns {
             case DOUBLE -> result.addColumn(PREDICTION, Types.DOUBLE, 17, 0);
         }
         if (prediction != Model.PredictionType.DOUBLE) result.addColumn(PROBABILITY, Types.DOUBLE, 17, 0);
+        if (explained) {
+            result.addColumn("BASELINE", Types.DOUBLE, 17, 0);
+            result.addColumn("RANK", Types.INTEGER, 10, 0);
+            result.addColumn("FEATURE", Types.VARCHAR, TableFunctions.TEXT_LENGTH, 0);
+            result.addColumn("ATTRIBUTION", Types.DOUBLE, 17, 0);
+        }
         return result;
     }
 }

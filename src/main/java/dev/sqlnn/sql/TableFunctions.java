@@ -49,19 +49,7 @@ public final class TableFunctions {
     public static ResultSet predict(Connection connection, String model, String query) throws SQLException {
         String fn = "ML_PREDICT";
         Arguments.query(fn, query, "SELECT id, image FROM digits");
-        if (Functions.isColumnListCall(connection)) {
-            // H2 only wants the columns: prepare the query for its metadata, but neither run it nor score.
-            return CancelCheck.keepingTheCallingStatement(connection, () -> {
-                Model m = deployed(fn, connection, model);
-                Functions.requireSingleStatement(fn, connection, query);
-                try (PreparedStatement statement = connection.prepareStatement(query)) {
-                    ResultSetMetaData meta = statement.getMetaData();
-                    if (meta == null) throw SqlErrors.badArgument(fn, "the query must return rows; got " + query);
-                    PredictionColumns columns = columns(fn, m, meta);
-                    return columns.empty();
-                }
-            });
-        }
+        if (Functions.isColumnListCall(connection)) return predictionColumnsOnly(fn, connection, model, query, false);
         CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
         Model m = deployed(fn, connection, model);
         Functions.requireSingleStatement(fn, connection, query);
@@ -77,8 +65,31 @@ public final class TableFunctions {
         }
     }
 
+    /**
+     * H2's column-list call of a function whose result is the query's rows with a prediction
+     * ({@code ML_PREDICT}, and with the explanation's columns {@code ML_EXPLAIN_PREDICT}): prepares
+     * the query for its metadata, but neither runs it nor scores.
+     */
+    static ResultSet predictionColumnsOnly(String fn, Connection connection, String model, String query, boolean explained)
+            throws SQLException {
+        return CancelCheck.keepingTheCallingStatement(connection, () -> {
+            Model m = deployed(fn, connection, model);
+            Functions.requireSingleStatement(fn, connection, query);
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                ResultSetMetaData meta = statement.getMetaData();
+                if (meta == null) throw SqlErrors.badArgument(fn, "the query must return rows; got " + query);
+                return predictionColumns(fn, m, meta, explained).empty();
+            }
+        });
+    }
+
     private static PredictionColumns columns(String fn, Model m, ResultSetMetaData meta) throws SQLException {
-        return SqlErrors.call(fn, () -> new PredictionColumns(m, meta));
+        return predictionColumns(fn, m, meta, false);
+    }
+
+    static PredictionColumns predictionColumns(String fn, Model m, ResultSetMetaData meta, boolean explained)
+            throws SQLException {
+        return SqlErrors.call(fn, () -> new PredictionColumns(fn, m, meta, explained));
     }
 
     /** Hands H2 the scored rows one by one, scoring a batch whenever the last one is used up. */
@@ -303,7 +314,7 @@ public final class TableFunctions {
 
     // ---------------------------------------------------------------- shared
 
-    private static Model deployed(String fn, Connection connection, String model) throws SQLException {
+    static Model deployed(String fn, Connection connection, String model) throws SQLException {
         return SqlErrors.call(fn, () -> new ModelRegistry(connection).deployed(ModelRegistry.checkName(model)));
     }
 

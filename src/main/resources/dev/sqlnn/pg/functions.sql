@@ -86,6 +86,24 @@ CREATE OR REPLACE FUNCTION sqlnn.ml_predict(model text, query text)
   LANGUAGE sql AS $$ SELECT r.* FROM sqlnn._ml_predict(model, query) AS j,
     json_to_record(j::json) AS r(key text, prediction text, probability double precision) $$;
 
+-- Why this prediction: integrated gradients from the zero network input (see the README).
+CREATE OR REPLACE FUNCTION sqlnn._ml_explain_predict(model text, query text, top_k integer) RETURNS SETOF text
+  LANGUAGE java AS 'dev.sqlnn.pg.PgFunctions.explainRows(java.lang.String, java.lang.String, java.lang.Integer)';
+CREATE OR REPLACE FUNCTION sqlnn.ml_explain_predict(model text, query text, top_k integer DEFAULT 5)
+  RETURNS TABLE (key text, prediction text, probability double precision, baseline double precision, rank integer,
+                 feature text, attribution double precision)
+  LANGUAGE sql AS $$ SELECT r.* FROM sqlnn._ml_explain_predict(model, query, top_k) AS j,
+    json_to_record(j::json) AS r(key text, prediction text, probability double precision, baseline double precision,
+      rank integer, feature text, attribution double precision) $$;
+
+CREATE OR REPLACE FUNCTION sqlnn._ml_global_explain(model text, query text) RETURNS SETOF text
+  LANGUAGE java AS 'dev.sqlnn.pg.PgFunctions.globalExplain(java.lang.String, java.lang.String)';
+CREATE OR REPLACE FUNCTION sqlnn.ml_global_explain(model text, query text)
+  RETURNS TABLE (rank integer, feature text, mean_abs_attribution double precision, mean_attribution double precision)
+  LANGUAGE sql AS $$ SELECT r.* FROM sqlnn._ml_global_explain(model, query) AS j,
+    json_to_record(j::json) AS r(rank integer, feature text, mean_abs_attribution double precision,
+      mean_attribution double precision) $$;
+
 CREATE OR REPLACE FUNCTION sqlnn._ml_training_info(model text, version bigint) RETURNS SETOF text
   LANGUAGE java AS 'dev.sqlnn.pg.PgFunctions.trainingInfo(java.lang.String, java.lang.Long)';
 CREATE OR REPLACE FUNCTION sqlnn.ml_training_info(model text, version bigint DEFAULT NULL)

@@ -77,6 +77,7 @@ class ReportCommandTest {
         assertEquals(10, count(html, "(AUC 0."), "a ROC curve per digit");
         assertEquals(2, count(html, "<tr class=\"current\">") + count(html, "<tr><td>"), "a row per version");
         assertEquals(40, count(html, "<img src=\"data:image/png;base64,"), "40 digits of the query");
+        assertAttributionMaps(html);
         assertTrue(html.contains("<div class=\"label\">accuracy</div>"), "ML_EVALUATE's accuracy");
         assertFalse(html.contains("http://") || html.contains("https://"), "nothing to fetch from the network");
         assertFalse(html.contains("<script"), "no scripts");
@@ -85,13 +86,47 @@ class ReportCommandTest {
         HeadlessChromium chromium = new HeadlessChromium(dir);
         String dom = chromium.dumpDom(page);
         assertEquals(4, count(dom, "<svg "), "the rendered DOM has the charts");
-        assertEquals(40, count(dom, "<img "), "and the digits");
+        assertEquals(80, count(dom, "<img "), "and the digits, each with its attribution map");
         assertTrue(count(dom, "<table") >= 2, "and the tables");
 
         Path png = dir.resolve("report.png");
         chromium.screenshot(page, png);
         Files.copy(png, Path.of("target", "report-screenshot.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertNotBlank(ImageIO.read(png.toFile()));
+    }
+
+    /**
+     * Beside each of the 40 digits its attribution map, a 28×28 PNG on a diverging scale: every map has
+     * red pixels (pixels of the digit that raised the probability of the class it was taken for; they
+     * add up to that probability minus a black image's, which is positive for a confident prediction),
+     * white ones (the background, black in the digit: at the baseline, so exactly 0), and some maps have blue.
+     */
+    private static void assertAttributionMaps(String html) throws java.io.IOException {
+        Matcher maps = Pattern.compile("<img class=\"attribution\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+        int count = 0;
+        int withBlue = 0;
+        while (maps.find()) {
+            count++;
+            BufferedImage map = ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(maps.group(1))));
+            assertEquals(28, map.getWidth());
+            int red = 0;
+            int blue = 0;
+            int white = 0;
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    int rgb = map.getRGB(x, y);
+                    int r = rgb >> 16 & 0xFF;
+                    int b = rgb & 0xFF;
+                    if (r > b + 40) red++;
+                    else if (b > r + 40) blue++;
+                    else if (r == 255 && b == 255 && (rgb >> 8 & 0xFF) == 255) white++;
+                }
+            }
+            assertTrue(red > 0 && white > 28 * 28 / 3, "map " + count + ": " + red + " red, " + white + " white pixels");
+            if (blue > 0) withBlue++;
+        }
+        assertEquals(40, count, "an attribution map beside each digit");
+        assertTrue(withBlue > 0, "some pixels lower the probability of the predicted class");
     }
 
     /** Not a blank page: many colours (charts, heat map, digits) and a fair share of pixels that are not background. */

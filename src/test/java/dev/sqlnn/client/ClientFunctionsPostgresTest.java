@@ -4,6 +4,7 @@ import dev.sqlnn.PostgresTestDatabase;
 import dev.sqlnn.Sqlnn;
 import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.data.IdxTable;
+import dev.sqlnn.model.GlobalExplanation;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.TrainingProgress;
 import dev.sqlnn.nn.EpochStats;
@@ -220,6 +221,21 @@ class ClientFunctionsPostgresTest {
             Sqlnn.copyModel(pg, h2, "shop", null);
             assertEquals(List.of("buys"), strings(h2, "SELECT PREDICT_LABEL('shop', 'north', 'A', TRUE, NULL)"));
             assertEquals(List.of("leaves"), strings(h2, "SELECT PREDICT_LABEL('shop', 'east', 'B  ', FALSE, 3)"));
+            // What the model leans on, from PostgreSQL's rows in this JVM, is what ML_GLOBAL_EXPLAIN finds in H2.
+            List<GlobalExplanation.Feature> onPostgres = Sqlnn.globalExplain(pg, "shop",
+                    "SELECT " + features + " FROM shop WHERE id <= 60 ORDER BY id");
+            execute(h2, "CREATE TABLE shop AS SELECT * FROM (VALUES " + shopRows(60) + ") AS t(id, region, plan, vip, visits)");
+            List<String> inH2 = strings(h2, "SELECT rank || '|' || feature || '|' || mean_abs_attribution FROM"
+                    + " ML_GLOBAL_EXPLAIN('shop', 'SELECT " + features + " FROM shop ORDER BY id')");
+            assertEquals(inH2.size(), onPostgres.size());
+            for (int i = 0; i < inH2.size(); i++) {
+                String[] h2Row = inH2.get(i).split("\\|");
+                GlobalExplanation.Feature f = onPostgres.get(i);
+                assertEquals(h2Row[0] + "|" + h2Row[1], f.rank() + "|" + f.name());
+                assertEquals(Double.parseDouble(h2Row[2]), f.meanAbsoluteAttribution(), 1e-12, f.name());
+            }
+            assertTrue(onPostgres.get(0).name().startsWith("region=") || onPostgres.get(0).name().startsWith("vip="),
+                    "region and vip decide, named as PostgreSQL labels the columns: " + onPostgres);
         }
     }
 
@@ -409,6 +425,25 @@ class ClientFunctionsPostgresTest {
     private static void assertState(String state, Call call) {
         SQLException e = assertThrows(SQLException.class, call::run);
         assertEquals(state, e.getSQLState(), e::getMessage);
+    }
+
+    /** The first {@code n} rows of the shop table's features, as {@code textBooleanAndNullColumnsTrainAndScoreAsOnH2} makes them on PostgreSQL, for H2's VALUES. */
+    private static String shopRows(int n) {
+        StringBuilder rows = new StringBuilder();
+        String[] regions = {"north", "south", "east"};
+        for (int g = 1; g <= n; g++) {
+            if (g > 1) rows.append(", ");
+            rows.append("(").append(g).append(", '").append(regions[g % 3]).append("', '").append(g % 2 == 0 ? "A" : "B")
+                    .append("', ").append(g % 5 == 0 ? "TRUE" : "FALSE").append(", ").append(g % 7 == 0 ? "NULL" : g % 10)
+                    .append(")");
+        }
+        return rows.toString();
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     static List<String> strings(Connection c, String sql) throws SQLException {

@@ -380,6 +380,65 @@ class InServerFunctionsTest {
         }
     }
 
+    /**
+     * ml_explain_predict and ml_global_explain in the backend: each digit's attributions over all 784
+     * pixels add up to its probability minus the black image's, within 1%, as on H2; a model of text,
+     * boolean and NULL columns names its one-hot inputs column=category; bad arguments are refused as on H2.
+     */
+    @Test
+    void explanationsAddUpAndNameTheirFeaturesAsOnH2() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            String digits = "'SELECT id, image FROM digits_test WHERE id <= 8'";
+            try (ResultSet rs = s.executeQuery("SELECT key, min(probability - baseline), sum(attribution), count(*),"
+                    + " min(prediction) FROM sqlnn.ml_explain_predict('digits_mlp', " + digits + ", 784) GROUP BY key")) {
+                int keys = 0;
+                while (rs.next()) {
+                    keys++;
+                    double change = rs.getDouble(2);
+                    double sum = rs.getDouble(3);
+                    assertEquals(784, rs.getInt(4));
+                    assertTrue(Math.abs(sum - change) <= 0.01 * Math.abs(change),
+                            "row " + rs.getString(1) + ": attributions sum to " + sum + ", probability - baseline is " + change);
+                }
+                assertEquals(8, keys);
+            }
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.ml_explain_predict('digits_mlp', " + digits + ") e"
+                    + " JOIN sqlnn.ml_predict('digits_mlp', " + digits + ") p ON p.key = e.key"
+                    + " WHERE p.prediction <> e.prediction OR p.probability <> e.probability"));
+            assertEquals(8 * 5, scalar(c, "SELECT count(*) FROM sqlnn.ml_explain_predict('digits_mlp', " + digits + ")"
+                    + " WHERE feature ~ '^pixel_[0-9]+_[0-9]+$' AND rank BETWEEN 1 AND 5"), "top 5 by default");
+            assertEquals(784, scalar(c, "SELECT count(*) FROM sqlnn.ml_global_explain('digits_mlp', " + digits + ")"));
+            assertEquals(1, scalar(c, "SELECT rank FROM sqlnn.ml_global_explain('digits_mlp', " + digits + ")"
+                    + " ORDER BY mean_abs_attribution DESC, rank LIMIT 1"));
+
+            s.execute("CREATE TABLE visits AS SELECT g AS id, (ARRAY['north','south','east'])[g % 3 + 1] AS region,"
+                    + " g % 5 = 0 AS vip, CASE WHEN g % 7 = 0 THEN NULL ELSE g % 10 END AS visits,"
+                    + " CASE WHEN g % 3 = 1 OR g % 5 = 0 THEN 'buys' ELSE 'leaves' END AS outcome FROM generate_series(1, 300) g");
+            s.execute("SELECT sqlnn.ml_train('visits', 'SELECT region, vip, visits, outcome FROM visits',"
+                    + " '{\"hidden\":[8],\"epochs\":20,\"learning_rate\":0.02}')");
+            List<String> features = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT feature FROM sqlnn.ml_global_explain('visits',"
+                    + " 'SELECT id, region, vip, visits FROM visits') ORDER BY feature")) {
+                while (rs.next()) features.add(rs.getString(1));
+            }
+            assertTrue(features.containsAll(List.of("REGION=north", "REGION=south", "REGION=east", "REGION=(other)",
+                    "REGION=(NULL)", "VIP=true", "VIP=false", "VISITS")), features.toString());
+            assertEquals(0, scalar(c, "SELECT count(*) FROM (SELECT key, min(probability - baseline) AS change,"
+                    + " sum(attribution) AS total FROM sqlnn.ml_explain_predict('visits', 'SELECT id, region, vip, visits"
+                    + " FROM visits', 100) GROUP BY key) t WHERE abs(total - change) > 0.01 * abs(change)"));
+
+            SQLException topK = assertThrows(SQLException.class,
+                    () -> scalar(c, "SELECT count(*) FROM sqlnn.ml_explain_predict('digits_mlp', " + digits + ", 0)"));
+            assertEquals("22023", topK.getSQLState());
+            assertTrue(topK.getMessage().contains("ML_EXPLAIN_PREDICT: top_k must be 1 to 1000000 features per row; got 0"),
+                    topK.getMessage());
+            SQLException unknown = assertThrows(SQLException.class,
+                    () -> scalar(c, "SELECT count(*) FROM sqlnn.ml_global_explain('nope', " + digits + ")"));
+            assertEquals("42704", unknown.getSQLState());
+            assertTrue(unknown.getMessage().contains("ML_GLOBAL_EXPLAIN: model nope does not exist"), unknown.getMessage());
+        }
+    }
+
     @Test
     void textBooleanAndNullColumnsTrainAndScoreInTheServer() throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {

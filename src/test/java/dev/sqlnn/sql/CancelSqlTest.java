@@ -147,6 +147,8 @@ class CancelSqlTest extends SqlTestSupport {
         String query = quote("SELECT a, b, y FROM blobs WHERE TRIPWIRE(id)");
         java.util.Map<String, String> statements = java.util.Map.of(
                 "ML_PREDICT", "SELECT COUNT(*) FROM ML_PREDICT('m', " + query + ")",
+                "ML_EXPLAIN_PREDICT", "SELECT COUNT(*) FROM ML_EXPLAIN_PREDICT('m', " + query + ")",
+                "ML_GLOBAL_EXPLAIN", "SELECT COUNT(*) FROM ML_GLOBAL_EXPLAIN('m', " + query + ")",
                 "ML_EVALUATE", "SELECT COUNT(*) FROM ML_EVALUATE('m', " + query + ")",
                 "ML_CONFUSION_MATRIX", "SELECT COUNT(*) FROM ML_CONFUSION_MATRIX('m', " + query + ")",
                 "ML_ROC_CURVE", "SELECT COUNT(*) FROM ML_ROC_CURVE('m', " + query + ", '1')",

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 
-/** Grey-level images as PNG {@code data:} URIs, so that the page carries its pictures inside. */
+/** Grey-level images and attribution maps as PNG {@code data:} URIs, so that the page carries its pictures inside. */
 final class ImageCells {
 
     private ImageCells() {
@@ -26,6 +26,30 @@ final class ImageCells {
             for (int x = 0; x < side; x++) row[x] = 255 - (pixels[y * side + x] & 0xFF);
             raster.setPixels(0, y, side, 1, row);
         }
+        return dataUri(image);
+    }
+
+    /**
+     * A {@code side × side} map of signed values (a digit's attributions) as a PNG data URI, on a
+     * diverging scale symmetric about 0: white at 0, red for positive values (pixels that raised the
+     * probability of the predicted class), blue for negative ones, full colour at the largest
+     * absolute value of the map; a square-root scale, so that the many small values show too.
+     */
+    static String divergingDataUri(double[] values, int side) {
+        double largest = 0;
+        for (double v : values) largest = Math.max(largest, Math.abs(v));
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                double v = values[y * side + x];
+                double t = largest == 0 ? 0 : Math.copySign(Math.sqrt(Math.abs(v) / largest), v);
+                image.setRGB(x, y, Integer.parseInt(Palette.diverging(t).substring(1), 16));
+            }
+        }
+        return dataUri(image);
+    }
+
+    private static String dataUri(BufferedImage image) {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", png);

@@ -31,6 +31,11 @@ final class Palette {
         return mix(0xfff5f0, 0xa50f15, t);
     }
 
+    /** White at 0, to dark red at 1 and dark blue at -1: signed values such as attributions; {@code t} in [-1, 1]. */
+    static String diverging(double t) {
+        return t >= 0 ? mix(0xffffff, 0xa50f15, t) : mix(0xffffff, 0x08519c, -t);
+    }
+
     private static String mix(int from, int to, double t) {
         double u = Math.max(0, Math.min(1, t));
         int r = channel(from >> 16, to >> 16, u);

@@ -67,9 +67,21 @@ public record ReportData(String model, Version version, List<Version> versions, 
     /**
      * A row of the query shown as an image: {@code side × side} unsigned-byte pixels, row-major.
      *
-     * @param probability the model's probability of its prediction; NaN when unknown
+     * @param probability  the model's probability of its prediction; NaN when unknown
+     * @param attributions per pixel, in the same order, its integrated-gradients attribution to the
+     *                     probability of the predicted class ({@code ML_EXPLAIN_PREDICT}); null when unknown
      */
-    public record Sample(byte[] pixels, int side, String actual, String predicted, double probability) {
+    public record Sample(byte[] pixels, int side, String actual, String predicted, double probability,
+                         double[] attributions) {
+
+        public Sample(byte[] pixels, int side, String actual, String predicted, double probability) {
+            this(pixels, side, actual, predicted, probability, null);
+        }
+
+        Sample withAttributions(double[] map) {
+            return new Sample(pixels, side, actual, predicted, probability, map);
+        }
+
         boolean isMistake() {
             return actual != null && !actual.equals(predicted);
         }

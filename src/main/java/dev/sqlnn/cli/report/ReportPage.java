@@ -238,15 +238,27 @@ public final class ReportPage {
         List<Sample> samples = data.samples();
         if (samples.isEmpty()) return;
         long mistakes = samples.stream().filter(Sample::isMistake).count();
+        boolean maps = samples.stream().anyMatch(s -> s.attributions() != null);
         html.append("<section id=\"samples\">\n<h2>The first ").append(samples.size()).append(" rows of the query</h2>\n")
                 .append("<p class=\"hint\">").append(mistakes).append(mistakes == 1 ? " mistake" : " mistakes")
-                .append(", outlined in red. Each caption: the prediction, its probability, and the true label.</p>\n")
-                .append("<div class=\"grid\">\n");
+                .append(", outlined in red. Each caption: the prediction, its probability, and the true label.");
+        if (maps) {
+            html.append(" Beside each digit, why: its attribution map for the predicted class (integrated gradients from"
+                    + " a black image, ML_EXPLAIN_PREDICT); red pixels raised that class's probability, blue ones lowered"
+                    + " it, the strongest of each digit in full colour.");
+        }
+        html.append("</p>\n<div class=\"").append(maps ? "grid explained" : "grid").append("\">\n");
         for (Sample s : samples) {
             String caption = "predicted " + s.predicted() + (s.actual() == null ? "" : ", true " + s.actual());
             html.append(s.isMistake() ? "<figure class=\"sample mistake\">" : "<figure class=\"sample\">")
                     .append("<img src=\"").append(ImageCells.pngDataUri(s.pixels(), s.side())).append("\" width=\"84\" height=\"84\" alt=\"")
-                    .append(e(caption)).append("\"><figcaption><b>").append(e(s.predicted())).append("</b>");
+                    .append(e(caption)).append("\">");
+            if (s.attributions() != null) {
+                html.append("<img class=\"attribution\" src=\"").append(ImageCells.divergingDataUri(s.attributions(), s.side()))
+                        .append("\" width=\"84\" height=\"84\" alt=\"").append(e("attribution map for " + s.predicted()))
+                        .append("\">");
+            }
+            html.append("<figcaption><b>").append(e(s.predicted())).append("</b>");
             if (!Double.isNaN(s.probability())) {
                 html.append(String.format(Locale.ROOT, " <span class=\"p\">%.0f%%</span>", 100 * s.probability()));
             }
@@ -305,7 +317,9 @@ public final class ReportPage {
             .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(104px, 1fr)); gap: 10px; }
             .sample { margin: 0; padding: 6px; border: 2px solid #d9e2ec; border-radius: 6px; text-align: center;
                       background: #ffffff; }
-            .sample img { image-rendering: pixelated; display: block; margin: 0 auto; }
+            .grid.explained { grid-template-columns: repeat(auto-fill, minmax(196px, 1fr)); }
+            .sample img { image-rendering: pixelated; display: inline-block; margin: 0 2px; }
+            .sample img.attribution { border: 1px solid #d9e2ec; }
             .sample figcaption { font-size: 13px; color: #1f2933; }
             .sample .p, .sample .true { color: #52606d; }
             .sample.mistake { border-color: #d64545; background: #fff5f5; }

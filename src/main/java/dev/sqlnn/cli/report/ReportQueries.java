@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * Reads a report's figures through sqlnn's SQL functions, as any SQL client could: the versions from
  * {@code SQLNN.MODELS}, the training log from {@code ML_TRAINING_INFO}, and {@code ML_EVALUATE},
- * {@code ML_CONFUSION_MATRIX}, {@code ML_ROC_CURVE} and {@code ML_PREDICT} on the query.
+ * {@code ML_CONFUSION_MATRIX}, {@code ML_ROC_CURVE}, {@code ML_PREDICT} and {@code ML_EXPLAIN_PREDICT} on the query.
  */
 public final class ReportQueries {
 
@@ -203,6 +203,7 @@ public final class ReportQueries {
         int side = (int) Math.round(Math.sqrt(version.inputWidth()));
         if (limit <= 0 || side * side != version.inputWidth() || side < 2) return List.of();
         List<Sample> samples = new ArrayList<>();
+        String imageColumn;
         // Literals, not parameters: H2 asks ML_PREDICT for its columns when it prepares the call, and the
         // columns depend on the query.
         String rows = "SELECT * FROM (" + query + ") AS REPORT_ROWS LIMIT " + limit;
@@ -217,8 +218,45 @@ public final class ReportQueries {
                 double probability = columns.probability > 0 ? orNaN(rs, columns.probability) : Double.NaN;
                 samples.add(new Sample(bytes, side, actual, rs.getString(columns.prediction), probability));
             }
+            imageColumn = rs.getMetaData().getColumnLabel(columns.image);
         }
-        return samples;
+        return withAttributionMaps(samples, rows, imageColumn, side);
+    }
+
+    /**
+     * The samples with each pixel's attribution to its predicted class, from {@code ML_EXPLAIN_PREDICT} on
+     * the same rows numbered in their order; as they were when a row does not come back with the same
+     * image (a query without a stable order) or the database has no {@code ML_EXPLAIN_PREDICT} (an older
+     * install): the maps are an addition to the page, never a reason to fail it.
+     */
+    private List<Sample> withAttributionMaps(List<Sample> samples, String rows, String imageColumn, int side) {
+        if (samples.isEmpty()) return samples;
+        String numbered = "SELECT ROW_NUMBER() OVER () AS SQLNN_REPORT_ROW, " + identifier(imageColumn) + " FROM ("
+                + rows + ") AS REPORT_SAMPLES";
+        double[][] maps = new double[samples.size()][];
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT SQLNN_REPORT_ROW, CASE WHEN RANK = 1 THEN " + identifier(imageColumn)
+                     + " END, FEATURE, ATTRIBUTION FROM ML_EXPLAIN_PREDICT(" + literal(model) + ", " + literal(numbered)
+                     + ", " + side * side + ")")) {
+            while (rs.next()) {
+                int row = rs.getInt(1) - 1;
+                if (row < 0 || row >= maps.length) return samples;
+                byte[] image = rs.getBytes(2);
+                if (image != null && !java.util.Arrays.equals(image, samples.get(row).pixels())) return samples;
+                String[] rc = rs.getString(3).split("_"); // pixel_r_c
+                if (maps[row] == null) maps[row] = new double[side * side];
+                maps[row][Integer.parseInt(rc[1]) * side + Integer.parseInt(rc[2])] = rs.getDouble(4);
+            }
+        } catch (SQLException | RuntimeException e) {
+            return samples;
+        }
+        List<Sample> mapped = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) mapped.add(samples.get(i).withAttributions(maps[i]));
+        return mapped;
+    }
+
+    private static String identifier(String label) {
+        return "\"" + label.replace("\"", "\"\"") + "\"";
     }
 
     /** Where ML_PREDICT's result has the image, the true label, the prediction and its probability (1-based; 0: none). */
