@@ -44,6 +44,11 @@ public final class OnnxRun implements AutoCloseable {
         });
     }
 
+    /** The inputs' names, in the graph's order: the model's feature columns as it stores them. */
+    public List<String> inputNames() throws OrtException {
+        return List.copyOf(session.getInputNames());
+    }
+
     public Map<String, String> metadata() throws OrtException {
         return session.getMetadata().getCustomMetadata();
     }
