@@ -4,14 +4,11 @@ import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.data.IdxTable;
 import org.junit.jupiter.api.Test;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -114,38 +111,7 @@ class ExplainSqlTest extends SqlTestSupport {
 
     // ---------------------------------------------------------------- tabular
 
-    private static final String[] REGIONS = {"north", "south", "east", "west"};
-    private static final double[] REGION_PRICE = {300, 100, 180, 140};
     private static final String FEATURES = "region, plan, has_garden, rooms, area";
-
-    /** TabularSqlTest's houses: price by region (text), plan (CHAR), garden (BOOLEAN), rooms and area (10% NULL each). */
-    private void createHouses(String table, int rows, long seed) throws SQLException {
-        execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, region VARCHAR(20), plan CHAR(1), has_garden BOOLEAN,"
-                + " rooms INT, area DOUBLE PRECISION, price DOUBLE PRECISION)");
-        Random random = new Random(seed);
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < rows; i++) {
-                int region = random.nextInt(REGIONS.length);
-                boolean planA = random.nextBoolean();
-                boolean garden = random.nextBoolean();
-                int rooms = 1 + random.nextInt(6);
-                double area = 30 + 20 * rooms + 10 * random.nextGaussian();
-                double price = REGION_PRICE[region] + (planA ? 40 : 0) + (garden ? 60 : 0) + 25 * rooms
-                        + 0.5 * area + 5 * random.nextGaussian();
-                insert.setInt(1, i + 1);
-                insert.setString(2, REGIONS[region]);
-                insert.setString(3, planA ? "A" : "B");
-                insert.setBoolean(4, garden);
-                if (random.nextDouble() < 0.1) insert.setNull(5, Types.INTEGER);
-                else insert.setInt(5, rooms);
-                if (random.nextDouble() < 0.1) insert.setNull(6, Types.DOUBLE);
-                else insert.setDouble(6, area);
-                insert.setDouble(7, price);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
 
     /** The new houses with every 7th region NULL and every 11th unseen in training. */
     private static final String NEW_HOUSES = "SELECT id, CASE WHEN MOD(id, 7) = 0 THEN NULL WHEN MOD(id, 11) = 0"
