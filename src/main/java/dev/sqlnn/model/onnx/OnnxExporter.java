@@ -187,7 +187,7 @@ public final class OnnxExporter {
         String x = declare(c.name(), DataType.FLOAT, 1);
         if (c.impute() == Imputation.ERROR) return x;
         String isNull = graph.node("IsNaN", List.of(x));
-        String fill = graph.constant(OnnxGraphs.floats("fill", new float[] {c.fill()}, 1));
+        String fill = graph.constant(OnnxGraphs.floatTensor("fill", new float[] {c.fill()}, 1));
         return graph.node("Where", List.of(isNull, fill, x));
     }
 
@@ -205,11 +205,11 @@ public final class OnnxExporter {
         for (int k = 0; k < kept; k++) slots[k] = k;
         slots[kept] = kept + 1; // the empty string: "missing"
         String index = graph.nodeInto(graph.fresh("slot"), ML_DOMAIN, "LabelEncoder", List.of(text),
-                OnnxGraphs.strings("keys_strings", keys), OnnxGraphs.longs("values_int64s", slots),
+                OnnxGraphs.stringsAttribute("keys_strings", keys), OnnxGraphs.longsAttribute("values_int64s", slots),
                 attribute("default_int64", (long) kept)); // anything else: "other"
         long[] all = new long[kept + 2];
         for (int k = 0; k < all.length; k++) all[k] = k;
-        String positions = graph.constant(OnnxGraphs.longs("slots", all, all.length));
+        String positions = graph.constant(OnnxGraphs.longTensor("slots", all, all.length));
         String hot = graph.node("Equal", List.of(index, positions)); // [N, 1] against [k+2]: [N, k+2]
         return graph.node("Cast", List.of(hot), attribute("to", (long) DataType.FLOAT.getNumber()));
     }
@@ -223,8 +223,8 @@ public final class OnnxExporter {
     private String scaled(String raw) {
         Preprocessing p = model.preprocessing();
         int width = p.width();
-        String shift = graph.constant(OnnxGraphs.floats("shift", p.shift(), width));
-        String factor = graph.constant(OnnxGraphs.floats("factor", p.factor(), width));
+        String shift = graph.constant(OnnxGraphs.floatTensor("shift", p.shift(), width));
+        String factor = graph.constant(OnnxGraphs.floatTensor("factor", p.factor(), width));
         return graph.node("Mul", List.of(graph.node("Sub", List.of(raw, shift)), factor));
     }
 
@@ -237,8 +237,8 @@ public final class OnnxExporter {
         for (int l = 0; l < network.layerCount(); l++) {
             long in = network.size(l);
             long out = network.size(l + 1);
-            String w = graph.constant(OnnxGraphs.floats("weights" + (l + 1), network.weights(l), in, out));
-            String b = graph.constant(OnnxGraphs.floats("bias" + (l + 1), network.biases(l), out));
+            String w = graph.constant(OnnxGraphs.floatTensor("weights" + (l + 1), network.weights(l), in, out));
+            String b = graph.constant(OnnxGraphs.floatTensor("bias" + (l + 1), network.biases(l), out));
             h = activation(network.activation(l), graph.node("Gemm", List.of(h, w, b)));
         }
         return h;
@@ -267,9 +267,9 @@ public final class OnnxExporter {
         String labels;
         if (integers) {
             long[] values = model.classes().stream().mapToLong(Long::parseLong).toArray();
-            labels = graph.constant(OnnxGraphs.longs("classes", values, classes));
+            labels = graph.constant(OnnxGraphs.longTensor("classes", values, classes));
         } else {
-            labels = graph.constant(OnnxGraphs.strings("classes", model.classes(), classes));
+            labels = graph.constant(OnnxGraphs.stringTensor("classes", model.classes(), classes));
         }
         graph.nodeInto(LABEL, "", "Gather", List.of(labels, best), attribute("axis", 0L));
         graph.output(value(LABEL, integers ? DataType.INT64 : DataType.STRING, (Long) null));
@@ -278,9 +278,9 @@ public final class OnnxExporter {
     /** {@code value}: the output in the label's units, {@code output * targetScale + targetShift} in double. */
     private void regressionOutput(String outputs) {
         String column = graph.node("Cast", List.of(outputs), attribute("to", (long) DataType.DOUBLE.getNumber()));
-        String flat = graph.node("Reshape", List.of(column, graph.constant(OnnxGraphs.longs("rows", new long[] {-1}, 1))));
-        String scale = graph.constant(OnnxGraphs.doubles("target_scale", new double[] {model.targetScale()}, 1));
-        String shift = graph.constant(OnnxGraphs.doubles("target_shift", new double[] {model.targetShift()}, 1));
+        String flat = graph.node("Reshape", List.of(column, graph.constant(OnnxGraphs.longTensor("rows", new long[] {-1}, 1))));
+        String scale = graph.constant(OnnxGraphs.doubleTensor("target_scale", new double[] {model.targetScale()}, 1));
+        String shift = graph.constant(OnnxGraphs.doubleTensor("target_shift", new double[] {model.targetShift()}, 1));
         String scaled = graph.node("Mul", List.of(flat, scale));
         graph.nodeInto(VALUE, "", "Add", List.of(scaled, shift));
         graph.output(value(VALUE, DataType.DOUBLE, (Long) null));

@@ -35,25 +35,25 @@ final class OnnxGraphs {
      * A float tensor; its values go in {@code raw_data}, little-endian as the ONNX format says, which
      * runtimes read without a copy per element (a wide network has millions).
      */
-    static TensorProto floats(String name, float[] values, long... dims) {
+    static TensorProto floatTensor(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return tensor(name, TensorProto.DataType.FLOAT, dims).setRawData(ByteString.copyFrom(bytes)).build();
     }
 
-    static TensorProto doubles(String name, double[] values, long... dims) {
+    static TensorProto doubleTensor(String name, double[] values, long... dims) {
         TensorProto.Builder t = tensor(name, TensorProto.DataType.DOUBLE, dims);
         for (double v : values) t.addDoubleData(v);
         return t.build();
     }
 
-    static TensorProto longs(String name, long[] values, long... dims) {
+    static TensorProto longTensor(String name, long[] values, long... dims) {
         TensorProto.Builder t = tensor(name, TensorProto.DataType.INT64, dims);
         for (long v : values) t.addInt64Data(v);
         return t.build();
     }
 
-    static TensorProto strings(String name, List<String> values, long... dims) {
+    static TensorProto stringTensor(String name, List<String> values, long... dims) {
         TensorProto.Builder t = tensor(name, TensorProto.DataType.STRING, dims);
         for (String v : values) t.addStringData(ByteString.copyFrom(v, StandardCharsets.UTF_8));
         return t.build();
@@ -71,22 +71,13 @@ final class OnnxGraphs {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    static AttributeProto attribute(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
-    }
-
-    static AttributeProto attribute(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
-    }
-
-    static AttributeProto strings(String name, List<String> values) {
+    static AttributeProto stringsAttribute(String name, List<String> values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
         for (String v : values) a.addStrings(ByteString.copyFrom(v, StandardCharsets.UTF_8));
         return a.build();
     }
 
-    static AttributeProto longs(String name, long[] values) {
+    static AttributeProto longsAttribute(String name, long[] values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) a.addInts(v);
         return a.build();
