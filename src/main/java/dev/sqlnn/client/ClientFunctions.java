@@ -10,6 +10,7 @@ import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.model.onnx.OnnxExporter;
 import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.store.TrainingRun;
@@ -195,6 +196,20 @@ public final class ClientFunctions {
     public static long copyModel(Connection from, Connection to, String model, Long version) throws SQLException {
         String fn = "copyModel"; // the Java API's name (Sqlnn.copyModel): there is no SQL function
         return inTransaction(to, () -> SqlErrors.call(fn, () -> new ModelRegistry(from).copyTo(model, version, new ModelRegistry(to))));
+    }
+
+    /**
+     * {@code ML_EXPORT}: a version of {@code model} (null: the deployed one) as an ONNX file, read here
+     * from any database sqlnn is installed in; the graph is {@link OnnxExporter}'s.
+     */
+    public static byte[] export(Connection connection, String model, Long version) throws SQLException {
+        String fn = "ML_EXPORT";
+        return inTransaction(connection, () -> SqlErrors.call(fn, () -> {
+            ModelRegistry registry = new ModelRegistry(connection);
+            String name = ModelRegistry.checkName(model);
+            Model m = version == null ? registry.deployedNow(name) : registry.versionNow(name, version);
+            return OnnxExporter.exportBytes(m);
+        }));
     }
 
     /** {@code ML_DEPLOY}: deploys a version (null: the best by its stored score); returns it. */

@@ -15,6 +15,7 @@ import dev.sqlnn.model.QueryExplainer;
 import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
+import dev.sqlnn.model.onnx.OnnxExporter;
 import dev.sqlnn.options.TrainingOptions;
 import dev.sqlnn.store.LogRow;
 import dev.sqlnn.store.ModelRegistry;
@@ -300,6 +301,17 @@ public final class PgFunctions {
                         + r.inputUnit() + ",\"weight\":" + r.weight() + "}";
             }
         };
+    }
+
+    /** {@code ml_export(model, version)}: that version (NULL: the deployed one) as an ONNX file, like H2's ML_EXPORT. */
+    public static byte[] export(String model, Long version) throws SQLException {
+        Connection connection = session();
+        return SqlErrors.call("ML_EXPORT", () -> {
+            ModelRegistry registry = new ModelRegistry(connection);
+            String name = ModelRegistry.checkName(model);
+            Model m = version == null ? BackendModels.deployed(connection, name) : registry.versionNow(name, version);
+            return OnnxExporter.exportBytes(m);
+        });
     }
 
     /** {@code ml_deploy(model, version)}: a NULL version deploys the best by its stored score. */

@@ -122,6 +122,9 @@ CREATE OR REPLACE FUNCTION sqlnn.ml_weights(model text, version bigint DEFAULT N
   LANGUAGE sql AS $$ SELECT r.* FROM sqlnn._ml_weights(model, version) AS j,
     json_to_record(j::json) AS r(layer integer, output_unit integer, input_unit integer, weight real) $$;
 
+CREATE OR REPLACE FUNCTION sqlnn.ml_export(model text, version bigint DEFAULT NULL) RETURNS bytea
+  LANGUAGE java AS 'byte[]=dev.sqlnn.pg.PgFunctions.export(java.lang.String, java.lang.Long)';
+
 CREATE OR REPLACE FUNCTION sqlnn.ml_deploy(model text, version bigint DEFAULT NULL) RETURNS bigint
   LANGUAGE java AS 'long=dev.sqlnn.pg.PgFunctions.deploy(java.lang.String, java.lang.Long)';
 CREATE OR REPLACE FUNCTION sqlnn.ml_drop(model text, version bigint DEFAULT NULL) RETURNS integer

@@ -502,6 +502,50 @@ class InServerFunctionsTest {
         assertEquals(3, lines.stream().filter(l -> l.matches("[123]\\|[0-9]")).count(), output);
     }
 
+    @Test
+    void mlExportWritesAnOnnxFileThatOnnxRuntimeScoresLikePredictProba() throws Exception {
+        try (Connection c = db.connect()) {
+            byte[] onnx;
+            try (PreparedStatement p = c.prepareStatement("SELECT sqlnn.ml_export('digits_mlp', ?)")) {
+                p.setLong(1, version);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    onnx = rs.getBytes(1);
+                }
+            }
+            assertArrayEquals(onnx, dev.sqlnn.client.ClientFunctions.export(c, "digits_mlp", version),
+                    "the client engine exports the same file");
+            List<byte[]> images = new ArrayList<>();
+            List<float[]> expected = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT image, sqlnn.predict_proba('digits_mlp', image) FROM digits_test"
+                         + " ORDER BY id LIMIT 500")) {
+                while (rs.next()) {
+                    images.add(rs.getBytes(1));
+                    Float[] boxed = (Float[]) rs.getArray(2).getArray();
+                    float[] p = new float[boxed.length];
+                    for (int k = 0; k < p.length; k++) p[k] = boxed[k];
+                    expected.add(p);
+                }
+            }
+            try (dev.sqlnn.model.onnx.OnnxRun run = new dev.sqlnn.model.onnx.OnnxRun(onnx)) {
+                assertEquals(String.valueOf(version), run.metadata().get("sqlnn.model_version"));
+                // the model's feature column as the backend's JDBC labelled it
+                float[][] probabilities = (float[][]) run.bytes(run.inputNames().get(0), images).run().get("probabilities");
+                for (int i = 0; i < probabilities.length; i++) {
+                    for (int k = 0; k < 10; k++) assertEquals(expected.get(i)[k], probabilities[i][k], 1e-5, "digit " + i);
+                }
+            }
+            SQLException unknown = assertThrows(SQLException.class, () -> object(c, "SELECT sqlnn.ml_export('nope')"));
+            assertEquals("42704", unknown.getSQLState());
+            assertTrue(unknown.getMessage().contains("ML_EXPORT: model nope does not exist"), unknown.getMessage());
+            SQLException noVersion = assertThrows(SQLException.class, () -> object(c, "SELECT sqlnn.ml_export('digits_mlp', 999)"));
+            assertEquals("42704", noVersion.getSQLState());
+            SQLException noName = assertThrows(SQLException.class, () -> object(c, "SELECT sqlnn.ml_export(NULL)"));
+            assertEquals("22023", noName.getSQLState());
+        }
+    }
+
     /**
      * A short training first, on the connection a test will cancel: the backend's JVM loads sqlnn's
      * classes from the database as they are first used, and a cancel that lands in such a load fails
