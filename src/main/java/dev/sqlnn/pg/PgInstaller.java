@@ -53,7 +53,8 @@ public final class PgInstaller {
     private static final List<String> RUNTIME_CLASSES = List.of("dev.sqlnn.pg.PgFunctions", "org.jooq.impl.DSL",
             "io.r2dbc.spi.ConnectionFactory", "org.reactivestreams.Publisher",
             "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.core.JsonFactory",
-            "com.fasterxml.jackson.annotation.JsonProperty", "org.h2.Driver", "org.slf4j.LoggerFactory");
+            "com.fasterxml.jackson.annotation.JsonProperty", "org.h2.Driver", "org.slf4j.LoggerFactory",
+            "com.google.protobuf.MessageLite");
 
     private PgInstaller() {
     }

@@ -1,0 +1,9 @@
+/**
+ * ONNX files in and out of sqlnn's model: {@link dev.sqlnn.model.onnx.OnnxImporter} reads an ONNX
+ * multilayer perceptron (Gemm or MatMul+Add layers, Relu, Tanh, Sigmoid, Softmax, and the input's
+ * Cast, Flatten, Reshape and constant scaling) into a {@link dev.sqlnn.model.Model} that scores with
+ * sqlnn's kernels. The ONNX protobuf classes are generated at build time from
+ * {@code src/main/protobuf/onnx/onnx.proto} into {@code dev.sqlnn.model.onnx.proto}. Part of the model
+ * layer: knows nothing of storage or SQL.
+ */
+package dev.sqlnn.model.onnx;
