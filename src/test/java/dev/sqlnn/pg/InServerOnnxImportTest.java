@@ -49,8 +49,7 @@ class InServerOnnxImportTest {
 
     @Test
     void anImportedDigitsMlpScoresInsideTheServerAsOnnxRuntimeDoes() throws SQLException, OrtException {
-        byte[] onnx = OnnxGraphs.byteInput("image", 5, 1, 28, 28).flatten().castToFloat().scalar("Div", 255f)
-                .gemm(128, true).relu().gemm(10, true).softmax().bytes();
+        byte[] onnx = OnnxGraphs.mnistMlp(5);
         try (Connection c = db.connect()) {
             try (PreparedStatement p = c.prepareStatement("SELECT sqlnn.ml_import_onnx(?, ?)")) {
                 p.setString(1, "digits_onnx");

@@ -28,17 +28,11 @@ class OnnxImportSqlTest extends SqlTestSupport {
 
     static final double TOLERANCE = 1e-5;
 
-    /** A PyTorch-like 784-128-10 MLP: UINT8 image [1, 28, 28], Flatten, Cast, /255, Gemm (transB), Relu, Gemm, Softmax. */
-    static byte[] digitsGraph(long seed) {
-        return OnnxGraphs.byteInput("image", seed, 1, 28, 28).flatten().castToFloat().scalar("Div", 255f)
-                .gemm(128, true).relu().gemm(10, true).softmax().bytes();
-    }
-
     @Test
     void aDigitsMlpScoresTheTestDigitsAsOnnxRuntimeDoes() throws SQLException, OrtException {
         IdxReader.Digits test = IdxReader.bundledDigits(false);
         assertEquals(2000, IdxTable.write(connection, "DIGITS_TEST", test.images(), test.labels()));
-        byte[] onnx = digitsGraph(7);
+        byte[] onnx = OnnxGraphs.mnistMlp(7);
         assertEquals(1L, importOnnx("digits_onnx", onnx));
         Object[] row = rows("SELECT TASK, LAYERS, INPUT_WIDTH, DEPLOYED, CLASSES, METRICS, TRAIN_ROWS, OPTIONS"
                 + " FROM SQLNN.MODELS").get(0);
@@ -154,7 +148,7 @@ class OnnxImportSqlTest extends SqlTestSupport {
         assertImportFails("0A000", OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true).bytes(),
                 "3 outputs and no Softmax");
         assertImportFails("22023", "PK\u0003\u0004 a zip, not ONNX".getBytes(), "not an ONNX model");
-        byte[] good = digitsGraph(1);
+        byte[] good = OnnxGraphs.mnistMlp(1);
         assertImportFails("22023", java.util.Arrays.copyOf(good, good.length / 2), "ML_IMPORT_ONNX: ");
         assertImportFails("22023", null, "the ONNX file is NULL");
         SQLException e = assertThrows(SQLException.class, () -> value("SELECT ML_IMPORT_ONNX('no spaces', ?)", (Object) good));

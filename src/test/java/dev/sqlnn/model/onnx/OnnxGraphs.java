@@ -70,6 +70,15 @@ public final class OnnxGraphs {
         return new OnnxGraphs(name, TensorProto.DataType.UINT8_VALUE, seed, dims);
     }
 
+    /**
+     * A 784-128-10 MLP as PyTorch exports one: UINT8 {@code image [batch, 1, 28, 28]}, Flatten, Cast,
+     * Div by 255, Gemm (transB), Relu, Gemm (transB), Softmax.
+     */
+    public static byte[] mnistMlp(long seed) {
+        return byteInput("image", seed, 1, 28, 28).flatten().castToFloat().scalar("Div", 255f)
+                .gemm(128, true).relu().gemm(10, true).softmax().bytes();
+    }
+
     public OnnxGraphs opset(long version) {
         this.opset = version;
         return this;
