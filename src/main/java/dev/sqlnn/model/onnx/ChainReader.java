@@ -9,6 +9,8 @@ import dev.sqlnn.model.onnx.proto.Onnx.ValueInfoProto;
 import dev.sqlnn.nn.Activation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +62,8 @@ final class ChainReader {
         this.graph = graph;
         this.opset = opset;
         this.fileBytes = fileBytes;
-        this.constants = OnnxImporter.initializers(graph);
+        this.constants = new HashMap<>();
+        for (TensorProto t : graph.getInitializerList()) constants.put(t.getName(), t);
     }
 
     void read() {
@@ -310,7 +313,7 @@ final class ChainReader {
         }
         float[] values = new float[width];
         if (c.count() == 1) {
-            java.util.Arrays.fill(values, c.values()[0]);
+            Arrays.fill(values, c.values()[0]);
         } else if (c.count() == width && leadingOnes(c.dims())) {
             System.arraycopy(c.values(), 0, values, 0, width);
         } else {
@@ -336,7 +339,7 @@ final class ChainReader {
         if (scale == null) {
             scale = new double[width];
             offset = new double[width];
-            java.util.Arrays.fill(scale, 1.0);
+            Arrays.fill(scale, 1.0);
         }
         for (int i = 0; i < width; i++) {
             switch (op) {

@@ -23,10 +23,8 @@ import dev.sqlnn.nn.Activation;
 import dev.sqlnn.nn.Network;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -304,12 +302,5 @@ public final class OnnxImporter {
         }
         Scaling scaling = bytesScaling ? Scaling.BYTES : identity ? Scaling.NONE : Scaling.STANDARD;
         return new Preprocessing(kind, scaling, shift, factor);
-    }
-
-    /** The tensors a chain reader may take as constants: the initializers and {@code Constant} outputs. */
-    static Map<String, TensorProto> initializers(GraphProto graph) {
-        Map<String, TensorProto> constants = new HashMap<>();
-        for (TensorProto t : graph.getInitializerList()) constants.put(t.getName(), t);
-        return constants;
     }
 }
