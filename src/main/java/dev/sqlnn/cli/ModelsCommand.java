@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code sqlnn models}: the versions in {@code SQLNN.MODELS}, which is deployed, their layers and key metrics. */
 @Command(name = "models", description = "List model versions: deployed flag, layers, key metrics (SQLNN.MODELS).",
-        subcommands = {ModelsCopyCommand.class, ModelsExportCommand.class})
+        subcommands = {ModelsCopyCommand.class, ModelsExportCommand.class, ModelsImportCommand.class})
 final class ModelsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");

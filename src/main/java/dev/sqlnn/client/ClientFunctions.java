@@ -1,6 +1,7 @@
 package dev.sqlnn.client;
 
 import dev.sqlnn.call.Arguments;
+import dev.sqlnn.call.OnnxImports;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.data.TableName;
 import dev.sqlnn.model.GlobalExplanation;
@@ -210,6 +211,14 @@ public final class ClientFunctions {
             Model m = version == null ? registry.deployedNow(name) : registry.versionNow(name, version);
             return OnnxExporter.exportBytes(m);
         }));
+    }
+
+    /**
+     * {@code ML_IMPORT_ONNX}: stores an ONNX multilayer perceptron as the next version of {@code model},
+     * deployed when the model has no deployed version; returns the version.
+     */
+    public static long importOnnx(Connection connection, String model, byte[] onnx) throws SQLException {
+        return inTransaction(connection, () -> OnnxImports.importOnnx(connection, model, onnx));
     }
 
     /** {@code ML_DEPLOY}: deploys a version (null: the best by its stored score); returns it. */

@@ -2,6 +2,7 @@ package dev.sqlnn.pg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlnn.call.Arguments;
+import dev.sqlnn.call.OnnxImports;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.FeatureRow;
@@ -63,6 +64,11 @@ public final class PgFunctions {
                 return run.save(trained);
             }
         });
+    }
+
+    /** {@code ml_import_onnx(model, blob)}: an ONNX MLP stored as a new version, in the caller's transaction. */
+    public static long importOnnx(String model, byte[] onnx) throws SQLException {
+        return OnnxImports.importOnnx(session(), model, onnx);
     }
 
     // ---------------------------------------------------------------- one row

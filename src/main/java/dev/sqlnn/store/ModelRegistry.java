@@ -268,6 +268,29 @@ public final class ModelRegistry {
         return version;
     }
 
+    /**
+     * Stores a model made elsewhere (an imported ONNX file) as the next version of {@code name}, in the
+     * caller's transaction, and deploys it when {@code name} has no deployed version yet: it was measured
+     * on no rows here, so it never displaces a deployed version by itself ({@code ML_DEPLOY} does that).
+     * Its row has no metrics, 0 training rows and seconds, and no training run or log.
+     *
+     * @param sourceJson what {@code OPTIONS} holds for it: where it came from
+     * @return the new version
+     */
+    public long saveImported(String name, Model model, String sourceJson) {
+        checkName(name);
+        ModelStore s = store();
+        byte[] blob = ModelCodec.encode(model); // refuses what the format cannot hold, before anything is written
+        long version = s.nextVersion(name);
+        for (long running : TrainingRun.running(database, name)) version = Math.max(version, running + 1);
+        String classes = model.task() == Task.CLASSIFICATION ? classesJson(model.classes()) : null;
+        s.insertModel(new NewModel(name, version, model.task().sqlName(), sourceJson, model.inputWidth(),
+                model.layers(), classes, null, 0, 0, blob));
+        if (s.deployedVersion(name).isEmpty()) s.deploy(name, version);
+        CACHE.invalidate(database, name, connection);
+        return version;
+    }
+
     private boolean shouldDeploy(String name, TrainedModel trained) {
         return switch (trained.options().deploy()) {
             case ALWAYS -> true;

@@ -11,6 +11,9 @@ $$ BEGIN RAISE NOTICE '%', message; END $$;
 CREATE OR REPLACE FUNCTION sqlnn.ml_train(model text, query text, options text DEFAULT NULL) RETURNS bigint
   LANGUAGE java AS 'long=dev.sqlnn.pg.PgFunctions.train(java.lang.String, java.lang.String, java.lang.String)';
 
+CREATE OR REPLACE FUNCTION sqlnn.ml_import_onnx(model text, blob bytea) RETURNS bigint
+  LANGUAGE java AS 'long=dev.sqlnn.pg.PgFunctions.importOnnx(java.lang.String, byte[])';
+
 CREATE OR REPLACE FUNCTION sqlnn.predict(features bytea) RETURNS integer
   LANGUAGE java AS 'java.lang.Integer=dev.sqlnn.pg.PgFunctions.predict(byte[])';
 CREATE OR REPLACE FUNCTION sqlnn.predict(model text, features bytea) RETURNS integer

@@ -178,7 +178,10 @@ class ReadmeTest {
             Session session = sessions.computeIfAbsent(name, n -> new Session(mkdir(dir.resolve(n))));
             session.run(b);
         }
-        assertTrue(sessions.keySet().containsAll(List.of("demo", "sql", "import", "score", "rights")), sessions.keySet().toString());
+        assertTrue(sessions.keySet().containsAll(List.of("demo", "sql", "import", "onnx", "score", "rights")), sessions.keySet().toString());
+        String onnx = sessions.get("onnx").sqlnn("sql", "-c", "SELECT COUNT(*), SUM(CASE WHEN DEPLOYED THEN VERSION END)"
+                + " FROM SQLNN.MODELS WHERE NAME = 'mnist_onnx'");
+        assertTrue(onnx.matches("(?s).*\\n +2 \\| +1\\n.*"), "two imported versions, the first deployed:\n" + onnx);
         // the demo: the founding network trained through ML_TRAIN, then scored on the test digits
         String demo = sessions.get("demo").outputs.get("demo");
         assertTrue(demo.contains("Loaded 8,000 training and 2,000 test digits"), demo);
@@ -458,6 +461,9 @@ class ReadmeTest {
                         + " SELECT ML_TRAIN('churn', 'SELECT age, income, score, churned FROM customers', '{\"hidden\":[8],\"epochs\":20}');"
                         + " CREATE USER alice PASSWORD 'alice'; CREATE USER loader PASSWORD 'loader'");
                 case "iris.csv" -> Files.writeString(session.dir.resolve("iris.csv"), iris());
+                // a 784-128-10 MLP built with ONNX's own protobuf classes, as PyTorch would export it
+                case "mnist_mlp.onnx" -> Files.write(session.dir.resolve("mnist_mlp.onnx"),
+                        dev.sqlnn.model.onnx.OnnxGraphs.mnistMlp(7));
                 default -> fail("no fixture named " + name);
             }
         }
