@@ -1,7 +1,7 @@
 package dev.sqlnn.cli;
 
 import ai.onnxruntime.OrtException;
-import dev.sqlnn.model.onnx.OnnxGraphs;
+import dev.sqlnn.model.onnx.MlpGraphs;
 import dev.sqlnn.model.onnx.OnnxRuntimeScores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +48,7 @@ class ModelsImportCommandTest {
 
     @Test
     void anOnnxFileBecomesADeployedVersionThatScoresAsOnnxRuntimeDoes() throws IOException, SQLException, OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("x", 4).gemm(16, true).relu().gemm(3, true).softmax().bytes();
+        byte[] onnx = MlpGraphs.floatInput("x", 4).gemm(16, true).relu().gemm(3, true).softmax().bytes();
         Path file = Files.write(dir.resolve("iris.onnx"), onnx);
         CliRun run = CliRun.of("models", "import", "--url", url, "--format", "onnx", "--model", "iris", "--in", file.toString());
         assertEquals(0, run.exitCode(), run::toString);
@@ -70,7 +70,7 @@ class ModelsImportCommandTest {
 
     @Test
     void whatCannotBeImportedFailsWithTheReason() throws IOException {
-        Path conv = Files.write(dir.resolve("cnn.onnx"), OnnxGraphs.floatInput("x", 1, 1, 8, 8)
+        Path conv = Files.write(dir.resolve("cnn.onnx"), MlpGraphs.floatInput("x", 1, 1, 8, 8)
                 .initializer("kernel", 4, 1, 3, 3).operator("Conv", "conv1", "kernel").flatten().gemm(3, true).softmax()
                 .bytes());
         CliRun run = CliRun.of("models", "import", "--url", url, "--model", "cnn", "--in", conv.toString());

@@ -463,7 +463,7 @@ class ReadmeTest {
                 case "iris.csv" -> Files.writeString(session.dir.resolve("iris.csv"), iris());
                 // a 784-128-10 MLP built with ONNX's own protobuf classes, as PyTorch would export it
                 case "mnist_mlp.onnx" -> Files.write(session.dir.resolve("mnist_mlp.onnx"),
-                        dev.sqlnn.model.onnx.OnnxGraphs.mnistMlp(7));
+                        dev.sqlnn.model.onnx.MlpGraphs.mnistMlp(7));
                 default -> fail("no fixture named " + name);
             }
         }

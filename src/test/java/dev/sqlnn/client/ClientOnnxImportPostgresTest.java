@@ -3,7 +3,7 @@ package dev.sqlnn.client;
 import ai.onnxruntime.OrtException;
 import dev.sqlnn.PostgresTestDatabase;
 import dev.sqlnn.Sqlnn;
-import dev.sqlnn.model.onnx.OnnxGraphs;
+import dev.sqlnn.model.onnx.MlpGraphs;
 import dev.sqlnn.model.onnx.OnnxRuntimeScores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +46,7 @@ class ClientOnnxImportPostgresTest {
 
     @Test
     void anImportedGraphIsAVersionInPostgresThatScoresAsOnnxRuntimeDoes() throws SQLException, OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("x", 4).matMulAdd(16).tanh().matMulAdd(3).softmax().bytes();
+        byte[] onnx = MlpGraphs.floatInput("x", 4).matMulAdd(16).tanh().matMulAdd(3).softmax().bytes();
         assertEquals(1L, ClientFunctions.importOnnx(pg, "flowers", onnx));
         try (Statement s = pg.createStatement();
              ResultSet rs = s.executeQuery("SELECT task, layers, deployed FROM sqlnn.models WHERE name = 'flowers'")) {
@@ -56,7 +56,7 @@ class ClientOnnxImportPostgresTest {
             assertTrue(rs.getBoolean(3));
         }
         SQLException refused = assertThrows(SQLException.class, () -> ClientFunctions.importOnnx(pg, "flowers",
-                OnnxGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes()));
+                MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes()));
         assertEquals("0A000", refused.getSQLState(), refused.getMessage());
 
         try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:onnx-" + UUID.randomUUID())) {

@@ -3,7 +3,7 @@ package dev.sqlnn.pg;
 import ai.onnxruntime.OrtException;
 import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.data.IdxTable;
-import dev.sqlnn.model.onnx.OnnxGraphs;
+import dev.sqlnn.model.onnx.MlpGraphs;
 import dev.sqlnn.model.onnx.OnnxRuntimeScores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +49,7 @@ class InServerOnnxImportTest {
 
     @Test
     void anImportedDigitsMlpScoresInsideTheServerAsOnnxRuntimeDoes() throws SQLException, OrtException {
-        byte[] onnx = OnnxGraphs.mnistMlp(5);
+        byte[] onnx = MlpGraphs.mnistMlp(5);
         try (Connection c = db.connect()) {
             try (PreparedStatement p = c.prepareStatement("SELECT sqlnn.ml_import_onnx(?, ?)")) {
                 p.setString(1, "digits_onnx");
@@ -92,7 +92,7 @@ class InServerOnnxImportTest {
 
     @Test
     void refusalsCarryTheSqlStatesOfH2() throws SQLException {
-        byte[] conv = OnnxGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
+        byte[] conv = MlpGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
                 .operator("Conv", "conv1", "kernel").flatten().gemm(3, true).softmax().bytes();
         try (Connection c = db.connect()) {
             SQLException unsupported = assertThrows(SQLException.class, () -> importOnnx(c, conv));

@@ -1,6 +1,6 @@
 package dev.sqlnn.sql;
 
-import dev.sqlnn.model.onnx.OnnxGraphs;
+import dev.sqlnn.model.onnx.MlpGraphs;
 import dev.sqlnn.model.onnx.OnnxImporter;
 import dev.sqlnn.model.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
@@ -43,11 +43,11 @@ class HostileOnnxSqlTest extends SqlTestSupport {
     @Test
     void everyDamagedFileIsRefusedClearlyOrImportedIntoAModelThatScores() throws SQLException {
         List<Onnx.ModelProto> bases = List.of(
-                OnnxGraphs.byteInput("image", 1, 1, 4, 4).flatten().castToFloat().scalar("Div", 255f).gemm(6, true)
+                MlpGraphs.byteInput("image", 1, 1, 4, 4).flatten().castToFloat().scalar("Div", 255f).gemm(6, true)
                         .relu().gemm(3, true).softmax().proto(),
-                OnnxGraphs.floatInput("x", 2, 5).perUnit("Sub", new float[] {1, 2, 3, 4, 5}).matMulAdd(8).tanh()
+                MlpGraphs.floatInput("x", 2, 5).perUnit("Sub", new float[] {1, 2, 3, 4, 5}).matMulAdd(8).tanh()
                         .matMulAdd(1).scalar("Mul", 3f).proto(),
-                OnnxGraphs.floatInput("x", 3, 3, 3).reshape(-1, 9).gemm(4, false, 0.5f, 2f).sigmoid().gemm(2, false)
+                MlpGraphs.floatInput("x", 3, 3, 3).reshape(-1, 9).gemm(4, false, 0.5f, 2f).sigmoid().gemm(2, false)
                         .softmax(1).opset(11).metadata(OnnxImporter.CLASSES_PROPERTY, "[\"no\", \"yes\"]").proto());
         Random random = new Random(SEED);
         Map<Kind, int[]> outcomes = new EnumMap<>(Kind.class); // {imported, refused}

@@ -3,7 +3,7 @@ package dev.sqlnn.sql;
 import ai.onnxruntime.OrtException;
 import dev.sqlnn.data.IdxReader;
 import dev.sqlnn.data.IdxTable;
-import dev.sqlnn.model.onnx.OnnxGraphs;
+import dev.sqlnn.model.onnx.MlpGraphs;
 import dev.sqlnn.model.onnx.OnnxImporter;
 import dev.sqlnn.model.onnx.OnnxRuntimeScores;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class OnnxImportSqlTest extends SqlTestSupport {
     void aDigitsMlpScoresTheTestDigitsAsOnnxRuntimeDoes() throws SQLException, OrtException {
         IdxReader.Digits test = IdxReader.bundledDigits(false);
         assertEquals(2000, IdxTable.write(connection, "DIGITS_TEST", test.images(), test.labels()));
-        byte[] onnx = OnnxGraphs.mnistMlp(7);
+        byte[] onnx = MlpGraphs.mnistMlp(7);
         assertEquals(1L, importOnnx("digits_onnx", onnx));
         Object[] row = rows("SELECT TASK, LAYERS, INPUT_WIDTH, DEPLOYED, CLASSES, METRICS, TRAIN_ROWS, OPTIONS"
                 + " FROM SQLNN.MODELS").get(0);
@@ -78,7 +78,7 @@ class OnnxImportSqlTest extends SqlTestSupport {
     void aTabularRegressionWithItsScalerPredictsOnnxRuntimesValues() throws SQLException, OrtException {
         float[] means = {50, -3, 0.5f, 1000, 7};
         float[] deviations = {10, 2, 0.1f, 250, 3};
-        byte[] onnx = OnnxGraphs.floatInput("x", 11, 5).perUnit("Sub", means).perUnit("Div", deviations)
+        byte[] onnx = MlpGraphs.floatInput("x", 11, 5).perUnit("Sub", means).perUnit("Div", deviations)
                 .matMulAdd(32).tanh().matMulAdd(16).tanh().matMulAdd(1).scalar("Mul", 20f).scalar("Add", 100f).bytes();
         assertEquals(1L, importOnnx("price", onnx));
         assertEquals("regression", value("SELECT TASK FROM SQLNN.MODELS"));
@@ -114,9 +114,9 @@ class OnnxImportSqlTest extends SqlTestSupport {
 
     @Test
     void importedVersionsAreOrdinaryVersionsDeployedOnlyWhenNoneIs() throws SQLException, OrtException {
-        byte[] first = OnnxGraphs.floatInput("x", 1, 3).gemm(8, false, 0.5f, 2f).sigmoid().gemm(3, true).softmax()
+        byte[] first = MlpGraphs.floatInput("x", 1, 3).gemm(8, false, 0.5f, 2f).sigmoid().gemm(3, true).softmax()
                 .metadata(OnnxImporter.CLASSES_PROPERTY, "[\"cat\", \"dog\", \"eel\"]").bytes();
-        byte[] second = OnnxGraphs.floatInput("x", 2, 3).gemm(8, true).sigmoid().gemm(3, true).softmax()
+        byte[] second = MlpGraphs.floatInput("x", 2, 3).gemm(8, true).sigmoid().gemm(3, true).softmax()
                 .metadata(OnnxImporter.CLASSES_PROPERTY, "[\"cat\", \"dog\", \"eel\"]").bytes();
         assertEquals(1L, importOnnx("pets", first));
         assertEquals(2L, importOnnx("pets", second));
@@ -139,16 +139,16 @@ class OnnxImportSqlTest extends SqlTestSupport {
 
     @Test
     void whatSqlnnCannotImportIsRefusedNamingTheReasonAndNothingIsWritten() throws SQLException {
-        byte[] conv = OnnxGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
+        byte[] conv = MlpGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
                 .operator("Conv", "conv1", "kernel").flatten().gemm(3, true).softmax().bytes();
         assertImportFails("0A000", conv, "ML_IMPORT_ONNX: operator Conv (node 'conv1') is not supported; sqlnn imports "
                 + "MLPs: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, Softmax (output)");
-        assertImportFails("0A000", OnnxGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes(),
+        assertImportFails("0A000", MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes(),
                 "operator LeakyRelu", "no leaky ReLU activation");
-        assertImportFails("0A000", OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true).bytes(),
+        assertImportFails("0A000", MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true).bytes(),
                 "3 outputs and no Softmax");
         assertImportFails("22023", "PK\u0003\u0004 a zip, not ONNX".getBytes(), "not an ONNX model");
-        byte[] good = OnnxGraphs.mnistMlp(1);
+        byte[] good = MlpGraphs.mnistMlp(1);
         assertImportFails("22023", java.util.Arrays.copyOf(good, good.length / 2), "ML_IMPORT_ONNX: ");
         assertImportFails("22023", null, "the ONNX file is NULL");
         SQLException e = assertThrows(SQLException.class, () -> value("SELECT ML_IMPORT_ONNX('no spaces', ?)", (Object) good));

@@ -30,7 +30,7 @@ class OnnxImporterTest {
 
     @Test
     void gemmWithTransposedWeightsReluAndSoftmaxIsAClassifierOfClassesZeroToK() throws OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("x", 6).gemm(16, true).relu().gemm(4, true).softmax().bytes();
+        byte[] onnx = MlpGraphs.floatInput("x", 6).gemm(16, true).relu().gemm(4, true).softmax().bytes();
         Model model = OnnxImporter.read(onnx).model();
         assertEquals(Task.CLASSIFICATION, model.task());
         assertEquals(List.of("0", "1", "2", "3"), model.classes());
@@ -43,14 +43,14 @@ class OnnxImporterTest {
 
     @Test
     void gemmAlphaAndBetaAreFoldedIntoTheWeightsAndBiases() throws OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("x", 5).gemm(8, false, 0.5f, 2f).tanh().gemm(8, true, 1.5f, 0.25f).tanh()
+        byte[] onnx = MlpGraphs.floatInput("x", 5).gemm(8, false, 0.5f, 2f).tanh().gemm(8, true, 1.5f, 0.25f).tanh()
                 .gemm(3, false).softmax().bytes();
         assertAgrees(onnx, OnnxImporter.read(onnx).model(), 5, 2f);
     }
 
     @Test
     void matMulAndAddWithSigmoidAreLayersToo() throws OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("features", 7).matMulAdd(12).sigmoid().matMulAdd(12).sigmoid()
+        byte[] onnx = MlpGraphs.floatInput("features", 7).matMulAdd(12).sigmoid().matMulAdd(12).sigmoid()
                 .matMul(2).softmax().bytes(); // the last layer without a bias
         Model model = OnnxImporter.read(onnx).model();
         assertEquals(Activation.SIGMOID, model.network().hiddenActivation());
@@ -59,7 +59,7 @@ class OnnxImporterTest {
 
     @Test
     void oneOutputWithoutSoftmaxIsARegressionAndTrailingScalingFoldsIntoTheLastLayer() throws OrtException {
-        OnnxGraphs g = OnnxGraphs.floatInput("x", 4);
+        MlpGraphs g = MlpGraphs.floatInput("x", 4);
         byte[] onnx = g.perUnit("Sub", new float[] {1, 2, 3, 4}).perUnit("Div", new float[] {2, 0.5f, 4, 1})
                 .matMulAdd(10).relu().matMulAdd(1).scalar("Mul", 12.5f).scalar("Add", 40f).bytes();
         Model model = OnnxImporter.read(onnx).model();
@@ -70,7 +70,7 @@ class OnnxImporterTest {
 
     @Test
     void aByteInputCastAndDividedBy255IsSqlnnsByteScaling() throws OrtException {
-        byte[] onnx = OnnxGraphs.byteInput("image", 7, 1, 4, 4).flatten().castToFloat().scalar("Div", 255f)
+        byte[] onnx = MlpGraphs.byteInput("image", 7, 1, 4, 4).flatten().castToFloat().scalar("Div", 255f)
                 .gemm(8, true).relu().gemm(3, true).softmax().bytes();
         Model model = OnnxImporter.read(onnx).model();
         assertEquals(FeatureKind.BYTES, model.featureKind());
@@ -87,7 +87,7 @@ class OnnxImporterTest {
 
     @Test
     void reshapeIdentityAndAnOlderOpsetsSoftmaxAreAccepted() throws OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("x", 9, 3, 3).reshape(-1, 9).operator("Identity", "same")
+        byte[] onnx = MlpGraphs.floatInput("x", 9, 3, 3).reshape(-1, 9).operator("Identity", "same")
                 .gemm(5, false).relu().gemm(4, false).softmax(1).opset(11).bytes();
         Model model = OnnxImporter.read(onnx).model();
         Random random = new Random(5);
@@ -98,7 +98,7 @@ class OnnxImporterTest {
 
     @Test
     void metadataNamesTheClassesAndTheModelSurvivesSqlnnsCodec() throws OrtException {
-        byte[] onnx = OnnxGraphs.floatInput("x", 3).gemm(6, true).relu().gemm(3, true).softmax()
+        byte[] onnx = MlpGraphs.floatInput("x", 3).gemm(6, true).relu().gemm(3, true).softmax()
                 .metadata(OnnxImporter.CLASSES_PROPERTY, "[\"cat\", \"dog\", \"eel\"]").bytes();
         Model model = ModelCodec.decode(ModelCodec.encode(OnnxImporter.read(onnx).model()));
         assertEquals(List.of("cat", "dog", "eel"), model.classes());
@@ -111,7 +111,7 @@ class OnnxImporterTest {
 
     @Test
     void anUnsupportedOperatorIsNamedWithItsNode() {
-        byte[] onnx = OnnxGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
+        byte[] onnx = MlpGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
                 .operator("Conv", "conv1", "kernel").flatten().gemm(3, true).softmax().bytes();
         var e = assertThrows(UnsupportedOperationException.class, () -> OnnxImporter.read(onnx));
         assertTrue(e.getMessage().startsWith("operator Conv (node 'conv1') is not supported; sqlnn imports MLPs: Gemm, "
@@ -120,7 +120,7 @@ class OnnxImporterTest {
 
     @Test
     void leakyReluIsRefusedAsSqlnnHasNoSuchActivation() {
-        byte[] onnx = OnnxGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes();
+        byte[] onnx = MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes();
         var e = assertThrows(UnsupportedOperationException.class, () -> OnnxImporter.read(onnx));
         assertTrue(e.getMessage().contains("operator LeakyRelu (node 'leakyrelu1') is not supported: sqlnn's networks "
                 + "have no leaky ReLU activation"), e.getMessage());
@@ -128,22 +128,22 @@ class OnnxImporterTest {
 
     @Test
     void formsThatSqlnnsNetworksCannotHoldAreRefusedAsUnsupported() {
-        assertRefused(OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(8, true).tanh().gemm(2, true).softmax(),
+        assertRefused(MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(8, true).tanh().gemm(2, true).softmax(),
                 "one activation for every hidden layer");
-        assertRefused(OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true), "3 outputs and no Softmax");
-        assertRefused(OnnxGraphs.floatInput("x", 4).gemm(3, true).softmax().scalar("Mul", 2f), "follows Softmax");
-        assertRefused(OnnxGraphs.floatInput("x", 4).relu().gemm(3, true).softmax(), "follows the input");
-        assertRefused(OnnxGraphs.floatInput("x", 4).gemm(3, true).relu().scalar("Mul", 2f), "follows Relu");
-        assertRefused(OnnxGraphs.floatInput("x", 4).scalar("Div", 2f).opset(6).gemm(1, true), "opset 6");
-        assertRefused(OnnxGraphs.floatInput("x", 1, 2, 2).gemm(3, true).softmax(), "rank 3");
-        assertRefused(OnnxGraphs.floatInput("x", 4).reshape(2, 2).gemm(3, true).softmax(), "Reshape");
-        assertRefused(OnnxGraphs.floatInput("x", 4).castToFloat().cast(Onnx.TensorProto.DataType.DOUBLE_VALUE)
+        assertRefused(MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true), "3 outputs and no Softmax");
+        assertRefused(MlpGraphs.floatInput("x", 4).gemm(3, true).softmax().scalar("Mul", 2f), "follows Softmax");
+        assertRefused(MlpGraphs.floatInput("x", 4).relu().gemm(3, true).softmax(), "follows the input");
+        assertRefused(MlpGraphs.floatInput("x", 4).gemm(3, true).relu().scalar("Mul", 2f), "follows Relu");
+        assertRefused(MlpGraphs.floatInput("x", 4).scalar("Div", 2f).opset(6).gemm(1, true), "opset 6");
+        assertRefused(MlpGraphs.floatInput("x", 1, 2, 2).gemm(3, true).softmax(), "rank 3");
+        assertRefused(MlpGraphs.floatInput("x", 4).reshape(2, 2).gemm(3, true).softmax(), "Reshape");
+        assertRefused(MlpGraphs.floatInput("x", 4).castToFloat().cast(Onnx.TensorProto.DataType.DOUBLE_VALUE)
                 .gemm(3, true), "Cast (node 'cast1') casts to DOUBLE");
     }
 
     @Test
     void aBranchingGraphIsRefusedAsNotAChain() {
-        Onnx.ModelProto proto = OnnxGraphs.floatInput("x", 4).gemm(4, true).relu().gemm(4, true).proto();
+        Onnx.ModelProto proto = MlpGraphs.floatInput("x", 4).gemm(4, true).relu().gemm(4, true).proto();
         // a residual connection: the last output plus the first layer's
         Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
         g.addNode(Onnx.NodeProto.newBuilder().setOpType("Add").setName("residual").addInput(g.getNode(2).getOutput(0))
@@ -157,16 +157,16 @@ class OnnxImporterTest {
     @Test
     void malformedFilesAreBadArguments() {
         assertMalformed(new byte[0], "empty");
-        assertMalformed(OnnxGraphs.floatInput("x", 4).operator("Cast", "no_type").gemm(3, true).softmax().bytes(),
+        assertMalformed(MlpGraphs.floatInput("x", 4).operator("Cast", "no_type").gemm(3, true).softmax().bytes(),
                 "Cast (node 'no_type') has no attribute 'to'");
         assertMalformed("not an onnx file at all".getBytes(), "not an ONNX model");
-        byte[] good = OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).softmax().bytes();
+        byte[] good = MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).softmax().bytes();
         assertMalformed(java.util.Arrays.copyOf(good, good.length - 40), "");
         // a weight that does not chain, a missing initializer, data cut short
-        assertMalformed(OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).proto().toBuilder()
-                .setGraph(withInput(OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).proto(), 5))
+        assertMalformed(MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).proto().toBuilder()
+                .setGraph(withInput(MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).proto(), 5))
                 .build().toByteArray(), "shapes do not chain");
-        Onnx.ModelProto proto = OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).softmax().proto();
+        Onnx.ModelProto proto = MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(2, true).softmax().proto();
         Onnx.GraphProto.Builder noWeight = proto.getGraph().toBuilder().removeInitializer(0);
         assertMalformed(proto.toBuilder().setGraph(noWeight).build().toByteArray(), "missing initializer");
         Onnx.GraphProto.Builder cut = proto.getGraph().toBuilder();
@@ -192,7 +192,7 @@ class OnnxImporterTest {
         return g.build();
     }
 
-    private static void assertRefused(OnnxGraphs graph, String fragment) {
+    private static void assertRefused(MlpGraphs graph, String fragment) {
         var e = assertThrows(UnsupportedOperationException.class, () -> OnnxImporter.read(graph.bytes()));
         assertTrue(e.getMessage().contains(fragment), () -> "expected '" + fragment + "' in: " + e.getMessage());
     }

@@ -23,10 +23,10 @@ import java.util.Random;
  * into initializers, alternately as {@code raw_data} and {@code float_data}, both of which ONNX allows.
  *
  * <pre>
- * byte[] onnx = OnnxGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, false).softmax().bytes();
+ * byte[] onnx = MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, false).softmax().bytes();
  * </pre>
  */
-public final class OnnxGraphs {
+public final class MlpGraphs {
 
     public static final int OPSET = 17;
 
@@ -40,7 +40,7 @@ public final class OnnxGraphs {
     private boolean rawData = true;
     private long opset = OPSET;
 
-    private OnnxGraphs(String input, int elementType, long seed, long... dims) {
+    private MlpGraphs(String input, int elementType, long seed, long... dims) {
         this.random = new Random(seed);
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
@@ -56,18 +56,18 @@ public final class OnnxGraphs {
     }
 
     /** A FLOAT input of shape {@code [batch, features]}. */
-    public static OnnxGraphs floatInput(String name, int features) {
-        return new OnnxGraphs(name, TensorProto.DataType.FLOAT_VALUE, 42, features);
+    public static MlpGraphs floatInput(String name, int features) {
+        return new MlpGraphs(name, TensorProto.DataType.FLOAT_VALUE, 42, features);
     }
 
     /** A FLOAT input of shape {@code [batch, dims...]}, weights from {@code seed}. */
-    public static OnnxGraphs floatInput(String name, long seed, long... dims) {
-        return new OnnxGraphs(name, TensorProto.DataType.FLOAT_VALUE, seed, dims);
+    public static MlpGraphs floatInput(String name, long seed, long... dims) {
+        return new MlpGraphs(name, TensorProto.DataType.FLOAT_VALUE, seed, dims);
     }
 
     /** A UINT8 input of shape {@code [batch, dims...]}, e.g. {@code 1, 28, 28}. */
-    public static OnnxGraphs byteInput(String name, long seed, long... dims) {
-        return new OnnxGraphs(name, TensorProto.DataType.UINT8_VALUE, seed, dims);
+    public static MlpGraphs byteInput(String name, long seed, long... dims) {
+        return new MlpGraphs(name, TensorProto.DataType.UINT8_VALUE, seed, dims);
     }
 
     /**
@@ -79,12 +79,12 @@ public final class OnnxGraphs {
                 .gemm(128, true).relu().gemm(10, true).softmax().bytes();
     }
 
-    public OnnxGraphs opset(long version) {
+    public MlpGraphs opset(long version) {
         this.opset = version;
         return this;
     }
 
-    public OnnxGraphs metadata(String key, String value) {
+    public MlpGraphs metadata(String key, String value) {
         model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
         return this;
     }
@@ -96,11 +96,11 @@ public final class OnnxGraphs {
     // ---------------------------------------------------------------- layers
 
     /** {@code Gemm(x, B, C)}, B stored {@code [outputs, inputs]} when {@code transB} (as PyTorch writes it). */
-    public OnnxGraphs gemm(int outputs, boolean transB) {
+    public MlpGraphs gemm(int outputs, boolean transB) {
         return gemm(outputs, transB, 1f, 1f);
     }
 
-    public OnnxGraphs gemm(int outputs, boolean transB, float alpha, float beta) {
+    public MlpGraphs gemm(int outputs, boolean transB, float alpha, float beta) {
         String w = initializer(transB ? new long[] {outputs, width} : new long[] {width, outputs}, weights(width, outputs));
         String b = initializer(new long[] {outputs}, biases(outputs));
         NodeProto.Builder node = node("Gemm", current, w, b);
@@ -112,57 +112,57 @@ public final class OnnxGraphs {
     }
 
     /** {@code MatMul(x, W)} then {@code Add(., b)}, b of shape {@code [1, outputs]}: what Keras exports. */
-    public OnnxGraphs matMulAdd(int outputs) {
+    public MlpGraphs matMulAdd(int outputs) {
         matMul(outputs);
         return add(node("Add", current, initializer(new long[] {1, width}, biases(width))));
     }
 
-    public OnnxGraphs matMul(int outputs) {
+    public MlpGraphs matMul(int outputs) {
         String w = initializer(new long[] {width, outputs}, weights(width, outputs));
         width = outputs;
         return add(node("MatMul", current, w));
     }
 
-    public OnnxGraphs relu() {
+    public MlpGraphs relu() {
         return add(node("Relu", current));
     }
 
-    public OnnxGraphs tanh() {
+    public MlpGraphs tanh() {
         return add(node("Tanh", current));
     }
 
-    public OnnxGraphs sigmoid() {
+    public MlpGraphs sigmoid() {
         return add(node("Sigmoid", current));
     }
 
-    public OnnxGraphs leakyRelu() {
+    public MlpGraphs leakyRelu() {
         return add(node("LeakyRelu", current).addAttribute(floatAttribute("alpha", 0.01f)));
     }
 
-    public OnnxGraphs softmax() {
+    public MlpGraphs softmax() {
         return add(node("Softmax", current));
     }
 
-    public OnnxGraphs softmax(long axis) {
+    public MlpGraphs softmax(long axis) {
         return add(node("Softmax", current).addAttribute(intAttribute("axis", axis)));
     }
 
     // ---------------------------------------------------------------- the input
 
-    public OnnxGraphs castToFloat() {
+    public MlpGraphs castToFloat() {
         return cast(TensorProto.DataType.FLOAT_VALUE);
     }
 
     /** {@code Cast} to a {@link TensorProto.DataType} number. */
-    public OnnxGraphs cast(int to) {
+    public MlpGraphs cast(int to) {
         return add(node("Cast", current).addAttribute(intAttribute("to", to)));
     }
 
-    public OnnxGraphs flatten() {
+    public MlpGraphs flatten() {
         return add(node("Flatten", current).addAttribute(intAttribute("axis", 1)));
     }
 
-    public OnnxGraphs reshape(long... shape) {
+    public MlpGraphs reshape(long... shape) {
         String s = "t" + graph.getInitializerCount();
         graph.addInitializer(TensorProto.newBuilder().setName(s).setDataType(TensorProto.DataType.INT64_VALUE)
                 .addDims(shape.length).addAllInt64Data(java.util.Arrays.stream(shape).boxed().toList()));
@@ -170,7 +170,7 @@ public final class OnnxGraphs {
     }
 
     /** {@code op(x, c)}: Add, Sub, Mul or Div by a scalar constant from a {@code Constant} node. */
-    public OnnxGraphs scalar(String op, float c) {
+    public MlpGraphs scalar(String op, float c) {
         String name = "c" + nodes;
         graph.addNode(NodeProto.newBuilder().setOpType("Constant").setName("const" + nodes++).addOutput(name)
                 .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
@@ -179,14 +179,14 @@ public final class OnnxGraphs {
     }
 
     /** {@code op(x, c)} with one constant per unit of the current width, shape {@code [width]}. */
-    public OnnxGraphs perUnit(String op, float[] c) {
+    public MlpGraphs perUnit(String op, float[] c) {
         return add(node(op, current, initializer(new long[] {c.length}, c)));
     }
 
     // ---------------------------------------------------------------- anything else
 
     /** A node of any operator on the current tensor, e.g. {@code Conv} with a weight, to be refused. */
-    public OnnxGraphs operator(String op, String name, String... constantInputs) {
+    public MlpGraphs operator(String op, String name, String... constantInputs) {
         NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(name).addInput(current);
         for (String c : constantInputs) node.addInput(c);
         node.addOutput(name + "_out");
@@ -197,7 +197,7 @@ public final class OnnxGraphs {
     }
 
     /** An initializer of random floats, named {@code name}. */
-    public OnnxGraphs initializer(String name, long... dims) {
+    public MlpGraphs initializer(String name, long... dims) {
         int count = 1;
         for (long d : dims) count *= (int) d;
         graph.addInitializer(floats(name, dims, weights(count, 1)));
@@ -225,7 +225,7 @@ public final class OnnxGraphs {
         return node;
     }
 
-    private OnnxGraphs add(NodeProto.Builder node) {
+    private MlpGraphs add(NodeProto.Builder node) {
         String output = "h" + nodes++;
         graph.addNode(node.addOutput(output));
         current = output;
