@@ -24,6 +24,13 @@ public enum Activation {
     public static final java.util.List<Activation> HIDDEN =
             java.util.List.of(RELU, TANH, SIGMOID, LEAKY_RELU, ELU, SELU, GELU, SOFTPLUS);
 
+    /**
+     * GELU's tanh approximation, {@code 0.5·z·(1 + tanh(GELU_C·(z + GELU_K·z³)))}: its constants, for code
+     * that writes GELU out in other terms (the ONNX export).
+     */
+    public static final float GELU_C = ElementwiseActivation.GELU_C;
+    public static final float GELU_K = ElementwiseActivation.GELU_K;
+
     /** Stable code for the model format: never renumber. */
     public final int code;
 
