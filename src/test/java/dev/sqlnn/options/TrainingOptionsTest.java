@@ -140,8 +140,8 @@ class TrainingOptionsTest {
     void unknownKeyListsTheValidKeys() {
         assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, weight_init, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
-                + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, warm_start,"
-                + " init_version, seed, threads, deploy");
+                + " early_stopping, l2, l1, dropout, gradient_clip, lr_schedule, warmup_epochs, scale, impute, max_categories,"
+                + " columns, class_weight, augment, image_shape, warm_start, init_version, seed, threads, deploy");
         // keys are case-sensitive, as JSON is
         assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
         assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",
@@ -285,16 +285,18 @@ class TrainingOptionsTest {
         TrainingOptions d = TrainingOptions.defaults();
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 Activation.SOFTMAX, d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.dropout(), d.l1(),
+                d.gradientClip(), d.lrSchedule(), d.warmupEpochs(), d.scale(),
                 EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.init(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.dropout(), d.l1(),
+                d.gradientClip(), d.lrSchedule(), d.warmupEpochs(), d.scale(),
                 EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
-                Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
+                d.dropout(), d.l1(), d.gradientClip(), d.lrSchedule(), d.warmupEpochs(), Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
     }
 
     /**
@@ -401,7 +403,8 @@ class TrainingOptionsTest {
         assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"weight_init\":null,\"loss\":null,"
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
                 + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":null,\"validation_fraction\":0.1,\"early_stopping\":0,"
-                + "\"l2\":0.0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
+                + "\"l2\":0.0,\"l1\":0.0,\"dropout\":null,\"gradient_clip\":null,\"lr_schedule\":null,"
+                + "\"warmup_epochs\":0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
                 + "\"class_weight\":null,\"augment\":null,\"image_shape\":null,\"warm_start\":false,\"init_version\":null,"
                 + "\"seed\":42,\"threads\":2,"
                 + "\"deploy\":\"best\"}", json);
