@@ -173,6 +173,7 @@ final class OptionsJson {
         JsonNode node = value(DROPOUT);
         if (node == null) return null;
         if (node.isNumber()) {
+            if (!(node.doubleValue() >= 0 && node.doubleValue() < 1)) throw DROPOUT.invalid(node);
             if (hiddenLayers == 0) {
                 throw new OptionsException("option 'dropout' drops units of hidden layers, and hidden is []; got "
                         + node + " (add hidden layers, or leave dropout out)");
