@@ -207,10 +207,15 @@ public final class ModelTrainer {
         long floatsPerParameter = 5 + (config.patience() > 0 ? 1 : 0);
         long units = 0;
         for (int size : sizes) units += size;
+        // Dropout keeps a mask and the undropped activations of each hidden unit, GELU its pre-activations.
+        long hiddenUnits = units - sizes[0] - sizes[sizes.length - 1];
+        long extraPerHiddenUnit = (config.regularization().dropsUnits() ? 2 : 0)
+                + (config.activation() == dev.sqlnn.nn.Activation.GELU ? 1 : 0);
         // A batch's activations, their gradients and pre-activations: about three floats per unit and row
         // (a batch is never larger than the rows).
         long batch = Math.min(config.batchSize(), dataset.rows());
-        long bytes = (parameters * floatsPerParameter + 3L * batch * units) * Float.BYTES;
+        long bytes = (parameters * floatsPerParameter + 3L * batch * units + extraPerHiddenUnit * batch * hiddenUnits)
+                * Float.BYTES;
         long heap = Runtime.getRuntime().maxMemory();
         if (bytes + dataset.heapBytes() > heap * MAX_HEAP_SHARE) {
             throw new HeapLimitException(String.format(
