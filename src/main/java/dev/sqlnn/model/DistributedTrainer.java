@@ -174,11 +174,14 @@ public final class DistributedTrainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         boolean[] warned = new boolean[1];
+        dev.sqlnn.nn.LearningRateSchedule.Run schedule = config.schedule().start(config.learningRate(), config.epochs());
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long epochStart = System.nanoTime();
+            double rate = schedule.rate(epoch);
             double[] loss = new double[2]; // summed loss, and the rows (or their class weights) it sums over
+            driver.setLearningRate(rate);
             state = sync.mode() == Mode.AVERAGE
-                    ? averagingEpoch(shards, setup, state, epoch, trainRows, sync.every(), loss, listener, warned)
+                    ? averagingEpoch(shards, setup, state, epoch, rate, trainRows, sync.every(), loss, listener, warned)
                     : gradientEpoch(shards, setup, driver, state, epoch, trainRows, loss, listener, warned);
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             Replica.Evaluation validation = shards.map(new Evaluated(setup, state),
@@ -188,9 +191,10 @@ public final class DistributedTrainer {
             EpochStats stats = new EpochStats(epoch + 1, loss[0] / loss[1],
                     validation == null ? Double.NaN : validation.loss(),
                     validation == null ? Double.NaN : validation.metric(classification),
-                    config.learningRate(), seconds, trainTotal / trainSeconds);
+                    rate, seconds, trainTotal / trainSeconds);
             history.add(stats);
             listener.onEpoch(stats);
+            schedule.observe(epoch, stats.validationLoss());
             if (!Double.isFinite(stats.trainLoss())) throw Trainer.diverged(stats);
             if (config.patience() > 0 && validation != null) {
                 if (validation.loss() < bestLoss) {
@@ -226,7 +230,8 @@ public final class DistributedTrainer {
     private static TrainerConfig withThreads(TrainerConfig c, int threads) {
         return new TrainerConfig(c.hidden(), c.activation(), c.loss(), c.classification(), c.optimizer(),
                 c.learningRate(), c.momentum(), c.beta1(), c.beta2(), c.epsilon(), c.batchSize(), c.epochs(),
-                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads, c.classWeights(), c.init());
+                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads, c.classWeights(), c.init(),
+                c.regularization(), c.schedule());
     }
 
     /** The scaling fitted on every part's rows, as {@link Scaler#fit} fits it on one table. */
@@ -328,13 +333,14 @@ public final class DistributedTrainer {
     private record Scoring(TrainingShard.Setup setup, byte[] blob, boolean held) implements Serializable {
     }
 
-    private record Round(TrainingShard.Setup setup, ReplicaState state, int epoch, int first, int count,
-                         int rowsPerStep) implements Serializable {
+    private record Round(TrainingShard.Setup setup, ReplicaState state, int epoch, double learningRate, int first,
+                         int count, int rowsPerStep) implements Serializable {
     }
 
-    /** One epoch of local steps, averaged every {@code every} batches (0: once, at the end). */
+    /** One epoch of local steps at the schedule's {@code rate}, averaged every {@code every} batches (0: once, at the end). */
     private static ReplicaState averagingEpoch(Partitions<TrainingShard> shards, TrainingShard.Setup setup,
-                                               ReplicaState state, int epoch, List<Integer> trainRows, int every,
+                                               ReplicaState state, int epoch, double rate, List<Integer> trainRows,
+                                               int every,
                                                double[] loss, TrainingListener listener, boolean[] warned) {
         int rowsPerStep = rowsPerStep(setup, trainRows);
         int batches = 0;
@@ -348,9 +354,9 @@ public final class DistributedTrainer {
         long epochStart = System.nanoTime();
         double computing = 0;
         for (int r = 0; r < rounds; r++) {
-            Round round = new Round(setup, state, epoch, r * perRound, perRound, rowsPerStep);
+            Round round = new Round(setup, state, epoch, rate, r * perRound, perRound, rowsPerStep);
             List<TrainingShard.RoundResult> results = shards.map(round, (shard, x, i) ->
-                    shard.round(x.setup(), x.state(), x.epoch(), x.first(), x.count(), x.rowsPerStep()));
+                    shard.round(x.setup(), x.state(), x.epoch(), x.learningRate(), x.first(), x.count(), x.rowsPerStep()));
             List<ReplicaState> states = new ArrayList<>();
             List<Double> weights = new ArrayList<>();
             double roundLoss = 0;

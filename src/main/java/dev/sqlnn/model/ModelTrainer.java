@@ -17,6 +17,7 @@ import dev.sqlnn.nn.Engine;
 import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.Trainer;
+import dev.sqlnn.nn.Regularization;
 import dev.sqlnn.nn.TrainerConfig;
 import dev.sqlnn.nn.TrainingListener;
 import dev.sqlnn.nn.TrainingResult;
@@ -185,7 +186,14 @@ public final class ModelTrainer {
         return new TrainerConfig(hidden, o.activation(), loss, classification, o.optimizer(), o.learningRate(),
                 o.momentum(), o.beta1(), o.beta2(), o.epsilon(), o.batchSize(), o.maxEpochs(rows),
                 o.validationFraction(), o.patience(), o.l2(), o.seed(), o.threads(), classWeights,
-                o.initFor(plainColumns));
+                o.initFor(plainColumns), regularization(o), o.schedule());
+    }
+
+    /** Dropout, L1 and clipping as the trainer takes them. */
+    static Regularization regularization(TrainingOptions o) {
+        float[] dropout = new float[o.dropout() == null ? 0 : o.dropout().size()];
+        for (int l = 0; l < dropout.length; l++) dropout[l] = o.dropout().get(l).floatValue();
+        return new Regularization(dropout, o.l1(), o.gradientClip() == null ? 0 : o.gradientClip());
     }
 
     /**
@@ -199,10 +207,15 @@ public final class ModelTrainer {
         long floatsPerParameter = 5 + (config.patience() > 0 ? 1 : 0);
         long units = 0;
         for (int size : sizes) units += size;
+        // Dropout keeps a mask and the undropped activations of each hidden unit, GELU its pre-activations.
+        long hiddenUnits = units - sizes[0] - sizes[sizes.length - 1];
+        long extraPerHiddenUnit = (config.regularization().dropsUnits() ? 2 : 0)
+                + (config.activation() == dev.sqlnn.nn.Activation.GELU ? 1 : 0);
         // A batch's activations, their gradients and pre-activations: about three floats per unit and row
         // (a batch is never larger than the rows).
         long batch = Math.min(config.batchSize(), dataset.rows());
-        long bytes = (parameters * floatsPerParameter + 3L * batch * units) * Float.BYTES;
+        long bytes = (parameters * floatsPerParameter + 3L * batch * units + extraPerHiddenUnit * batch * hiddenUnits)
+                * Float.BYTES;
         long heap = Runtime.getRuntime().maxMemory();
         if (bytes + dataset.heapBytes() > heap * MAX_HEAP_SHARE) {
             throw new HeapLimitException(String.format(

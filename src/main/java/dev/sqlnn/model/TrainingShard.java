@@ -111,7 +111,8 @@ final class TrainingShard {
      * Steps from {@code state} through this part's batches {@code [first, first + count)} of the epoch,
      * of {@code rowsPerStep} rows; null when it has none of them.
      */
-    RoundResult round(Setup setup, ReplicaState state, int epoch, int first, int count, int rowsPerStep) {
+    RoundResult round(Setup setup, ReplicaState state, int epoch, double learningRate, int first, int count,
+                      int rowsPerStep) {
         if (dataset == null) return null;
         prepared(setup);
         if (trainRows.length == 0) return null;
@@ -121,6 +122,8 @@ final class TrainingShard {
         if (first >= batches) return null;
         long start = System.nanoTime();
         Replica replica = Replica.resume(setup.config(), Engine.kernels(), state, batch);
+        replica.setLearningRate(learningRate);
+        replica.seedDropout(dropoutSeed(setup, epoch, first));
         double lossSum = 0;
         double weight = 0;
         for (int b = first; b < Math.min(batches, first + count); b++) {
@@ -156,12 +159,18 @@ final class TrainingShard {
         int n = (int) Math.min(rowsPerStep, rows.length - from);
         long start = System.nanoTime();
         Replica replica = Replica.resume(setup.config(), Engine.kernels(), parameters, n);
+        replica.seedDropout(dropoutSeed(setup, epoch, step));
         double[] sum = new double[parameters.parameters().length];
         double loss = replica.addGradient(trainingExamples, rows, (int) from, n, sum);
         float[] gradient = new float[sum.length];
         for (int i = 0; i < sum.length; i++) gradient[i] = (float) sum[i];
         return new GradientResult(gradient, loss, replica.lastWeight(), Engine.kernelsDescription(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The seed of this part's dropout masks in one round or step of an epoch: each draws its own. */
+    private long dropoutSeed(Setup setup, int epoch, int at) {
+        return seed(setup.config().seed(), index) + 0x9E3779B97F4A7C15L * (((long) epoch << 32) + at + 1);
     }
 
     /** Loss and metric sums at {@code state} on this part's validation rows; null when it has none. */

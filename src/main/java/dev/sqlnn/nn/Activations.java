@@ -1,6 +1,8 @@
 package dev.sqlnn.nn;
 
+import dev.sqlnn.simd.ElementwiseActivation;
 import dev.sqlnn.simd.Epilogue;
+import dev.sqlnn.simd.Kernels;
 
 /**
  * The element-wise maths of {@link Activation}: applying one to a batch of pre-activations, and
@@ -16,8 +18,19 @@ final class Activations {
      * A matrix product's epilogue that adds {@code bias} to each finished piece of a layer's output
      * and applies the activation, when it works element by element; a softmax needs whole rows, so
      * for it the bias alone is added and the caller applies {@link #softmax} afterwards.
+     *
+     * @param preActivations where to keep the layer's pre-activations, laid out as its output, for an
+     *                       activation whose derivative needs them ({@link Activation#needsInput}); else null
      */
-    static Epilogue biasAndActivation(Activation activation, float[] bias) {
+    static Epilogue biasAndActivation(Activation activation, float[] bias, Kernels kernels, float[] preActivations) {
+        ElementwiseActivation kernel = activation.kernel();
+        if (kernel != null) {
+            return (c, off, column, n) -> {
+                for (int j = 0; j < n; j++) c[off + j] += bias[column + j];
+                keepInputs(c, off, n, preActivations);
+                kernels.activate(kernel, c, off, off + n);
+            };
+        }
         return switch (activation) {
             // fused: the common case touches each element once
             case RELU -> (c, off, column, n) -> {
@@ -28,13 +41,27 @@ final class Activations {
             };
             case TANH, SIGMOID -> (c, off, column, n) -> {
                 for (int j = 0; j < n; j++) c[off + j] += bias[column + j];
-                activate(activation, c, off, n);
+                activate(activation, c, off, n, kernels, null);
             };
+            default -> throw new AssertionError(activation + " has a kernel");
         };
     }
 
-    /** Applies the activation to {@code z[off..off+width)} in place. */
-    static void activate(Activation activation, float[] z, int off, int width) {
+    private static void keepInputs(float[] z, int off, int n, float[] preActivations) {
+        if (preActivations != null) System.arraycopy(z, off, preActivations, off, n);
+    }
+
+    /**
+     * Applies the activation to {@code z[off..off+width)} in place, first copying the inputs to the
+     * same place in {@code preActivations} when that is not null.
+     */
+    static void activate(Activation activation, float[] z, int off, int width, Kernels kernels, float[] preActivations) {
+        keepInputs(z, off, width, preActivations);
+        ElementwiseActivation kernel = activation.kernel();
+        if (kernel != null) {
+            kernels.activate(kernel, z, off, off + width);
+            return;
+        }
         switch (activation) {
             case RELU -> {
                 for (int j = 0; j < width; j++) z[off + j] = Math.max(0f, z[off + j]);
@@ -48,6 +75,7 @@ final class Activations {
             case SOFTMAX -> softmax(z, off, width);
             case IDENTITY -> {
             }
+            default -> throw new AssertionError(activation + " has a kernel");
         }
     }
 
@@ -95,6 +123,7 @@ final class Activations {
             case IDENTITY -> {
             }
             case SOFTMAX -> throw new IllegalArgumentException("softmax is only used on the output layer");
+            default -> throw new AssertionError(activation + " has a kernel: Kernels.activationBackward");
         }
     }
 }

@@ -3,9 +3,10 @@ package dev.sqlnn.nn;
 import java.util.SplittableRandom;
 
 /**
- * Initial weights, as {@link WeightInit} says: He (normal, std √(2/fan_in)) in front of ReLU and
- * Xavier/Glorot (uniform, limit √(6/(fan_in+fan_out))) in front of tanh, sigmoid and the output
- * layer; or Glorot everywhere. Biases start at 0.
+ * Initial weights, as {@link WeightInit} says: He (normal, std √(2/fan_in)) in front of ReLU and its
+ * kin that pass positive inputs through (leaky ReLU, ELU, GELU) and Xavier/Glorot (uniform, limit
+ * √(6/(fan_in+fan_out))) in front of tanh, sigmoid, SELU, softplus and the output layer; or Glorot
+ * everywhere. Biases start at 0.
  */
 public final class Initializer {
 
@@ -18,7 +19,7 @@ public final class Initializer {
             int fanIn = network.size(l);
             int fanOut = network.size(l + 1);
             float[] w = network.weights(l);
-            if (init == WeightInit.HE && network.activation(l) == Activation.RELU) {
+            if (init == WeightInit.HE && reluLike(network.activation(l))) {
                 double std = Math.sqrt(2.0 / fanIn);
                 for (int i = 0; i < w.length; i++) w[i] = (float) (gaussian(random) * std);
             } else {
@@ -27,6 +28,10 @@ public final class Initializer {
             }
             java.util.Arrays.fill(network.biases(l), 0f);
         }
+    }
+
+    private static boolean reluLike(Activation a) {
+        return a == Activation.RELU || a == Activation.LEAKY_RELU || a == Activation.ELU || a == Activation.GELU;
     }
 
     /** Standard normal by Box–Muller (SplittableRandom has no nextGaussian before Java 17's RandomGenerator default). */

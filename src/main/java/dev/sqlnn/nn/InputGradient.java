@@ -24,6 +24,8 @@ public final class InputGradient {
     private final float[][] outputs;
     /** {@code deltas[l]}: the gradient with respect to layer {@code l}'s pre-activations. */
     private final float[][] deltas;
+    /** {@code preActivations[l]}: layer {@code l - 1}'s inputs to its activation, kept when its derivative needs them (GELU). */
+    private final float[][] preActivations;
     private final float[] gradient;
     private final SparseBatch sparse;
 
@@ -45,6 +47,10 @@ public final class InputGradient {
             outputs[l] = new float[Math.multiplyExact(maxRows, network.size(l))];
             if (l < layers) deltas[l] = new float[Math.multiplyExact(maxRows, network.size(l + 1))];
             widest = Math.max(widest, network.size(l));
+        }
+        preActivations = new float[layers + 1][];
+        for (int l = 0; l < layers; l++) {
+            if (network.activation(l).needsInput()) preActivations[l + 1] = new float[outputs[l + 1].length];
         }
         gradient = new float[outputs[0].length];
         sparse = new SparseBatch(kernels, maxRows, widest);
@@ -77,14 +83,16 @@ public final class InputGradient {
         }
         matMul.session(() -> {
             for (int l = 0; l < network.layerCount(); l++) {
-                LayerForward.run(network, l, outputs[l], rows, outputs[l + 1],
+                LayerForward.run(network, l, outputs[l], rows, outputs[l + 1], preActivations[l + 1],
                         SparseBatch.mayBeSparse(network, l) ? sparse : null, matMul);
             }
             int last = network.layerCount() - 1;
             outputGradient(rows, units, deltas[last]);
             for (int l = last; l >= 0; l--) {
                 LayerBackward.throughWeights(network, l, deltas[l], rows, l > 0 ? deltas[l - 1] : gradient, matMul);
-                if (l > 0) LayerBackward.throughActivation(network, l - 1, deltas[l - 1], outputs[l], rows, matMul);
+                if (l > 0) {
+                    LayerBackward.throughActivation(network, l - 1, deltas[l - 1], outputs[l], preActivations[l], rows, matMul);
+                }
             }
         });
     }

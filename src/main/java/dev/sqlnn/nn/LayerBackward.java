@@ -1,5 +1,6 @@
 package dev.sqlnn.nn;
 
+import dev.sqlnn.simd.ElementwiseActivation;
 import dev.sqlnn.simd.MatMul;
 
 /**
@@ -23,15 +24,22 @@ final class LayerBackward {
 
     /**
      * {@code grad *= f'(z)} for the first {@code rows × size(l+1)} elements, {@code f} being the
-     * activation after layer {@code l} and {@code output} its outputs ({@code f(z)}): from a layer's
+     * activation after layer {@code l}, {@code output} its outputs ({@code f(z)}) and {@code preActivations}
+     * its inputs {@code z} when {@link Activation#needsInput} (else unused, may be null): from a layer's
      * outputs back to its pre-activations. Not for a softmax, whose Jacobian couples a row.
      */
-    static void throughActivation(Network network, int l, float[] grad, float[] output, int rows, MatMul matMul) {
+    static void throughActivation(Network network, int l, float[] grad, float[] output, float[] preActivations,
+                                  int rows, MatMul matMul) {
         int n = rows * network.size(l + 1);
-        if (network.activation(l) == Activation.RELU) {
+        Activation activation = network.activation(l);
+        ElementwiseActivation kernel = activation.kernel();
+        if (activation == Activation.RELU) {
             matMul.forEachRange(n, (from, to) -> matMul.kernels().reluBackward(grad, output, from, to));
+        } else if (kernel != null) {
+            float[] saved = kernel.derivativeFromInput() ? preActivations : output;
+            matMul.forEachRange(n, (from, to) -> matMul.kernels().activationBackward(kernel, grad, saved, from, to));
         } else {
-            Activations.multiplyByDerivative(network.activation(l), grad, output, n);
+            Activations.multiplyByDerivative(activation, grad, output, n);
         }
     }
 }

@@ -6,13 +6,20 @@ import dev.sqlnn.simd.MatMul;
 /**
  * Applies one update rule to every parameter array of a network, keeping the per-parameter state
  * (velocities, or Adam's moments) between steps. L2 weight decay applies to weights, not biases.
+ *
+ * <p>Before the update, when asked for: the L1 penalty's subgradient {@code l1·sign(w)} is added to the
+ * weights' gradients, then the whole gradient is scaled down to the clipping norm if it is longer.
+ * Both are separate passes, so that a training without them runs the update kernels alone.
  */
 final class Optimizer {
 
     private final OptimizerKind kind;
     private final Kernels kernels;
     private final MatMul parallel;
-    private final float learningRate;
+    /** Set before each epoch by the learning-rate schedule. */
+    private float learningRate;
+    private final float l1;
+    private final double gradientClip;
     private final float momentum;
     private final float beta1;
     private final float beta2;
@@ -33,6 +40,8 @@ final class Optimizer {
         this.beta2 = (float) config.beta2();
         this.epsilon = (float) config.epsilon();
         this.l2 = (float) config.l2();
+        this.l1 = (float) config.regularization().l1();
+        this.gradientClip = config.regularization().gradientClip();
         int layers = network.layerCount();
         first = new float[2 * layers][];
         second = kind == OptimizerKind.ADAM ? new float[2 * layers][] : null;
@@ -49,6 +58,8 @@ final class Optimizer {
     /** One step with the gradients {@code gradW[l]}, {@code gradB[l]} of every layer. */
     void step(Network network, float[][] gradW, float[][] gradB) {
         step++;
+        if (l1 > 0) addL1(network, gradW);
+        if (gradientClip > 0) clip(gradW, gradB);
         for (int l = 0; l < network.layerCount(); l++) {
             update(network.weights(l), gradW[l], 2 * l, l2);
             update(network.biases(l), gradB[l], 2 * l + 1, 0f);
@@ -73,6 +84,43 @@ final class Optimizer {
             parallel.forEachRange(w.length, (from, to) -> kernels.momentum(w, g, velocity, from, to,
                     learningRate, momentum, nesterov, decay));
         }
+    }
+
+    /** The step size of the steps to come: a learning-rate schedule changes it between epochs. */
+    void setLearningRate(double rate) {
+        learningRate = (float) rate;
+    }
+
+    private void addL1(Network network, float[][] gradW) {
+        for (int l = 0; l < network.layerCount(); l++) {
+            float[] w = network.weights(l);
+            float[] g = gradW[l];
+            parallel.forEachRange(w.length, (from, to) -> {
+                for (int i = from; i < to; i++) g[i] += l1 * Math.signum(w[i]);
+            });
+        }
+    }
+
+    /** Scales every gradient by {@code gradientClip / ‖g‖} when the global L2 norm {@code ‖g‖} exceeds it. */
+    private void clip(float[][] gradW, float[][] gradB) {
+        double squares = 0;
+        for (int l = 0; l < gradW.length; l++) {
+            squares += kernels.dot(gradW[l], 0, gradW[l], 0, gradW[l].length);
+            squares += kernels.dot(gradB[l], 0, gradB[l], 0, gradB[l].length);
+        }
+        double norm = Math.sqrt(squares);
+        if (!(norm > gradientClip)) return;
+        float scale = (float) (gradientClip / norm);
+        for (int l = 0; l < gradW.length; l++) {
+            scale(gradW[l], scale);
+            scale(gradB[l], scale);
+        }
+    }
+
+    private void scale(float[] g, float by) {
+        parallel.forEachRange(g.length, (from, to) -> {
+            for (int i = from; i < to; i++) g[i] *= by;
+        });
     }
 
     long steps() {

@@ -77,7 +77,7 @@ public final class Predictor {
         int count = kernels.gatherNonZeros(in, 0, inWidth, values, indices, 0);
         System.arraycopy(network.biases(l), 0, out, 0, outWidth);
         kernels.sparseRowTimesMatrix(values, indices, 0, count, w, 0, outWidth, out, 0, outWidth);
-        Activations.activate(network.activation(l), out, 0, outWidth);
+        Activations.activate(network.activation(l), out, 0, outWidth, kernels, null);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class Predictor {
         float[] current = inputs;
         for (int l = 0; l < network.layerCount(); l++) {
             float[] next = l == network.layerCount() - 1 ? out : buffers.hidden[l];
-            LayerForward.run(network, l, current, rows, next, SparseBatch.mayBeSparse(network, l) ? buffers.sparse : null, matMul);
+            LayerForward.run(network, l, current, rows, next, null, SparseBatch.mayBeSparse(network, l) ? buffers.sparse : null, matMul);
             current = next;
         }
     }

@@ -2,6 +2,8 @@ package dev.sqlnn.nn;
 
 import dev.sqlnn.simd.MatMul;
 
+import java.util.SplittableRandom;
+
 /**
  * Forward and backward passes of a network over mini-batches, with every buffer allocated once
  * for the largest batch and reused: nothing is allocated per batch.
@@ -9,6 +11,11 @@ import dev.sqlnn.simd.MatMul;
  * <p>{@code outputs[l]} holds the batch's activations entering layer {@code l} ({@code outputs[0]}
  * is the scaled input) and {@code deltas[l]} the loss gradient with respect to layer {@code l}'s
  * pre-activations; both are row-major, one row per example.
+ *
+ * <p>With dropout, a training pass ({@link #forward(int, boolean)}) multiplies each hidden layer's
+ * activations by a mask drawn beforehand ({@link #drawDropout}): 0 for a dropped unit, 1/(1−p) for a
+ * kept one, so that the next layer's input keeps its expected value and prediction needs no change.
+ * The layer's own activations stay in {@code activated}, for the derivative.
  */
 final class Propagation {
 
@@ -26,13 +33,30 @@ final class Propagation {
     private final SparseBatch[] sparse;
     /** Whether the last forward pass used {@link #sparse} for each layer, so that the backward pass does too. */
     private final boolean[] usedSparse;
+    /** Per layer output {@code l}, its pre-activations when the derivative needs them (GELU); else null. */
+    private final float[][] preActivations;
+    /** Per hidden layer output {@code l}, the dropout rate, and with one above 0 the mask and the activations before it. */
+    private final float[] dropout;
+    private final float[][] mask;
+    private final float[][] activated;
+    /** Whether the last forward pass applied the dropout masks, so that the backward pass does too. */
+    private boolean dropped;
 
     Propagation(Network network, MatMul matMul, Loss loss, int maxBatch) {
-        this(network, matMul, loss, null, maxBatch);
+        this(network, matMul, loss, null, Regularization.NONE, maxBatch);
     }
 
     /** @param classWeights one per output unit (class), or null for every row counting 1 */
     Propagation(Network network, MatMul matMul, Loss loss, float[] classWeights, int maxBatch) {
+        this(network, matMul, loss, classWeights, Regularization.NONE, maxBatch);
+    }
+
+    /**
+     * @param classWeights one per output unit (class), or null for every row counting 1
+     * @param regularization its dropout rates, one per hidden layer (or none)
+     */
+    Propagation(Network network, MatMul matMul, Loss loss, float[] classWeights, Regularization regularization,
+                int maxBatch) {
         if (classWeights != null && classWeights.length != network.outputWidth()) {
             throw new IllegalArgumentException(classWeights.length + " class weights for a network of "
                     + network.outputWidth() + " outputs; give one weight per class");
@@ -59,6 +83,33 @@ final class Propagation {
         for (int l = 0; l < layers; l++) {
             if (SparseBatch.mayBeSparse(network, l)) sparse[l] = new SparseBatch(matMul.kernels(), maxBatch, network.size(l));
         }
+        preActivations = new float[layers + 1][];
+        dropout = new float[layers + 1];
+        mask = new float[layers + 1][];
+        activated = new float[layers + 1][];
+        for (int l = 0; l < layers; l++) {
+            int units = maxBatch * network.size(l + 1);
+            if (network.activation(l).needsInput()) preActivations[l + 1] = new float[units];
+            if (l + 1 < layers && regularization.dropout(l) > 0) {
+                dropout[l + 1] = regularization.dropout(l);
+                mask[l + 1] = new float[units];
+                activated[l + 1] = new float[units];
+            }
+        }
+    }
+
+    /**
+     * Draws the dropout masks of the next {@code rows}-row training passes from {@code random}: per hidden
+     * unit of each row, 0 with the layer's dropout rate, else 1/(1−rate). Nothing to do without dropout.
+     */
+    void drawDropout(int rows, SplittableRandom random) {
+        for (int l = 1; l < mask.length; l++) {
+            if (mask[l] == null) continue;
+            float[] m = mask[l];
+            double rate = dropout[l];
+            float keep = (float) (1 / (1 - rate));
+            for (int i = 0, n = rows * network.size(l); i < n; i++) m[i] = random.nextDouble() < rate ? 0f : keep;
+        }
     }
 
     /** The buffer to write a batch's scaled inputs into before {@link #forward}. */
@@ -75,10 +126,24 @@ final class Propagation {
         return network.outputWidth();
     }
 
+    /** A forward pass without dropout: for validation, evaluation and any other pass that does not train. */
     void forward(int rows) {
+        forward(rows, false);
+    }
+
+    /** A forward pass, with the masks of the last {@link #drawDropout} applied when {@code training}. */
+    void forward(int rows, boolean training) {
         checkBatch(rows);
+        dropped = training;
         for (int l = 0; l < network.layerCount(); l++) {
-            usedSparse[l] = LayerForward.run(network, l, outputs[l], rows, outputs[l + 1], sparse[l], matMul);
+            boolean drop = training && mask[l + 1] != null;
+            float[] out = drop ? activated[l + 1] : outputs[l + 1];
+            usedSparse[l] = LayerForward.run(network, l, outputs[l], rows, out, preActivations[l + 1], sparse[l], matMul);
+            if (drop) {
+                float[] m = mask[l + 1];
+                float[] y = outputs[l + 1];
+                for (int i = 0, n = rows * network.size(l + 1); i < n; i++) y[i] = out[i] * m[i];
+            }
         }
     }
 
@@ -151,7 +216,15 @@ final class Propagation {
             if (l > 0) {
                 // dX = dZ · Wᵀ (rows × in), then through the previous layer's activation
                 LayerBackward.throughWeights(network, l, deltas[l], rows, deltas[l - 1], matMul);
-                LayerBackward.throughActivation(network, l - 1, deltas[l - 1], outputs[l], rows, matMul);
+                float[] output = outputs[l];
+                if (dropped && mask[l] != null) {
+                    // through the mask: a dropped unit passes no gradient, a kept one its share scaled
+                    float[] delta = deltas[l - 1];
+                    float[] m = mask[l];
+                    for (int i = 0, n = rows * in; i < n; i++) delta[i] *= m[i];
+                    output = activated[l];
+                }
+                LayerBackward.throughActivation(network, l - 1, deltas[l - 1], output, preActivations[l], rows, matMul);
             }
         }
     }

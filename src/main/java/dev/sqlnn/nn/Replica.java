@@ -17,6 +17,8 @@ public final class Replica {
     private final Optimizer optimizer;
     private final int[] labels;
     private final float[] targets;
+    /** Draws the dropout masks: from the config's seed, or as {@link #seedDropout} says. */
+    private java.util.SplittableRandom dropoutRandom;
     /** The rows of the last {@link #step} or {@link #addGradient}, or their sum of class weights: see {@link #lastWeight}. */
     private double lastWeight;
 
@@ -24,7 +26,8 @@ public final class Replica {
         this.config = config;
         this.network = network;
         this.matMul = matMul;
-        this.pass = new Propagation(network, matMul, config.loss(), config.classWeights(), batch);
+        this.pass = new Propagation(network, matMul, config.loss(), config.classWeights(), config.regularization(), batch);
+        this.dropoutRandom = dropoutRandom(config.seed());
         this.optimizer = new Optimizer(config, network, matMul);
         this.labels = new int[batch];
         this.targets = config.classification() ? null : new float[batch];
@@ -78,6 +81,24 @@ public final class Replica {
         return replica;
     }
 
+    /** A random of its own, so that dropout leaves the shuffles and the initial weights of a seed as they were. */
+    private static java.util.SplittableRandom dropoutRandom(long seed) {
+        return new java.util.SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+    }
+
+    /**
+     * Draws the dropout masks of the steps to come from {@code seed}: for a trainer that makes a replica
+     * per round or step, which must not drop the same units every time.
+     */
+    public void seedDropout(long seed) {
+        dropoutRandom = dropoutRandom(seed);
+    }
+
+    /** Sets the learning rate of the steps to come (a schedule's rate for the epoch). */
+    public void setLearningRate(double rate) {
+        optimizer.setLearningRate(rate);
+    }
+
     private static Activation outputActivation(TrainerConfig config) {
         return config.classification() ? Activation.SOFTMAX : Activation.IDENTITY;
     }
@@ -104,8 +125,9 @@ public final class Replica {
         examples.inputs(rows, from, count, pass.input(), epoch);
         fillLabels(examples, rows, from, count);
         double[] batchLoss = new double[1];
+        pass.drawDropout(count, dropoutRandom);
         matMul.session(() -> {
-            pass.forward(count);
+            pass.forward(count, true);
             lastWeight = pass.weightSum(count, labels);
             batchLoss[0] = pass.loss(count, labels, targets) / lastWeight;
             pass.backward(count, labels, targets);
@@ -134,8 +156,9 @@ public final class Replica {
         examples.inputs(rows, from, count, pass.input(), -1);
         fillLabels(examples, rows, from, count);
         double[] loss = new double[1];
+        pass.drawDropout(count, dropoutRandom);
         matMul.session(() -> {
-            pass.forward(count);
+            pass.forward(count, true);
             loss[0] = pass.loss(count, labels, targets);
             pass.backward(count, labels, targets);
         });

@@ -72,7 +72,8 @@ final class SparseBatch {
      * stays in the core's L2 cache while every row is summed into it: the weights are read from
      * memory once per batch rather than once per row.
      */
-    void times(float[] w, float[] bias, int outWidth, Activation activation, float[] out, MatMul matMul) {
+    void times(float[] w, float[] bias, int outWidth, Activation activation, float[] out, float[] preActivations,
+               MatMul matMul) {
         boolean wholeRows = activation == Activation.SOFTMAX; // the others apply column by column
         int block = Math.max(MatMul.COLUMN_ALIGN, BLOCK_FLOATS / width / MatMul.COLUMN_ALIGN * MatMul.COLUMN_ALIGN);
         // Only the weight rows of inputs that some row uses are read: pack those alone.
@@ -96,12 +97,12 @@ final class SparseBatch {
                     int at = r * outWidth + jb;
                     System.arraycopy(bias, jb, out, at, n);
                     kernels.sparseRowTimesMatrix(values, indices, base, base + counts[r], packed, 0, n, out, at, n);
-                    if (!wholeRows) Activations.activate(activation, out, at, n);
+                    if (!wholeRows) Activations.activate(activation, out, at, n, kernels, preActivations);
                 }
             }
         });
         if (wholeRows) {
-            for (int r = 0; r < rows; r++) Activations.activate(activation, out, r * outWidth, outWidth);
+            for (int r = 0; r < rows; r++) Activations.activate(activation, out, r * outWidth, outWidth, kernels, null);
         }
     }
 

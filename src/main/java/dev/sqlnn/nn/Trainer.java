@@ -67,9 +67,13 @@ public final class Trainer {
         int bestEpoch = 0;
         boolean stoppedEarly = false;
         int batches = (trainRows.length + batch - 1) / batch;
+        LearningRateSchedule.Run schedule = config.schedule().start(config.learningRate(), config.epochs());
 
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             long start = System.nanoTime();
+            double rate = schedule.rate(epoch);
+            // a constant schedule leaves the optimizer's rate alone, so that such models keep their bits
+            if (!config.schedule().constant()) replica.setLearningRate(rate);
             shuffle(trainRows, shuffler);
             double lossSum = 0;
             double weightSum = 0; // the rows, or with class weights their weights: the epoch's loss is their mean
@@ -88,9 +92,10 @@ public final class Trainer {
             EpochStats stats = new EpochStats(epoch + 1, lossSum / weightSum,
                     validation == null ? Double.NaN : validation.loss(),
                     validation == null ? Double.NaN : validation.metric(config.classification()),
-                    config.learningRate(), seconds, trainRows.length / trainSeconds);
+                    rate, seconds, trainRows.length / trainSeconds);
             history.add(stats);
             listener.onEpoch(stats);
+            schedule.observe(epoch, stats.validationLoss());
 
             if (!Double.isFinite(stats.trainLoss())) {
                 throw diverged(stats);

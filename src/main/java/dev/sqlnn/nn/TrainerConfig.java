@@ -23,17 +23,25 @@ package dev.sqlnn.nn;
  * @param classWeights       per class, how much a row of that class counts in the loss (see {@link Propagation#loss});
  *                           null: every row counts 1. Classification only; positive and finite
  * @param init               how the first weights are drawn
+ * @param regularization     dropout, L1 and gradient clipping ({@link Regularization#NONE} for none)
+ * @param schedule           how the learning rate changes from epoch to epoch ({@link LearningRateSchedule#CONSTANT})
  */
 public record TrainerConfig(int[] hidden, Activation activation, Loss loss, boolean classification,
                             OptimizerKind optimizer, double learningRate, double momentum,
                             double beta1, double beta2, double epsilon, int batchSize, int epochs,
                             double validationFraction, int patience, double l2, long seed, int threads,
-                            float[] classWeights, WeightInit init)
+                            float[] classWeights, WeightInit init, Regularization regularization,
+                            LearningRateSchedule schedule)
         implements java.io.Serializable {
 
     public TrainerConfig {
         hidden = hidden.clone();
         if (init == null) throw new IllegalArgumentException("init must be given");
+        if (regularization == null || schedule == null) throw new IllegalArgumentException("regularization and schedule must be given");
+        if (regularization.dropout().length != 0 && regularization.dropout().length != hidden.length) {
+            throw new IllegalArgumentException(regularization.dropout().length + " dropout rates for "
+                    + hidden.length + " hidden layers; give one per hidden layer");
+        }
         if (classWeights != null) {
             if (!classification) throw new IllegalArgumentException("class weights need a classification task");
             classWeights = classWeights.clone();
@@ -50,6 +58,17 @@ public record TrainerConfig(int[] hidden, Activation activation, Loss loss, bool
         if (!classification && loss == Loss.CROSS_ENTROPY) {
             throw new IllegalArgumentException("cross_entropy needs a classification task; use loss mse for regression");
         }
+    }
+
+    /** Without regularization, at a constant learning rate. */
+    public TrainerConfig(int[] hidden, Activation activation, Loss loss, boolean classification,
+                         OptimizerKind optimizer, double learningRate, double momentum,
+                         double beta1, double beta2, double epsilon, int batchSize, int epochs,
+                         double validationFraction, int patience, double l2, long seed, int threads,
+                         float[] classWeights, WeightInit init) {
+        this(hidden, activation, loss, classification, optimizer, learningRate, momentum, beta1, beta2, epsilon,
+                batchSize, epochs, validationFraction, patience, l2, seed, threads, classWeights, init,
+                Regularization.NONE, LearningRateSchedule.CONSTANT);
     }
 
     /** A copy: records hand out their fields, and an array would let callers change the config. */

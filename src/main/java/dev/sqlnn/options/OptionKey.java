@@ -15,7 +15,7 @@ enum OptionKey {
     TASK("task", "one of classification, regression, or null to infer it from the label"),
     HIDDEN("hidden", "an array of at most " + TrainingOptions.MAX_HIDDEN_LAYERS
             + " layer widths, each an integer from 1 to " + TrainingOptions.MAX_HIDDEN_WIDTH + ", e.g. [128, 64]"),
-    ACTIVATION("activation", "one of relu, tanh, sigmoid"),
+    ACTIVATION("activation", "one of " + dev.sqlnn.nn.Activation.hiddenNames()),
     WEIGHT_INIT("weight_init", "one of he, glorot, or null to choose by the features (glorot for plain columns, he for an ARRAY or VARBINARY)"),
     LOSS("loss", "one of cross_entropy, mse, or null to choose by task"),
     OPTIMIZER("optimizer", "one of sgd, momentum, nesterov, adam"),
@@ -30,6 +30,13 @@ enum OptionKey {
     VALIDATION_FRACTION("validation_fraction", "a number in [0, 1)"),
     EARLY_STOPPING("early_stopping", "a non-negative integer (patience in epochs; 0 turns it off)"),
     L2("l2", "a non-negative number"),
+    L1("l1", "a non-negative number"),
+    DROPOUT("dropout", "a rate in [0, 1) for every hidden layer, or an array of one rate per hidden layer,"
+            + " e.g. 0.2 or [0.2, 0.1], or null for none"),
+    GRADIENT_CLIP("gradient_clip", "a positive number (the largest L2 norm of a step's gradient), or null for none"),
+    LR_SCHEDULE("lr_schedule", "one of step, exponential, cosine, reduce_on_plateau, constant, or an object such as"
+            + " {\"type\": \"step\", \"every\": 10, \"factor\": 0.5}, or null for a constant rate"),
+    WARMUP_EPOCHS("warmup_epochs", "a non-negative integer (epochs of linear warm-up), less than epochs"),
     SCALE("scale", "one of auto, standard, minmax, none"),
     IMPUTE("impute", "one of mean, median, zero, error (what a NULL number becomes)"),
     MAX_CATEGORIES("max_categories", "an integer from 1 to " + dev.sqlnn.data.EncodingOptions.MAX_CATEGORIES),

@@ -13,6 +13,7 @@ import dev.sqlnn.data.Imputation;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.LearningRateSchedule;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;
 import dev.sqlnn.nn.WeightInit;
@@ -83,10 +84,11 @@ final class OptionsJson {
     }
 
     private TrainingOptions options(TrainingOptions defaults) {
+        List<Integer> hidden = hidden(defaults.hidden());
         return new TrainingOptions(
                 nullableText(LABEL),
                 nullableChoice(TASK, Task::parse),
-                hidden(defaults.hidden()),
+                hidden,
                 choice(ACTIVATION, Activation::parseHidden, defaults.activation()),
                 nullableChoice(WEIGHT_INIT, WeightInit::parse),
                 nullableChoice(LOSS, Loss::parse),
@@ -101,6 +103,11 @@ final class OptionsJson {
                 number(VALIDATION_FRACTION, defaults.validationFraction()),
                 integer(EARLY_STOPPING, defaults.earlyStopping()),
                 number(L2, defaults.l2()),
+                dropout(hidden.size()),
+                number(L1, defaults.l1()),
+                nullableNumber(GRADIENT_CLIP),
+                schedule(),
+                integer(WARMUP_EPOCHS, defaults.warmupEpochs()),
                 choice(SCALE, Scaling::parse, defaults.scale()),
                 encoding(defaults.encoding()),
                 classWeight(),
@@ -152,6 +159,106 @@ final class OptionsJson {
         if (node == null) return defaultValue;
         if (!node.isNumber()) throw key.invalid(node);
         return node.doubleValue();
+    }
+
+    private Double nullableNumber(OptionKey key) {
+        JsonNode node = value(key);
+        if (node == null) return null;
+        if (!node.isNumber()) throw key.invalid(node);
+        return node.doubleValue();
+    }
+
+    /** One rate for every hidden layer, or a list of them; a single rate becomes the list. */
+    private List<Double> dropout(int hiddenLayers) {
+        JsonNode node = value(DROPOUT);
+        if (node == null) return null;
+        if (node.isNumber()) {
+            if (!(node.doubleValue() >= 0 && node.doubleValue() < 1)) throw DROPOUT.invalid(node);
+            if (hiddenLayers == 0) {
+                throw new OptionsException("option 'dropout' drops units of hidden layers, and hidden is []; got "
+                        + node + " (add hidden layers, or leave dropout out)");
+            }
+            return java.util.Collections.nCopies(hiddenLayers, node.doubleValue());
+        }
+        if (!node.isArray()) throw DROPOUT.invalid(node);
+        List<Double> rates = new ArrayList<>(node.size());
+        for (JsonNode rate : node) {
+            if (!rate.isNumber()) throw DROPOUT.invalid(node);
+            rates.add(rate.doubleValue());
+        }
+        return rates;
+    }
+
+    private static final String SCHEDULE_TYPES = "step, exponential, cosine, reduce_on_plateau, constant";
+
+    /**
+     * A schedule by name with its default parameters, or an object with a {@code type} and any of that
+     * type's parameters; {@code constant} is no schedule (null).
+     */
+    private LearningRateSchedule schedule() {
+        JsonNode node = value(LR_SCHEDULE);
+        if (node == null) return null;
+        JsonNode type = node.isObject() ? node.get("type") : node;
+        if (type == null || !type.isTextual()) throw LR_SCHEDULE.invalid(node);
+        LearningRateSchedule.Kind kind = switch (type.textValue().toLowerCase(Locale.ROOT)) {
+            case "constant" -> LearningRateSchedule.Kind.CONSTANT;
+            case "step" -> LearningRateSchedule.Kind.STEP;
+            case "exponential" -> LearningRateSchedule.Kind.EXPONENTIAL;
+            case "cosine" -> LearningRateSchedule.Kind.COSINE;
+            case "reduce_on_plateau" -> LearningRateSchedule.Kind.REDUCE_ON_PLATEAU;
+            default -> throw OptionKey.invalid(node.isObject() ? "lr_schedule.type" : "lr_schedule",
+                    "one of " + SCHEDULE_TYPES, type);
+        };
+        List<String> parameters = switch (kind) {
+            case CONSTANT -> List.of();
+            case STEP -> List.of("every", "factor");
+            case EXPONENTIAL -> List.of("factor");
+            case COSINE -> List.of("min");
+            case REDUCE_ON_PLATEAU -> List.of("patience", "factor", "min");
+        };
+        if (node.isObject()) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!name.equals("type") && !parameters.contains(name)) {
+                    throw new OptionsException("unknown key '" + name + "' in option 'lr_schedule' of type "
+                            + type.textValue() + "; valid keys are: " + String.join(", ", concat("type", parameters)));
+                }
+            }
+        }
+        if (kind == LearningRateSchedule.Kind.CONSTANT) return null;
+        double factorDefault = kind == LearningRateSchedule.Kind.EXPONENTIAL ? TrainingOptions.DEFAULT_EXPONENTIAL_FACTOR
+                : kind == LearningRateSchedule.Kind.STEP ? TrainingOptions.DEFAULT_STEP_FACTOR
+                : TrainingOptions.DEFAULT_PLATEAU_FACTOR;
+        return new LearningRateSchedule(kind,
+                scheduleInteger(node, "every", kind == LearningRateSchedule.Kind.STEP ? TrainingOptions.DEFAULT_STEP_EVERY : 0),
+                scheduleNumber(node, "factor", parameters.contains("factor") ? factorDefault : 1),
+                scheduleNumber(node, "min", 0),
+                scheduleInteger(node, "patience", kind == LearningRateSchedule.Kind.REDUCE_ON_PLATEAU
+                        ? TrainingOptions.DEFAULT_PLATEAU_PATIENCE : 0),
+                0);
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static double scheduleNumber(JsonNode node, String name, double defaultValue) {
+        JsonNode v = node.isObject() ? node.get(name) : null;
+        if (v == null) return defaultValue;
+        if (!v.isNumber()) throw OptionKey.invalid("lr_schedule." + name, "a number", v);
+        return v.doubleValue();
+    }
+
+    private static int scheduleInteger(JsonNode node, String name, int defaultValue) {
+        JsonNode v = node.isObject() ? node.get(name) : null;
+        if (v == null) return defaultValue;
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw OptionKey.invalid("lr_schedule." + name, "a positive integer (epochs)", v);
+        }
+        return v.intValue();
     }
 
     /** Integers only: 2.5 and "5" are refused, and so is 5.0, since a JSON writer that means 5 writes 5. */
@@ -338,6 +445,29 @@ final class OptionsJson {
         json.put(VALIDATION_FRACTION.key, options.validationFraction());
         json.put(EARLY_STOPPING.key, options.earlyStopping());
         json.put(L2.key, options.l2());
+        json.put(L1.key, options.l1());
+        if (options.dropout() == null) {
+            json.putNull(DROPOUT.key);
+        } else {
+            ArrayNode rates = json.putArray(DROPOUT.key);
+            options.dropout().forEach(rates::add);
+        }
+        json.put(GRADIENT_CLIP.key, options.gradientClip());
+        LearningRateSchedule schedule = options.lrSchedule();
+        if (schedule == null) {
+            json.putNull(LR_SCHEDULE.key);
+        } else {
+            ObjectNode s = json.putObject(LR_SCHEDULE.key).put("type", schedule.kind().name().toLowerCase(Locale.ROOT));
+            switch (schedule.kind()) {
+                case STEP -> s.put("every", schedule.every()).put("factor", schedule.factor());
+                case EXPONENTIAL -> s.put("factor", schedule.factor());
+                case COSINE -> s.put("min", schedule.minimum());
+                case REDUCE_ON_PLATEAU -> s.put("patience", schedule.patience()).put("factor", schedule.factor())
+                        .put("min", schedule.minimum());
+                case CONSTANT -> throw new AssertionError("a constant rate is a null lr_schedule");
+            }
+        }
+        json.put(WARMUP_EPOCHS.key, options.warmupEpochs());
         json.put(SCALE.key, options.scale().name().toLowerCase(Locale.ROOT));
         EncodingOptions encoding = options.encoding();
         json.put(IMPUTE.key, encoding.impute().optionName());

@@ -4,6 +4,7 @@ import dev.sqlnn.data.EncodingOptions;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.LearningRateSchedule;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;
 import dev.sqlnn.nn.WeightInit;
@@ -22,6 +23,10 @@ import static dev.sqlnn.options.OptionKey.*;
  * early within a budget ({@link #AUTO_MAX_EPOCHS}), equal weights, no augmentation, square images, a new network. A
  * {@code loss} given without a {@code task} is checked against the inferred task by the trainer.
  *
+ * <p>{@code dropout}, {@code gradientClip} and {@code lrSchedule} may be null too: none, none, a constant
+ * rate. {@code lrSchedule} never holds the warm-up, which is {@code warmupEpochs}; {@link #schedule()}
+ * puts them together.
+ *
  * <p>The limits below are refused up front because they bound memory and time before any row is
  * read; the total number of weights also depends on the input width, which only the trainer knows.
  */
@@ -29,7 +34,8 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
                               Loss loss,
                               OptimizerKind optimizer, double learningRate, double momentum, double beta1,
                               double beta2, double epsilon, int batchSize, Integer epochs, double validationFraction,
-                              int earlyStopping, double l2, Scaling scale, EncodingOptions encoding,
+                              int earlyStopping, double l2, List<Double> dropout, double l1, Double gradientClip,
+                              LearningRateSchedule lrSchedule, int warmupEpochs, Scaling scale, EncodingOptions encoding,
                               ClassWeight classWeight, Augment augment, ImageShape imageShape,
                               WarmStart warmStart, long seed, int threads, DeployPolicy deploy)
         implements java.io.Serializable {
@@ -49,6 +55,12 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     public static final int AUTO_PATIENCE = 10;
     public static final int MAX_THREADS = 1024;
     public static final int MAX_IMAGE_SIDE = 65536;
+    /** Defaults of each schedule's parameters (see {@link LearningRateSchedule}). */
+    public static final int DEFAULT_STEP_EVERY = 10;
+    public static final double DEFAULT_STEP_FACTOR = 0.5;
+    public static final double DEFAULT_EXPONENTIAL_FACTOR = 0.95;
+    public static final int DEFAULT_PLATEAU_PATIENCE = 3;
+    public static final double DEFAULT_PLATEAU_FACTOR = 0.5;
     /** Rotation is by a random angle in [-rotate, rotate]: beyond half a turn adds nothing. */
     public static final double MAX_ROTATE_DEGREES = 180;
 
@@ -97,7 +109,7 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
         for (int width : hidden) {
             if (width < 1 || width > MAX_HIDDEN_WIDTH) throw HIDDEN.invalid(hidden);
         }
-        if (activation != Activation.RELU && activation != Activation.TANH && activation != Activation.SIGMOID) {
+        if (!Activation.HIDDEN.contains(activation)) {
             throw ACTIVATION.invalid(activation == null ? null : activation.optionName());
         }
         if (optimizer == null) throw OPTIMIZER.invalid(null);
@@ -111,12 +123,86 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
         requireFraction(validationFraction, VALIDATION_FRACTION);
         if (earlyStopping < 0) throw EARLY_STOPPING.invalid(earlyStopping);
         if (!(l2 >= 0 && Double.isFinite(l2))) throw L2.invalid(l2);
+        if (!(l1 >= 0 && Double.isFinite(l1))) throw L1.invalid(l1);
+        dropout = checkDropout(dropout, hidden);
+        if (gradientClip != null && !(gradientClip > 0 && Double.isFinite(gradientClip))) throw GRADIENT_CLIP.invalid(gradientClip);
+        checkSchedule(lrSchedule, learningRate, epochs, validationFraction);
+        if (warmupEpochs < 0 || warmupEpochs > MAX_EPOCHS) throw WARMUP_EPOCHS.invalid(warmupEpochs);
+        if (epochs != null && warmupEpochs >= epochs) {
+            throw new OptionsException("option 'warmup_epochs' must be less than epochs, so that some epochs run at"
+                    + " the full rate; got warmup_epochs " + warmupEpochs + " with epochs " + epochs);
+        }
         // BYTES is what AUTO becomes inside a model, never something a user asks for.
         if (scale == null || scale == Scaling.BYTES) throw SCALE.invalid(scale == null ? null : "bytes");
         if (encoding == null) throw IMPUTE.invalid(null);
         if (threads < 1 || threads > MAX_THREADS) throw THREADS.invalid(threads);
         if (deploy == null) throw DEPLOY.invalid(null);
         requireConsistent(task, loss, classWeight, validationFraction, earlyStopping);
+    }
+
+    private static List<Double> checkDropout(List<Double> dropout, List<Integer> hidden) {
+        if (dropout == null) return null;
+        dropout = List.copyOf(dropout);
+        for (Double p : dropout) {
+            if (!(p >= 0 && p < 1)) throw DROPOUT.invalid(dropout);
+        }
+        if (dropout.size() != hidden.size()) {
+            throw new OptionsException("option 'dropout' must have one rate per hidden layer: hidden " + hidden
+                    + " has " + hidden.size() + " layer" + (hidden.size() == 1 ? "" : "s") + "; got " + dropout.size()
+                    + " rate" + (dropout.size() == 1 ? "" : "s") + " " + OptionKey.show(dropout));
+        }
+        return dropout;
+    }
+
+    /** A schedule's parameters, and what it needs from the other options. */
+    private static void checkSchedule(LearningRateSchedule s, double learningRate, Integer epochs,
+                                      double validationFraction) {
+        if (s == null) return;
+        if (s.warmupEpochs() != 0) throw new IllegalArgumentException("the warm-up is warmup_epochs, not lr_schedule's");
+        switch (s.kind()) {
+            case CONSTANT -> throw new IllegalArgumentException("a constant rate is a null lr_schedule");
+            case STEP -> {
+                if (s.every() < 1 || s.every() > MAX_EPOCHS) {
+                    throw OptionKey.invalid("lr_schedule.every", "a positive integer (epochs)", s.every());
+                }
+                requireFactor(s.factor());
+            }
+            case EXPONENTIAL -> requireFactor(s.factor());
+            case COSINE -> {
+                requireMinimum(s.minimum(), learningRate);
+                if (epochs == null) {
+                    throw new OptionsException("option 'lr_schedule' cosine anneals over a known number of epochs: give"
+                            + " 'epochs' too; got epochs null (stop early, however many it takes)");
+                }
+            }
+            case REDUCE_ON_PLATEAU -> {
+                if (s.patience() < 1 || s.patience() > MAX_EPOCHS) {
+                    throw OptionKey.invalid("lr_schedule.patience", "a positive integer (epochs)", s.patience());
+                }
+                requireFactor(s.factor());
+                requireMinimum(s.minimum(), learningRate);
+                if (validationFraction == 0) {
+                    throw new OptionsException("option 'lr_schedule' reduce_on_plateau watches the held-out loss; got"
+                            + " validation_fraction 0 (set validation_fraction > 0, or choose another schedule)");
+                }
+            }
+        }
+    }
+
+    private static void requireFactor(double factor) {
+        if (!(factor > 0 && factor < 1)) throw OptionKey.invalid("lr_schedule.factor", "a number in (0, 1)", factor);
+    }
+
+    private static void requireMinimum(double minimum, double learningRate) {
+        if (!(minimum >= 0 && minimum < learningRate)) {
+            throw OptionKey.invalid("lr_schedule.min", "a number from 0 to below learning_rate (" + learningRate + ")",
+                    minimum);
+        }
+    }
+
+    /** The learning-rate schedule with its warm-up: a constant rate when neither is asked for. */
+    public LearningRateSchedule schedule() {
+        return (lrSchedule == null ? LearningRateSchedule.CONSTANT : lrSchedule).withWarmup(warmupEpochs);
     }
 
     private static void requireFraction(double value, OptionKey key) {
@@ -180,8 +266,8 @@ public record TrainingOptions(String label, Task task, List<Integer> hidden, Act
     /** Every option at its default; {@code threads} is this machine's processor count (capped at the limit). */
     public static TrainingOptions defaults() {
         return new TrainingOptions(null, null, List.of(100), Activation.RELU, null, null, OptimizerKind.ADAM,
-                0.001, 0.9, 0.9, 0.999, 1e-8, 64, null, 0.1, 0, 0, Scaling.AUTO, EncodingOptions.defaults(), null, null,
-                null, null, 42, defaultThreads(),
+                0.001, 0.9, 0.9, 0.999, 1e-8, 64, null, 0.1, 0, 0, null, 0, null, null, 0, Scaling.AUTO,
+                EncodingOptions.defaults(), null, null, null, null, 42, defaultThreads(),
                 DeployPolicy.BEST);
     }
 

@@ -64,6 +64,15 @@ public interface Kernels {
      */
     void reluBackward(float[] grad, float[] output, int from, int to);
 
+    /** {@code x[i] = f(x[i])} for {@code from <= i < to}: a hidden layer's activation, in place. */
+    void activate(ElementwiseActivation f, float[] x, int from, int to);
+
+    /**
+     * {@code grad[i] *= f'(z_i)} for {@code from <= i < to}, where {@code saved[i]} is the unit's output
+     * {@code f(z_i)}, or its input {@code z_i} when {@link ElementwiseActivation#derivativeFromInput()}.
+     */
+    void activationBackward(ElementwiseActivation f, float[] grad, float[] saved, int from, int to);
+
     /** The dot product of {@code x[xOff..xOff+n)} and {@code y[yOff..yOff+n)}. */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -99,6 +99,125 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void activate(ElementwiseActivation f, float[] x, int from, int to) {
+        switch (f) {
+            case LEAKY_RELU -> {
+                for (int i = from; i < to; i++) x[i] = leakyRelu(x[i]);
+            }
+            case ELU -> {
+                for (int i = from; i < to; i++) x[i] = elu(x[i], ElementwiseActivation.ELU_ALPHA);
+            }
+            case SELU -> {
+                for (int i = from; i < to; i++) {
+                    x[i] = ElementwiseActivation.SELU_LAMBDA * elu(x[i], ElementwiseActivation.SELU_ALPHA);
+                }
+            }
+            case GELU -> {
+                for (int i = from; i < to; i++) x[i] = x[i] * geluSigmoid(x[i]);
+            }
+            case SOFTPLUS -> {
+                for (int i = from; i < to; i++) x[i] = softplus(x[i]);
+            }
+        }
+    }
+
+    @Override
+    public void activationBackward(ElementwiseActivation f, float[] grad, float[] saved, int from, int to) {
+        switch (f) {
+            case LEAKY_RELU -> {
+                for (int i = from; i < to; i++) grad[i] *= saved[i] > 0f ? 1f : ElementwiseActivation.LEAKY_SLOPE;
+            }
+            case ELU -> {
+                // below 0, f' = α·eᶻ = f(z) + α
+                for (int i = from; i < to; i++) grad[i] *= saved[i] > 0f ? 1f : saved[i] + ElementwiseActivation.ELU_ALPHA;
+            }
+            case SELU -> {
+                float lambdaAlpha = ElementwiseActivation.SELU_LAMBDA * ElementwiseActivation.SELU_ALPHA;
+                for (int i = from; i < to; i++) {
+                    grad[i] *= saved[i] > 0f ? ElementwiseActivation.SELU_LAMBDA : saved[i] + lambdaAlpha;
+                }
+            }
+            case GELU -> {
+                for (int i = from; i < to; i++) grad[i] *= geluDerivative(saved[i]);
+            }
+            case SOFTPLUS -> {
+                // f' = σ(z) = 1 - e^-f(z)
+                for (int i = from; i < to; i++) grad[i] *= 1f - exp(-saved[i]);
+            }
+        }
+    }
+
+    static float leakyRelu(float z) {
+        return z > 0f ? z : ElementwiseActivation.LEAKY_SLOPE * z;
+    }
+
+    static float elu(float z, float alpha) {
+        return z > 0f ? z : alpha * (exp(z) - 1f);
+    }
+
+    /** GELU's {@code σ(2u)}, {@code u = C·z·(1 + K·z²)}: GELU is {@code z} times it. */
+    static float geluSigmoid(float z) {
+        float u2 = -2f * ElementwiseActivation.GELU_C * z * (1f + ElementwiseActivation.GELU_K * (z * z));
+        return 1f / (1f + exp(u2));
+    }
+
+    /** d/dz of {@code z·s}, {@code s = σ(2u)}: {@code s + z·s·(1 - s)·2C·(1 + 3K·z²)}. */
+    static float geluDerivative(float z) {
+        float s = geluSigmoid(z);
+        float du = 2f * ElementwiseActivation.GELU_C * (1f + 3f * ElementwiseActivation.GELU_K * (z * z));
+        return s + z * (s * (1f - s)) * du;
+    }
+
+    static float softplus(float z) {
+        return Math.max(z, 0f) + log1pUnit(exp(-Math.abs(z)));
+    }
+
+    // The exponential and logarithm below are Cephes' expf and logf (S. L. Moshier), plain multiplies
+    // and adds in a fixed order that VectorKernels repeats lane by lane.
+
+    static final float EXP_LOWEST = -87.3f;
+    /** Above this, 2ⁿ no longer fits a float's exponent: e^88 ≈ 1.65e38 is as large as f needs. */
+    static final float EXP_HIGHEST = 88f;
+    static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 in two parts; the first has 9 significant bits, so that n·LN2_HIGH is exact. */
+    static final float LN2_HIGH = 0.693359375f;
+    static final float LN2_LOW = -2.12194440e-4f;
+    /** Adding and subtracting 1.5·2²³ rounds a float below 2²² to the nearest integer. */
+    static final float ROUNDER = 12582912f;
+    static final float[] EXP_POLYNOMIAL = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+            4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+    static final float SQRT2_MINUS_1 = 0.41421356f;
+    static final float[] LOG_POLYNOMIAL = {7.0376836292e-2f, -1.1514610310e-1f, 1.1676998740e-1f,
+            -1.2420140846e-1f, 1.4249322787e-1f, -1.6668057665e-1f, 2.0000714765e-1f, -2.4999993993e-1f,
+            3.3333331174e-1f};
+
+    /** eˣ within about 2 ulp, for x clamped to [{@link #EXP_LOWEST}, {@link #EXP_HIGHEST}]. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LOWEST), EXP_HIGHEST);
+        float n = x * LOG2E + ROUNDER - ROUNDER;
+        float r = x - n * LN2_HIGH;
+        r = r - n * LN2_LOW;
+        float p = EXP_POLYNOMIAL[0];
+        for (int c = 1; c < EXP_POLYNOMIAL.length; c++) p = p * r + EXP_POLYNOMIAL[c];
+        float y = p * (r * r) + r + 1f;
+        return y * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    /** ln(1 + t) for t in [0, 1], without forming 1 + t (which would round a small t away). */
+    static float log1pUnit(float t) {
+        boolean upper = t > SQRT2_MINUS_1;
+        float x = upper ? (t - 1f) * 0.5f : t; // ln(1 + t) = ln 2 + ln(1 + x) with x = (1 + t)/2 - 1
+        float e = upper ? 1f : 0f;
+        float z = x * x;
+        float y = LOG_POLYNOMIAL[0];
+        for (int c = 1; c < LOG_POLYNOMIAL.length; c++) y = y * x + LOG_POLYNOMIAL[c];
+        y = y * (x * z);
+        y = y + LN2_LOW * e;
+        y = y - 0.5f * z;
+        return x + y + LN2_HIGH * e;
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         float sum = 0f;
         for (int i = 0; i < n; i++) {

@@ -481,6 +481,89 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void activate(ElementwiseActivation f, float[] x, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector z = FloatVector.fromArray(S, x, i);
+            FloatVector y = switch (f) {
+                case LEAKY_RELU -> z.blend(z.mul(ElementwiseActivation.LEAKY_SLOPE), z.compare(VectorOperators.GT, 0f).not());
+                case ELU -> elu(z, ElementwiseActivation.ELU_ALPHA);
+                case SELU -> elu(z, ElementwiseActivation.SELU_ALPHA).mul(ElementwiseActivation.SELU_LAMBDA);
+                case GELU -> z.mul(geluSigmoid(z));
+                case SOFTPLUS -> z.max(0f).add(log1pUnit(exp(z.abs().neg())));
+            };
+            y.intoArray(x, i);
+        }
+        SCALAR.activate(f, x, i, to); // the tail
+    }
+
+    @Override
+    public void activationBackward(ElementwiseActivation f, float[] grad, float[] saved, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector s = FloatVector.fromArray(S, saved, i);
+            VectorMask<Float> off = s.compare(VectorOperators.GT, 0f).not();
+            FloatVector d = switch (f) {
+                case LEAKY_RELU -> FloatVector.broadcast(S, 1f).blend(ElementwiseActivation.LEAKY_SLOPE, off);
+                case ELU -> FloatVector.broadcast(S, 1f).blend(s.add(ElementwiseActivation.ELU_ALPHA), off);
+                case SELU -> FloatVector.broadcast(S, ElementwiseActivation.SELU_LAMBDA)
+                        .blend(s.add(ElementwiseActivation.SELU_LAMBDA * ElementwiseActivation.SELU_ALPHA), off);
+                case GELU -> geluDerivative(s);
+                case SOFTPLUS -> FloatVector.broadcast(S, 1f).sub(exp(s.neg()));
+            };
+            FloatVector.fromArray(S, grad, i).mul(d).intoArray(grad, i);
+        }
+        SCALAR.activationBackward(f, grad, saved, i, to); // the tail
+    }
+
+    // Lane by lane the same operations, in the same order, as ScalarKernels' twins of these.
+
+    private static FloatVector elu(FloatVector z, float alpha) {
+        return z.blend(exp(z).sub(1f).mul(alpha), z.compare(VectorOperators.GT, 0f).not());
+    }
+
+    private static FloatVector geluSigmoid(FloatVector z) {
+        FloatVector u2 = z.mul(-2f * ElementwiseActivation.GELU_C)
+                .mul(z.mul(z).mul(ElementwiseActivation.GELU_K).add(1f));
+        return FloatVector.broadcast(S, 1f).div(exp(u2).add(1f));
+    }
+
+    private static FloatVector geluDerivative(FloatVector z) {
+        FloatVector s = geluSigmoid(z);
+        FloatVector du = z.mul(z).mul(3f * ElementwiseActivation.GELU_K).add(1f).mul(2f * ElementwiseActivation.GELU_C);
+        return s.add(z.mul(s.mul(FloatVector.broadcast(S, 1f).sub(s))).mul(du));
+    }
+
+    private static FloatVector exp(FloatVector x) {
+        x = x.max(ScalarKernels.EXP_LOWEST).min(ScalarKernels.EXP_HIGHEST);
+        FloatVector n = x.mul(ScalarKernels.LOG2E).add(ScalarKernels.ROUNDER).sub(ScalarKernels.ROUNDER);
+        FloatVector r = x.sub(n.mul(ScalarKernels.LN2_HIGH));
+        r = r.sub(n.mul(ScalarKernels.LN2_LOW));
+        float[] c = ScalarKernels.EXP_POLYNOMIAL;
+        FloatVector p = FloatVector.broadcast(S, c[0]);
+        for (int k = 1; k < c.length; k++) p = p.mul(r).add(c[k]);
+        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
+    }
+
+    private static FloatVector log1pUnit(FloatVector t) {
+        VectorMask<Float> upper = t.compare(VectorOperators.GT, ScalarKernels.SQRT2_MINUS_1);
+        FloatVector x = t.blend(t.sub(1f).mul(0.5f), upper);
+        FloatVector e = FloatVector.zero(S).blend(1f, upper);
+        FloatVector z = x.mul(x);
+        float[] c = ScalarKernels.LOG_POLYNOMIAL;
+        FloatVector y = FloatVector.broadcast(S, c[0]);
+        for (int k = 1; k < c.length; k++) y = y.mul(x).add(c[k]);
+        y = y.mul(x.mul(z));
+        y = y.add(e.mul(ScalarKernels.LN2_LOW));
+        y = y.sub(z.mul(0.5f));
+        return x.add(y).add(e.mul(ScalarKernels.LN2_HIGH));
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         float sum = 0f;

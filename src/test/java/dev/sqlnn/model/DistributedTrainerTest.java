@@ -105,6 +105,49 @@ class DistributedTrainerTest {
     }
 
     /**
+     * The learning-rate schedule, L1 and clipping across parts: one part trains exactly as {@code ML_TRAIN}
+     * (the rates each epoch reports too); with dropout and three parts, in both modes, every epoch runs at
+     * the schedule's rate and the same partitioning gives the same model again.
+     */
+    @Test
+    void schedulesAndRegularisationApplyAcrossParts() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t(id INT, a DOUBLE, b DOUBLE, y VARCHAR(5))");
+                s.execute("INSERT INTO t SELECT x, SIN(x), COS(x * 0.7), CASE WHEN SIN(x) > COS(x * 0.7) THEN 'up' ELSE 'down' END"
+                        + " FROM SYSTEM_RANGE(1, 600)");
+            }
+            TrainingOptions options = TrainingOptions.parse("{\"hidden\":[8],\"epochs\":4,\"seed\":3,\"learning_rate\":0.01,"
+                    + "\"warmup_epochs\":1,\"lr_schedule\":{\"type\":\"step\",\"every\":1,\"factor\":0.5},\"l1\":1e-4,"
+                    + "\"gradient_clip\":0.5}");
+            TrainedModel single;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT a, b, y FROM t ORDER BY id")) {
+                single = ModelTrainer.train(rs, options, QUIET);
+            }
+            TrainedModel onePart = DistributedTrainer.train(new LocalPartitions<>(parts(c, "SELECT a, b, y FROM t ORDER BY id", 1)),
+                    options, DistributedTrainer.Sync.defaults(), options.threads(), QUIET);
+            assertArrayEquals(ModelCodec.encode(single.model()), ModelCodec.encode(onePart.model()));
+            double[] rates = {0.005, 0.01, 0.005, 0.0025};
+            assertArrayEquals(rates, single.epochs().stream().mapToDouble(EpochStats::learningRate).toArray(), 1e-15);
+            assertArrayEquals(rates, onePart.epochs().stream().mapToDouble(EpochStats::learningRate).toArray(), 1e-15);
+
+            TrainingOptions dropout = TrainingOptions.parse("{\"hidden\":[16],\"epochs\":6,\"seed\":3,\"learning_rate\":0.02,"
+                    + "\"dropout\":0.3,\"lr_schedule\":\"exponential\"}");
+            List<dev.sqlnn.data.DatasetPart> mixed = parts(c, "SELECT a, b, y FROM t WHERE MOD(id, $N) = $P ORDER BY id", 3);
+            for (DistributedTrainer.Mode mode : DistributedTrainer.Mode.values()) {
+                DistributedTrainer.Sync sync = new DistributedTrainer.Sync(mode, 4);
+                TrainedModel m = DistributedTrainer.train(new LocalPartitions<>(mixed), dropout, sync, 1, QUIET);
+                TrainedModel again = DistributedTrainer.train(new LocalPartitions<>(mixed), dropout, sync, 1, QUIET);
+                assertArrayEquals(ModelCodec.encode(m.model()), ModelCodec.encode(again.model()), mode + ": reproducible");
+                for (EpochStats e : m.epochs()) {
+                    assertEquals(0.02 * Math.pow(0.95, e.epoch() - 1), e.learningRate(), 1e-15, mode + " epoch " + e.epoch());
+                }
+                assertTrue(m.score() > 0.8, mode + ": " + m.metricsJson());
+            }
+        }
+    }
+
+    /**
      * {@code class_weight} applies across parts as on one table: one part trains exactly as
      * {@code ML_TRAIN} with the same weights, and {@code balanced} counts every part's rows, so parts
      * that hold one class each give the model of the explicit weights that those counts make.

@@ -68,6 +68,21 @@ class ModelCodecTest {
         assertSameModel(model, ModelCodec.decode(ModelCodec.encode(model)));
     }
 
+    /** The activations of issue 15 keep their codes (6 to 10) through a blob. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Activation.class,
+            names = {"LEAKY_RELU", "ELU", "SELU", "GELU", "SOFTPLUS"})
+    void roundTripsEveryNewHiddenActivation(Activation hidden) {
+        Model model = new Model(Task.CLASSIFICATION, LabelKind.INTEGER, List.of("0", "1", "2"), List.of("FEATURES"),
+                randomPreprocessing(4, Scaling.STANDARD, 6), randomNetwork(new int[] {4, 7, 5, 3}, hidden, Activation.SOFTMAX, 7),
+                0, 1);
+        byte[] blob = ModelCodec.encode(model);
+        assertEquals(hidden.code, blob[12], "the hidden activation's code in the header");
+        Model decoded = ModelCodec.decode(blob);
+        assertSameModel(model, decoded);
+        assertEquals(hidden, decoded.network().hiddenActivation());
+    }
+
     @Test
     void keepsUnusualFloatsBitForBit() {
         Network net = randomNetwork(new int[] {2, 3, 1}, Activation.RELU, Activation.IDENTITY, 6);

@@ -40,7 +40,7 @@ class SparseBatchTest {
                     MatMul matMul = Engine.compute(kernels, threads);
                     assertTrue(sparse.gather(x, rows, width, matMul), "a fifth non-zero is sparse enough");
                     float[] out = new float[rows * outWidth];
-                    sparse.times(w, bias, outWidth, Activation.IDENTITY, out, matMul);
+                    sparse.times(w, bias, outWidth, Activation.IDENTITY, out, null, matMul);
                     float[] grad = new float[width * outWidth];
                     java.util.Arrays.fill(grad, Float.NaN); // every element must be written
                     sparse.transposeTimes(delta, outWidth, grad, matMul);
@@ -68,7 +68,7 @@ class SparseBatchTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"RELU", "SOFTMAX"})
+    @CsvSource({"RELU", "SOFTMAX", "GELU", "SOFTPLUS", "ELU"})
     void appliesTheActivationToWholeRowsOrColumnBlocks(Activation activation) {
         int rows = 3, width = 50, outWidth = 200;
         SplittableRandom random = new SplittableRandom(5);
@@ -81,10 +81,10 @@ class SparseBatchTest {
             SparseBatch sparse = new SparseBatch(KernelProvider.kernels(), rows, width);
             assertTrue(sparse.gather(x, rows, width, matMul));
             float[] activated = new float[rows * outWidth];
-            sparse.times(w, bias, outWidth, activation, activated, matMul);
+            sparse.times(w, bias, outWidth, activation, activated, null, matMul);
             float[] plain = new float[rows * outWidth];
-            sparse.times(w, bias, outWidth, Activation.IDENTITY, plain, matMul);
-            for (int r = 0; r < rows; r++) Activations.activate(activation, plain, r * outWidth, outWidth);
+            sparse.times(w, bias, outWidth, Activation.IDENTITY, plain, null, matMul);
+            for (int r = 0; r < rows; r++) Activations.activate(activation, plain, r * outWidth, outWidth, KernelProvider.kernels(), null);
             assertArrayEquals(plain, activated);
         }
     }

@@ -4,6 +4,7 @@ import dev.sqlnn.data.EncodingOptions;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.nn.Activation;
+import dev.sqlnn.nn.LearningRateSchedule;
 import dev.sqlnn.nn.Loss;
 import dev.sqlnn.nn.OptimizerKind;
 import org.junit.jupiter.api.Test;
@@ -140,8 +141,8 @@ class TrainingOptionsTest {
     void unknownKeyListsTheValidKeys() {
         assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, weight_init, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
-                + " early_stopping, l2, scale, impute, max_categories, columns, class_weight, augment, image_shape, warm_start,"
-                + " init_version, seed, threads, deploy");
+                + " early_stopping, l2, l1, dropout, gradient_clip, lr_schedule, warmup_epochs, scale, impute, max_categories,"
+                + " columns, class_weight, augment, image_shape, warm_start, init_version, seed, threads, deploy");
         // keys are case-sensitive, as JSON is
         assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
         assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",
@@ -285,16 +286,18 @@ class TrainingOptionsTest {
         TrainingOptions d = TrainingOptions.defaults();
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 Activation.SOFTMAX, d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.dropout(), d.l1(),
+                d.gradientClip(), d.lrSchedule(), d.warmupEpochs(), d.scale(),
                 EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.init(), d.loss(), d.optimizer(), Double.NaN, d.momentum(), d.beta1(), d.beta2(),
-                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.scale(),
+                d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(), d.dropout(), d.l1(),
+                d.gradientClip(), d.lrSchedule(), d.warmupEpochs(), d.scale(),
                 EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
         assertThrows(OptionsException.class, () -> new TrainingOptions(d.label(), d.task(), d.hidden(),
                 d.activation(), d.init(), d.loss(), d.optimizer(), d.learningRate(), d.momentum(), d.beta1(), d.beta2(),
                 d.epsilon(), d.batchSize(), d.epochs(), d.validationFraction(), d.earlyStopping(), d.l2(),
-                Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
+                d.dropout(), d.l1(), d.gradientClip(), d.lrSchedule(), d.warmupEpochs(), Scaling.BYTES, EncodingOptions.defaults(), null, d.augment(), d.imageShape(), d.warmStart(), d.seed(), d.threads(), d.deploy()));
     }
 
     /**
@@ -401,7 +404,8 @@ class TrainingOptionsTest {
         assertEquals("{\"label\":null,\"task\":null,\"hidden\":[100],\"activation\":\"relu\",\"weight_init\":null,\"loss\":null,"
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.001,\"momentum\":0.9,\"beta1\":0.9,\"beta2\":0.999,"
                 + "\"epsilon\":1.0E-8,\"batch_size\":64,\"epochs\":null,\"validation_fraction\":0.1,\"early_stopping\":0,"
-                + "\"l2\":0.0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
+                + "\"l2\":0.0,\"l1\":0.0,\"dropout\":null,\"gradient_clip\":null,\"lr_schedule\":null,"
+                + "\"warmup_epochs\":0,\"scale\":\"auto\",\"impute\":\"mean\",\"max_categories\":1000,\"columns\":{},"
                 + "\"class_weight\":null,\"augment\":null,\"image_shape\":null,\"warm_start\":false,\"init_version\":null,"
                 + "\"seed\":42,\"threads\":2,"
                 + "\"deploy\":\"best\"}", json);
@@ -409,12 +413,72 @@ class TrainingOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{}", ALL_KEYS, "{\"hidden\":[],\"learning_rate\":0.1,\"l2\":3.3e-7,\"augment\":{\"rotate\":12.5}}",
-            "{\"task\":\"regression\",\"label\":\"price \\\"usd\\\"\",\"seed\":-9223372036854775808}"})
+            "{\"task\":\"regression\",\"label\":\"price \\\"usd\\\"\",\"seed\":-9223372036854775808}",
+            "{\"hidden\":[8,4],\"dropout\":[0.1,0],\"l1\":1e-5,\"gradient_clip\":2.5,\"epochs\":20,\"warmup_epochs\":3,"
+                    + "\"lr_schedule\":{\"type\":\"cosine\",\"min\":1e-5},\"activation\":\"gelu\"}",
+            "{\"lr_schedule\":\"reduce_on_plateau\",\"dropout\":0.3}", "{\"lr_schedule\":{\"type\":\"step\",\"every\":3}}"})
     void toJsonRoundTrips(String json) {
         TrainingOptions options = TrainingOptions.parse(json);
         TrainingOptions again = TrainingOptions.parse(options.toJson());
         assertEquals(options, again);
         assertEquals(options.toJson(), again.toJson());
+    }
+
+    @Test
+    void schedulesByNameTakeTheirDefaultsAndObjectsOverrideThem() {
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Kind.STEP, 10, 0.5, 0, 0, 0),
+                TrainingOptions.parse("{\"lr_schedule\":\"step\"}").lrSchedule());
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Kind.EXPONENTIAL, 0, 0.95, 0, 0, 0),
+                TrainingOptions.parse("{\"lr_schedule\":\"exponential\"}").lrSchedule());
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Kind.REDUCE_ON_PLATEAU, 0, 0.5, 0, 3, 0),
+                TrainingOptions.parse("{\"lr_schedule\":\"reduce_on_plateau\"}").lrSchedule());
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Kind.REDUCE_ON_PLATEAU, 0, 0.2, 1e-5, 5, 0),
+                TrainingOptions.parse("{\"lr_schedule\":{\"type\":\"reduce_on_plateau\",\"patience\":5,"
+                        + "\"factor\":0.2,\"min\":1e-5}}").lrSchedule());
+        assertEquals(null, TrainingOptions.parse("{\"lr_schedule\":\"constant\"}").lrSchedule());
+        TrainingOptions warm = TrainingOptions.parse("{\"epochs\":10,\"warmup_epochs\":2,\"lr_schedule\":\"cosine\"}");
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 0, 1, 0, 0, 2), warm.schedule());
+        assertEquals(LearningRateSchedule.CONSTANT, TrainingOptions.defaults().schedule());
+    }
+
+    @Test
+    void dropoutIsOneRatePerHiddenLayer() {
+        assertEquals(List.of(0.2, 0.2), TrainingOptions.parse("{\"hidden\":[8,4],\"dropout\":0.2}").dropout());
+        assertEquals(List.of(0.5, 0.0), TrainingOptions.parse("{\"hidden\":[8,4],\"dropout\":[0.5,0]}").dropout());
+        assertEquals(null, TrainingOptions.defaults().dropout());
+        assertError("{\"hidden\":[8,4],\"dropout\":[0.5,1]}", "option 'dropout' must be " + dropoutExpected() + "; got [0.5, 1.0]");
+        assertError("{\"dropout\":-0.1}", "option 'dropout' must be " + dropoutExpected() + "; got -0.1");
+        assertError("{\"dropout\":\"0.1\"}", "option 'dropout' must be " + dropoutExpected() + "; got \"0.1\"");
+        assertError("{\"hidden\":[8,4,2],\"dropout\":[0.1,0.1]}", "option 'dropout' must have one rate per hidden layer:"
+                + " hidden [8, 4, 2] has 3 layers; got 2 rates [0.1, 0.1]");
+    }
+
+    private static String dropoutExpected() {
+        return "a rate in [0, 1) for every hidden layer, or an array of one rate per hidden layer, e.g. 0.2 or [0.2, 0.1],"
+                + " or null for none";
+    }
+
+    @Test
+    void regularisationAndScheduleValuesAreChecked() {
+        assertError("{\"l1\":-1}", "option 'l1' must be a non-negative number; got -1.0");
+        assertErrorContains("{\"gradient_clip\":-2}", "option 'gradient_clip' must be a positive number");
+        assertErrorContains("{\"warmup_epochs\":-1}", "option 'warmup_epochs' must be a non-negative integer");
+        assertError("{\"epochs\":3,\"warmup_epochs\":4}", "option 'warmup_epochs' must be less than epochs, so that some"
+                + " epochs run at the full rate; got warmup_epochs 4 with epochs 3");
+        assertError("{\"lr_schedule\":{\"type\":\"step\",\"every\":0}}",
+                "option 'lr_schedule.every' must be a positive integer (epochs); got 0");
+        assertError("{\"lr_schedule\":{\"type\":\"step\",\"factor\":0}}",
+                "option 'lr_schedule.factor' must be a number in (0, 1); got 0.0");
+        assertError("{\"epochs\":5,\"learning_rate\":0.01,\"lr_schedule\":{\"type\":\"cosine\",\"min\":0.01}}",
+                "option 'lr_schedule.min' must be a number from 0 to below learning_rate (0.01); got 0.01");
+        assertError("{\"lr_schedule\":{\"type\":\"wave\"}}", "option 'lr_schedule.type' must be one of step, exponential,"
+                + " cosine, reduce_on_plateau, constant; got \"wave\"");
+        assertErrorContains("{\"lr_schedule\":{\"every\":3}}", "option 'lr_schedule' must be one of");
+        assertError("{\"lr_schedule\":{\"type\":\"cosine\",\"every\":3}}", "unknown key 'every' in option"
+                + " 'lr_schedule' of type cosine; valid keys are: type, min");
+        assertErrorContains("{\"lr_schedule\":\"cosine\"}", "give 'epochs' too");
+        assertErrorContains("{\"lr_schedule\":\"reduce_on_plateau\",\"validation_fraction\":0}", "validation_fraction 0");
+        assertErrorContains("{\"activation\":\"swish\"}", "relu, tanh, sigmoid, leaky_relu, elu, selu, gelu, softplus");
     }
 
     private static void assertError(String json, String expectedMessage) {

@@ -1249,6 +1249,11 @@ class HostileBlobSqlTest extends SqlTestSupport {
                 case TANH -> Math.tanh(z[i]);
                 case SIGMOID -> 1 / (1 + Math.exp(-z[i]));
                 case IDENTITY -> z[i];
+                case LEAKY_RELU -> z[i] > 0 ? z[i] : 0.01 * z[i];
+                case ELU -> z[i] > 0 ? z[i] : Math.expm1(z[i]);
+                case SELU -> 1.0507009873554805 * (z[i] > 0 ? z[i] : 1.6732632423543772 * Math.expm1(z[i]));
+                case GELU -> 0.5 * z[i] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z[i] + 0.044715 * Math.pow(z[i], 3))));
+                case SOFTPLUS -> Math.max(z[i], 0) + Math.log1p(Math.exp(-Math.abs(z[i])));
                 case SOFTMAX -> throw new AssertionError();
             };
         }

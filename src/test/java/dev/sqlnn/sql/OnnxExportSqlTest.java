@@ -144,6 +144,25 @@ class OnnxExportSqlTest extends SqlTestSupport {
         }
     }
 
+    /** The activations of issue 15 export as ONNX operators (GELU written out) that ONNX Runtime scores as PREDICT_PROBA does. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"leaky_relu", "elu", "selu", "gelu", "softplus"})
+    void everyHiddenActivationExportsAsItScores(String activation) throws Exception {
+        createBlobs("blobs", 150, 3);
+        train("m", "SELECT features, y FROM blobs", "{\"hidden\":[8,8],\"epochs\":5,\"learning_rate\":0.01,"
+                + "\"activation\":\"" + activation + "\"}");
+        List<Object[]> rows = rows("SELECT features, PREDICT_PROBA('m', features) FROM blobs ORDER BY id");
+        float[][] features = new float[rows.size()][];
+        for (int i = 0; i < features.length; i++) features[i] = floats(rows.get(i)[0]);
+        try (OnnxRun run = new OnnxRun((byte[]) value("SELECT ML_EXPORT('m')"))) {
+            float[][] probabilities = (float[][]) run.floats("FEATURES", features).run().get("probabilities");
+            for (int i = 0; i < rows.size(); i++) {
+                assertTrue(maxDifference(floats(rows.get(i)[1]), probabilities[i]) <= PROBABILITY_TOLERANCE,
+                        activation + ", row " + i);
+            }
+        }
+    }
+
     @Test
     void badArgumentsAreRefusedWithTheirSqlState() throws Exception {
         createBlobs("blobs", 60, 1);

@@ -244,6 +244,11 @@ public final class OnnxExporter {
         return h;
     }
 
+    /**
+     * The activation as ONNX operators. LeakyRelu, Elu and Selu take their attributes' defaults, which are
+     * sqlnn's constants (slope 0.01; alpha 1; Selu's alpha and gamma as floats); GELU has no operator before
+     * opset 20 and is written out as sqlnn computes it, {@code z·σ(2C·z·(1 + K·z²))}, the tanh approximation.
+     */
     private String activation(Activation activation, String z) {
         return switch (activation) {
             case RELU -> graph.node("Relu", List.of(z));
@@ -251,7 +256,21 @@ public final class OnnxExporter {
             case SIGMOID -> graph.node("Sigmoid", List.of(z));
             case SOFTMAX -> graph.node("Softmax", List.of(z), attribute("axis", -1L));
             case IDENTITY -> z;
+            case LEAKY_RELU -> graph.node("LeakyRelu", List.of(z));
+            case ELU -> graph.node("Elu", List.of(z));
+            case SELU -> graph.node("Selu", List.of(z));
+            case SOFTPLUS -> graph.node("Softplus", List.of(z));
+            case GELU -> gelu(z);
         };
+    }
+
+    private String gelu(String z) {
+        String k = graph.constant(OnnxGraphs.floatTensor("gelu_k", new float[] {Activation.GELU_K}));
+        String one = graph.constant(OnnxGraphs.floatTensor("gelu_one", new float[] {1f}));
+        String twoC = graph.constant(OnnxGraphs.floatTensor("gelu_2c", new float[] {2f * Activation.GELU_C}));
+        String cubic = graph.node("Add", List.of(graph.node("Mul", List.of(graph.node("Mul", List.of(z, z)), k)), one));
+        String twoU = graph.node("Mul", List.of(graph.node("Mul", List.of(z, cubic)), twoC));
+        return graph.node("Mul", List.of(z, graph.node("Sigmoid", List.of(twoU))));
     }
 
     // ---------------------------------------------------------------- outputs

@@ -142,7 +142,7 @@ public final class OnnxImporter {
             if (defaultDomain && OPERATORS.contains(node.getOpType())) continue;
             String operator = defaultDomain ? node.getOpType() : node.getDomain() + "." + node.getOpType();
             String why = node.getOpType().equals("LeakyRelu")
-                    ? " is not supported: sqlnn's networks have no leaky ReLU activation; "
+                    ? " is not supported: sqlnn's leaky_relu (slope 0.01) is not imported from ONNX yet; "
                     : " is not supported; ";
             throw new UnsupportedOperationException("operator " + operator + " (" + nodeName(node, i) + ")" + why
                     + ACCEPTED);
@@ -276,6 +276,11 @@ public final class OnnxImporter {
             case SIGMOID -> "Sigmoid";
             case SOFTMAX -> "Softmax";
             case IDENTITY -> "no activation";
+            case LEAKY_RELU -> "LeakyRelu";
+            case ELU -> "Elu";
+            case SELU -> "Selu";
+            case GELU -> "Gelu";
+            case SOFTPLUS -> "Softplus";
         };
     }
 
