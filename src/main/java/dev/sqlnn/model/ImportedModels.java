@@ -29,12 +29,33 @@ public final class ImportedModels {
     public static Model classifier(List<String> classes, String featureName, Preprocessing preprocessing,
                                    Network network) {
         LabelKind kind = classes.stream().allMatch(ImportedModels::isInteger) ? LabelKind.INTEGER : LabelKind.TEXT;
-        return new Model(Task.CLASSIFICATION, kind, classes, List.of(featureName), preprocessing, network, 0, 1);
+        return classifier(classes, kind, featureName, preprocessing, network);
+    }
+
+    /**
+     * A classifier whose labels are of the kind the source says (an ONNX graph's INT64 or STRING class
+     * labels), so that text labels that happen to be digits stay text.
+     *
+     * @throws IllegalArgumentException when the parts do not fit together, or INTEGER labels are not integers
+     */
+    public static Model classifier(List<String> classes, LabelKind labelKind, String featureName,
+                                   Preprocessing preprocessing, Network network) {
+        if (labelKind == LabelKind.INTEGER && !classes.stream().allMatch(ImportedModels::isInteger)) {
+            throw new IllegalArgumentException("integer labels must be decimal integers; got " + classes);
+        }
+        return new Model(Task.CLASSIFICATION, labelKind, classes, List.of(featureName), preprocessing, network, 0, 1);
     }
 
     /** A regression of one output, predicted as it comes out of the network (no target scaling). */
     public static Model regression(String featureName, Preprocessing preprocessing, Network network) {
-        return new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), List.of(featureName), preprocessing, network, 0, 1);
+        return regression(featureName, preprocessing, network, 0, 1);
+    }
+
+    /** A regression whose value is {@code output * targetScale + targetShift}, in double, as a trained one's is. */
+    public static Model regression(String featureName, Preprocessing preprocessing, Network network,
+                                   double targetShift, double targetScale) {
+        return new Model(Task.REGRESSION, LabelKind.FLOAT, List.of(), List.of(featureName), preprocessing, network,
+                targetShift, targetScale);
     }
 
     private static boolean isInteger(String text) {

@@ -182,6 +182,10 @@ class ReadmeTest {
         String onnx = sessions.get("onnx").sqlnn("sql", "-c", "SELECT COUNT(*), SUM(CASE WHEN DEPLOYED THEN VERSION END)"
                 + " FROM SQLNN.MODELS WHERE NAME = 'mnist_onnx'");
         assertTrue(onnx.matches("(?s).*\\n +2 \\| +1\\n.*"), "two imported versions, the first deployed:\n" + onnx);
+        String copy = sessions.get("onnx").sqlnn("sql", "-c", "SELECT COUNT(*) FROM SQLNN.MODELS c JOIN SQLNN.MODELS o"
+                + " ON o.NAME = 'mnist_onnx' AND o.VERSION = 1 AND c.LAYERS = o.LAYERS AND c.CLASSES = o.CLASSES"
+                + " WHERE c.NAME = 'mnist_copy'");
+        assertTrue(copy.matches("(?s).*\\n +1\\n.*"), "ML_EXPORT's file imported back as mnist_copy:\n" + copy);
         // the demo: the founding network trained through ML_TRAIN, then scored on the test digits
         String demo = sessions.get("demo").outputs.get("demo");
         assertTrue(demo.contains("Loaded 8,000 training and 2,000 test digits"), demo);

@@ -1,6 +1,7 @@
 package dev.sqlnn.sql;
 
 import dev.sqlnn.model.onnx.MlpGraphs;
+import dev.sqlnn.model.onnx.OnnxExporter;
 import dev.sqlnn.model.onnx.OnnxImporter;
 import dev.sqlnn.model.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class HostileOnnxSqlTest extends SqlTestSupport {
         OPERATOR_CHANGED, NODE_DROPPED, NODES_SWAPPED }
 
     private static final List<String> OPERATORS = List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Tanh",
-            "Sigmoid", "Softmax", "Flatten", "Reshape", "Cast", "Identity", "Constant", "Conv", "");
+            "Sigmoid", "Softmax", "Flatten", "Reshape", "Cast", "Identity", "Constant", "ArgMax", "Gather", "Squeeze",
+            "Conv", "");
     private static final long[] DIMENSIONS = {0, 1, 2, 3, 7, -1, -5, 1L << 20, 1L << 31, Long.MAX_VALUE, 784};
 
     @Test
@@ -48,7 +50,12 @@ class HostileOnnxSqlTest extends SqlTestSupport {
                 MlpGraphs.floatInput("x", 2, 5).perUnit("Sub", new float[] {1, 2, 3, 4, 5}).matMulAdd(8).tanh()
                         .matMulAdd(1).scalar("Mul", 3f).proto(),
                 MlpGraphs.floatInput("x", 3, 3, 3).reshape(-1, 9).gemm(4, false, 0.5f, 2f).sigmoid().gemm(2, false)
-                        .softmax(1).opset(11).metadata(OnnxImporter.CLASSES_PROPERTY, "[\"no\", \"yes\"]").proto());
+                        .softmax(1).opset(11).metadata(OnnxImporter.CLASSES_PROPERTY, "[\"no\", \"yes\"]").proto(),
+                // sqlnn's own exports: a label branch, a regression's double tail
+                OnnxExporter.export(OnnxImporter.read(MlpGraphs.byteInput("image", 4, 16).castToFloat()
+                        .scalar("Div", 255f).gemm(6, true).relu().gemm(3, true).softmax().bytes()).model()),
+                OnnxExporter.export(OnnxImporter.read(MlpGraphs.floatInput("x", 5, 3).gemm(4, true).tanh()
+                        .gemm(1, true).bytes()).model()));
         Random random = new Random(SEED);
         Map<Kind, int[]> outcomes = new EnumMap<>(Kind.class); // {imported, refused}
         for (int c = 0; c < CASES; c++) {

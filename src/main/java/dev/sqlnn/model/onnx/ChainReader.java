@@ -18,9 +18,11 @@ import java.util.Set;
 
 /**
  * Walks an ONNX graph's nodes in their order (ONNX requires a topological one) as one chain from the
- * input to the output, collecting the preprocessing and the layers that {@link OnnxImporter}
- * documents. Each operator's data input must be the previous one's output; its other inputs must be
- * constants. One reader reads one graph.
+ * input to the output, collecting the preprocessing, the layers and the output tail that
+ * {@link OnnxImporter} documents. Each operator's data input must be the previous one's output; its
+ * other inputs must be constants. The one exception is a classifier's label branch, ArgMax of the
+ * probabilities then Gather of the class labels, as sqlnn's own exports end: it gives the classes and
+ * is not scored. One reader reads one graph.
  */
 final class ChainReader {
 
@@ -31,8 +33,11 @@ final class ChainReader {
         }
     }
 
-    /** Where the chain is: before the first layer, after a layer's product, after its activation, after Softmax. */
-    private enum Phase { INPUT, PRODUCT, ACTIVATED, SOFTMAX }
+    /**
+     * Where the chain is: before the first layer, after a layer's product, after its activation, after
+     * Softmax, or in a regression's output tail (after its Cast to DOUBLE or its reshape to one value per row).
+     */
+    private enum Phase { INPUT, PRODUCT, ACTIVATED, SOFTMAX, VALUE }
 
     private final GraphProto graph;
     private final long opset;
@@ -52,6 +57,14 @@ final class ChainReader {
     /** The preprocessing so far, {@code scale[i] * x + offset[i]}; null while it is the identity. */
     private double[] scale;
     private double[] offset;
+    /** A regression's value is {@code output * targetScale + targetShift}, composed in double from its output tail. */
+    private double targetScale = 1;
+    private double targetShift;
+    /** The label branch: the ArgMax's output, the Gather's, and the labels gathered (null while there is none). */
+    private String labelIndex;
+    private String labelOutput;
+    private List<String> labels;
+    private boolean integerLabels;
     private int index;
     private NodeProto node;
 
@@ -87,11 +100,11 @@ final class ChainReader {
                     + OnnxImporter.ACCEPTED);
         }
         if (phase == Phase.PRODUCT) activate(Activation.IDENTITY);
-        String output = onlyOutput();
-        if (!output.equals(current)) {
-            throw new UnsupportedOperationException("the graph's output '" + output + "' is not the end of its chain "
-                    + "of operators ('" + current + "'); sqlnn imports a chain from the input to the output");
+        if (labelIndex != null && labelOutput == null) {
+            throw new UnsupportedOperationException("the graph's ArgMax ('" + labelIndex + "') feeds no Gather of the "
+                    + "class labels; sqlnn imports a label branch of ArgMax then Gather only");
         }
+        checkOutputs();
     }
 
     boolean isClassifier() {
@@ -102,12 +115,23 @@ final class ChainReader {
         return width;
     }
 
-    Model model(List<String> classes) {
+    /** The labels the label branch gathers, one per output, or null when the graph has no label branch. */
+    List<String> labels() {
+        return labels;
+    }
+
+    /** Whether the label branch's labels are INT64 (else STRING). */
+    boolean integerLabels() {
+        return integerLabels;
+    }
+
+    Model model(OnnxImporter.Classes classes) {
         if (!isClassifier() && width != 1) {
             throw new UnsupportedOperationException("the graph has " + width + " outputs and no Softmax; sqlnn imports "
                     + "classifiers that end in Softmax and regressions of one output");
         }
-        return OnnxImporter.model(input, layers.get(0).inputs(), scale, offset, layers, classes, isClassifier());
+        return OnnxImporter.model(input, layers.get(0).inputs(), scale, offset, layers, classes, isClassifier(),
+                targetShift, targetScale);
     }
 
     private ValueInfoProto onlyInput() {
@@ -124,14 +148,20 @@ final class ChainReader {
         return inputs.get(0);
     }
 
-    private String onlyOutput() {
-        if (graph.getOutputCount() != 1) {
-            String names = graph.getOutputList().stream().map(ValueInfoProto::getName).toList().toString();
-            if (graph.getOutputCount() == 0) throw new IllegalArgumentException("the graph declares no output");
-            throw new UnsupportedOperationException("the graph has " + graph.getOutputCount() + " outputs " + names
-                    + "; sqlnn imports graphs of one output, the probabilities or the value");
+    /** The outputs are the end of the chain and, at most, the label branch's labels. */
+    private void checkOutputs() {
+        List<String> names = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
+        if (names.isEmpty()) throw new IllegalArgumentException("the graph declares no output");
+        boolean known = names.size() <= 2 && names.contains(current) && new HashSet<>(names).size() == names.size()
+                && names.stream().allMatch(n -> n.equals(current) || n.equals(labelOutput));
+        if (known) return;
+        if (names.size() == 1) {
+            throw new UnsupportedOperationException("the graph's output '" + names.get(0) + "' is not the end of its "
+                    + "chain of operators ('" + current + "'); sqlnn imports a chain from the input to the output");
         }
-        return graph.getOutput(0).getName();
+        throw new UnsupportedOperationException("the graph has " + names.size() + " outputs " + names + "; sqlnn "
+                + "imports graphs of one output, the probabilities or the value ('" + current + "' here), plus at most "
+                + "a classifier's label (ArgMax of the probabilities, then Gather of the class labels)");
     }
 
     /** The first layer's input width, for an input whose shape does not give it. */
@@ -161,6 +191,10 @@ final class ChainReader {
             constants.put(output(), constants.get(node.getInput(0)));
             return;
         }
+        if (op.equals("Gather")) {
+            gather();
+            return;
+        }
         requireChained();
         switch (op) {
             case "Identity" -> advance();
@@ -174,6 +208,8 @@ final class ChainReader {
             case "Tanh" -> activation(Activation.TANH);
             case "Sigmoid" -> activation(Activation.SIGMOID);
             case "Softmax" -> softmax();
+            case "ArgMax" -> argMax();
+            case "Squeeze" -> squeeze();
             default -> throw new AssertionError("refused before the walk: " + op);
         }
     }
@@ -216,11 +252,17 @@ final class ChainReader {
 
     /** The node's output becomes the current tensor. */
     private void advance() {
-        current = output();
-        if (!computed.add(current) || constants.containsKey(current)) {
-            throw new IllegalArgumentException(describe() + " writes '" + current + "', which an earlier node or an "
+        current = assign();
+    }
+
+    /** The node's output, which no earlier node or initializer may have written. */
+    private String assign() {
+        String name = output();
+        if (!computed.add(name) || constants.containsKey(name)) {
+            throw new IllegalArgumentException(describe() + " writes '" + name + "', which an earlier node or an "
                     + "initializer wrote already; ONNX graphs assign each tensor once");
         }
+        return name;
     }
 
     private void constant() {
@@ -238,9 +280,15 @@ final class ChainReader {
     private void cast() {
         long to = longAttribute(node, "to", -1);
         if (to == -1) throw new IllegalArgumentException(describe() + " has no attribute 'to'; ONNX's Cast needs one");
-        if (to != TensorProto.DataType.FLOAT_VALUE) {
+        if (to == TensorProto.DataType.DOUBLE_VALUE && phase != Phase.INPUT && phase != Phase.SOFTMAX) {
+            enterValue(); // sqlnn's regressions compute their value in double too
+            advance();
+            return;
+        }
+        if (to != TensorProto.DataType.FLOAT_VALUE || phase == Phase.VALUE) {
             throw new UnsupportedOperationException(describe() + " casts to " + OnnxTensors.typeName((int) to)
-                    + "; sqlnn computes in FLOAT and imports casts to FLOAT only");
+                    + (phase == Phase.VALUE ? " in a regression's output tail" : "") + "; sqlnn computes in FLOAT and "
+                    + "imports casts to FLOAT, and to DOUBLE after a regression's last layer");
         }
         bytes = false;
         advance();
@@ -262,6 +310,12 @@ final class ChainReader {
                     + "to a constant shape [-1, features]");
         }
         long[] shape = OnnxTensors.longs(constants.get(node.getInput(1)), "the shape of " + describe());
+        if (shape.length == 1 && shape[0] == -1 && phase != Phase.INPUT && phase != Phase.SOFTMAX) {
+            enterValue(); // [N, 1] to [N]: a regression's one value per row
+            rank = 1;
+            advance();
+            return;
+        }
         boolean batchKept = shape.length == 2 && (shape[0] == -1 || shape[0] == 0);
         boolean rowKept = shape.length == 2 && (shape[1] == width || (shape[1] == -1 && shape[0] == 0));
         if (!batchKept || !rowKept) {
@@ -276,6 +330,11 @@ final class ChainReader {
 
     private void elementwise(String op) {
         if (bytes) throw new IllegalArgumentException(describe() + " computes on the UINT8 input; ONNX needs a Cast to FLOAT first");
+        if (phase == Phase.VALUE) {
+            target(op);
+            advance();
+            return;
+        }
         String constantName = null;
         for (String name : node.getInputList()) {
             if (!name.isEmpty() && constants.containsKey(name)) constantName = name;
@@ -296,12 +355,57 @@ final class ChainReader {
             case PRODUCT -> {
                 fold(op, constantFirst, broadcast(constantName));
             }
-            case ACTIVATED, SOFTMAX -> throw new UnsupportedOperationException(describe() + " follows "
+            case ACTIVATED, SOFTMAX, VALUE -> throw new UnsupportedOperationException(describe() + " follows "
                     + OnnxImporter.operatorName(layers.get(layers.size() - 1).activation()) + "; sqlnn imports Add, Sub, Mul "
                     + "and Div of constants on the input (its preprocessing) and between a layer's Gemm or MatMul and "
                     + "its activation");
         }
         advance();
+    }
+
+    /** Composes a regression's {@code value op c} (or {@code c op value}) with its target scaling, in double. */
+    private void target(String op) {
+        String name = node.getInputCount() == 2 && constants.containsKey(node.getInput(0)) ? node.getInput(0)
+                : node.getInputCount() == 2 && constants.containsKey(node.getInput(1)) ? node.getInput(1) : null;
+        if (name == null) {
+            throw new IllegalArgumentException(describe() + " needs two inputs, one of them a constant; it has "
+                    + node.getInputList());
+        }
+        boolean constantFirst = node.getInput(0).equals(name);
+        double[] c = OnnxTensors.doubles(constants.get(name), "constant '" + name + "' of " + describe());
+        if (c.length != 1) {
+            throw new UnsupportedOperationException("constant '" + name + "' of " + describe() + " has " + c.length
+                    + " values; a regression's output tail combines its value with one");
+        }
+        switch (op) {
+            case "Add" -> targetShift += c[0];
+            case "Sub" -> {
+                if (constantFirst) {
+                    targetScale = -targetScale;
+                    targetShift = c[0] - targetShift;
+                } else {
+                    targetShift -= c[0];
+                }
+            }
+            case "Mul" -> {
+                targetScale *= c[0];
+                targetShift *= c[0];
+            }
+            case "Div" -> {
+                if (constantFirst) {
+                    throw new UnsupportedOperationException(describe() + " divides a constant by the value; sqlnn "
+                            + "imports Div of the value by a constant");
+                }
+                if (c[0] == 0) throw new IllegalArgumentException(describe() + " divides the value by 0");
+                targetScale /= c[0];
+                targetShift /= c[0];
+            }
+            default -> throw new AssertionError(op);
+        }
+        if (targetScale == 0 || !Double.isFinite(targetScale) || !Double.isFinite(targetShift)) {
+            throw new IllegalArgumentException(describe() + " makes the value " + targetScale + " * output + "
+                    + targetShift + "; sqlnn needs a finite, non-zero factor");
+        }
     }
 
     /** The constant as one value per unit of the current width, from one value or one per unit. */
@@ -448,9 +552,10 @@ final class ChainReader {
 
     private OnnxTensors.Floats weight(String name) {
         if (bytes) throw new IllegalArgumentException(describe() + " multiplies the UINT8 input; ONNX needs a Cast to FLOAT first");
-        if (phase == Phase.SOFTMAX) {
-            throw new UnsupportedOperationException(describe() + " follows Softmax; sqlnn imports Softmax as the "
-                    + "last operator only");
+        if (phase == Phase.SOFTMAX || phase == Phase.VALUE) {
+            throw new UnsupportedOperationException(describe() + " follows " + (phase == Phase.SOFTMAX ? "Softmax"
+                    : "the regression's output tail") + "; sqlnn imports Softmax, or a regression's tail (Cast to "
+                    + "DOUBLE, Reshape to [-1], Squeeze), after the last layer only");
         }
         OnnxTensors.Floats w = OnnxTensors.floats(constants.get(name), "weight '" + name + "' of " + describe());
         if (w.dims().length != 2 || w.count() == 0) {
@@ -484,7 +589,8 @@ final class ChainReader {
 
     private void activation(Activation a) {
         if (phase != Phase.PRODUCT) {
-            String where = phase == Phase.INPUT ? "the input, before any layer" : "another activation";
+            String where = phase == Phase.INPUT ? "the input, before any layer"
+                    : phase == Phase.VALUE ? "the regression's output tail" : "another activation";
             throw new UnsupportedOperationException(describe() + " follows " + where + "; sqlnn imports one "
                     + "activation after each layer's Gemm or MatMul");
         }
@@ -501,6 +607,88 @@ final class ChainReader {
         }
         activation(Activation.SOFTMAX);
         phase = Phase.SOFTMAX;
+    }
+
+    /**
+     * Enters a regression's output tail: the last layer must have one output; its activation is
+     * whatever it had (none, if only its product came before).
+     */
+    private void enterValue() {
+        if (width != 1) {
+            throw new UnsupportedOperationException(describe() + " follows a layer of " + width + " outputs; sqlnn "
+                    + "imports a Cast to DOUBLE or a reshape to one value per row after a regression's one output only");
+        }
+        if (phase == Phase.PRODUCT) activate(Activation.IDENTITY);
+        phase = Phase.VALUE;
+    }
+
+    /** {@code Squeeze} of the axis of a regression's one output: [N, 1] to [N]. */
+    private void squeeze() {
+        long[] axes = null;
+        if (node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
+            axes = OnnxTensors.longs(constants.get(node.getInput(1)), "the axes of " + describe());
+        } else {
+            for (AttributeProto a : node.getAttributeList()) {
+                if (a.getName().equals("axes")) axes = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+            }
+        }
+        boolean outputAxis = axes == null || (axes.length == 1 && (axes[0] == 1 || axes[0] == -1));
+        if (!outputAxis || phase == Phase.INPUT || phase == Phase.SOFTMAX) {
+            throw new UnsupportedOperationException(describe() + " squeezes " + (axes == null ? "every axis of 1"
+                    : "axes " + OnnxTensors.shape(axes)) + (phase == Phase.INPUT || phase == Phase.SOFTMAX
+                    ? " before the last layer or after Softmax" : "") + "; sqlnn imports Squeeze of axis 1 after a "
+                    + "regression's last layer only, which leaves one value per row");
+        }
+        enterValue();
+        rank = 1;
+        advance();
+    }
+
+    // ---------------------------------------------------------------- a classifier's label branch
+
+    /** {@code ArgMax} of the probabilities: the label branch's first half, which names no new current tensor. */
+    private void argMax() {
+        if (phase != Phase.SOFTMAX || labelIndex != null) {
+            throw new UnsupportedOperationException(describe() + (labelIndex != null ? " is a second label branch"
+                    : " takes a tensor that is not a Softmax's output") + "; sqlnn imports one ArgMax, of a "
+                    + "classifier's probabilities, as the branch that names its classes");
+        }
+        long axis = longAttribute(node, "axis", 0);
+        long keepdims = longAttribute(node, "keepdims", 1);
+        long last = longAttribute(node, "select_last_index", 0);
+        if ((axis != 1 && axis != -1) || keepdims != 0 || last != 0) {
+            throw new UnsupportedOperationException(describe() + " has axis " + axis + ", keepdims " + keepdims
+                    + ", select_last_index " + last + "; sqlnn imports the label branch's ArgMax over each row "
+                    + "(axis 1 or -1, keepdims 0, select_last_index 0: the first of equal probabilities, as sqlnn picks)");
+        }
+        labelIndex = assign();
+    }
+
+    /** {@code Gather} of constant class labels by the ArgMax: the label branch's second half, which gives the classes. */
+    private void gather() {
+        boolean branch = labelIndex != null && labelOutput == null && node.getInputCount() == 2
+                && constants.containsKey(node.getInput(0)) && node.getInput(1).equals(labelIndex);
+        if (!branch) {
+            throw new UnsupportedOperationException(describe() + " is not the Gather of constant class labels by the "
+                    + "ArgMax of a classifier's probabilities; sqlnn imports Gather in that label branch only");
+        }
+        if (longAttribute(node, "axis", 0) != 0) {
+            throw new UnsupportedOperationException(describe() + " gathers along axis " + longAttribute(node, "axis", 0)
+                    + "; sqlnn imports the label branch's Gather along axis 0, one label per class");
+        }
+        TensorProto t = constants.get(node.getInput(0));
+        List<String> gathered = OnnxTensors.labels(t, "the class labels of " + describe());
+        if (gathered.size() != width) {
+            throw new IllegalArgumentException(describe() + " gathers from " + gathered.size() + " class labels but the "
+                    + "Softmax has " + width + " outputs");
+        }
+        if (new HashSet<>(gathered).size() != gathered.size()) {
+            throw new IllegalArgumentException(describe() + " gathers from class labels that name a class twice: "
+                    + OnnxImporter.abbreviate(gathered.toString()));
+        }
+        labels = gathered;
+        integerLabels = t.getDataType() == TensorProto.DataType.INT64_VALUE;
+        labelOutput = assign();
     }
 
     private void activate(Activation a) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Preprocessing;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.model.ImportedModels;
@@ -45,17 +46,31 @@ import java.util.Set;
  *     {@code Div} of constants (folded into its weights and bias), then at most one of {@code Relu},
  *     {@code Tanh}, {@code Sigmoid}, or {@code Softmax} on the last layer. Every hidden layer must have
  *     the same activation (or none), as sqlnn's networks do.
- * <li>The task: a graph that ends in {@code Softmax} is a classifier whose classes are 0 to k-1, or the
- *     labels of the metadata property {@value #CLASSES_PROPERTY} (a JSON array, one per output); one
- *     that does not and has one output is a regression, its value the output as the graph computes it;
+ * <li>A classifier's label branch, as {@link OnnxExporter} writes it: {@code ArgMax} of the Softmax's
+ *     output (axis 1 or -1, keepdims 0, select_last_index 0), then {@code Gather} (axis 0) of a constant
+ *     1-D tensor of INT64 or STRING labels, one per output, by that ArgMax. It is not scored: it names
+ *     the classes, INT64 labels as INTEGER classes and STRING labels as text (even when they are digits).
+ * <li>A regression's output tail, after its last layer of one output: {@code Cast} to DOUBLE,
+ *     {@code Reshape} to {@code [-1]} or {@code Squeeze} of axis 1 (one value per row), then {@code Mul},
+ *     {@code Add}, {@code Sub}, {@code Div} of one FLOAT or DOUBLE constant each: composed in double into
+ *     the model's target scaling {@code value = output * targetScale + targetShift}, as a trained
+ *     regression's de-standardisation is, with nothing lost to float.
+ * <li>The task: a graph that ends in {@code Softmax} is a classifier whose classes are the labels of
+ *     the metadata property {@value #CLASSES_PROPERTY} (a JSON array, one per output; text unless all
+ *     are integers), else its label branch's, else 0 to k-1; when both the property and a label branch
+ *     name them they must agree. One that does not end in Softmax and has one output is a regression;
  *     several outputs without a Softmax are refused.
  * </ul>
  *
  * <p>{@code Identity} and {@code Constant} are accepted anywhere. The graph must be a chain: each
- * operator takes the previous one's output and constants. Any other operator, or a graph that is not
- * such a chain, is refused with an {@link UnsupportedOperationException} naming the first operator
- * that does not fit; a file that is not ONNX or that contradicts itself (missing initializers, shapes
- * that do not chain, data cut short) with an {@link IllegalArgumentException}. Nothing else escapes.
+ * operator takes the previous one's output and constants; its outputs are the chain's end and, at
+ * most, the label branch's. Any other operator, or a graph that is not such a chain, is refused with an
+ * {@link UnsupportedOperationException} naming the first operator that does not fit; a file that is
+ * not ONNX or that contradicts itself (missing initializers, shapes that do not chain, data cut
+ * short) with an {@link IllegalArgumentException}. Nothing else escapes. So sqlnn imports its own
+ * exports of models of one ARRAY or VARBINARY column; its exports of plain columns (one input per
+ * column, IsNaN and Where for NULLs, LabelEncoder and Equal for categories, Concat) are refused up
+ * front, pointing at {@code bin/sqlnn models copy}, which moves a model between databases exactly.
  */
 public final class OnnxImporter {
 
@@ -63,9 +78,16 @@ public final class OnnxImporter {
     public static final String CLASSES_PROPERTY = "classes";
 
     static final String ACCEPTED = "sqlnn imports MLPs: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, Softmax (output), "
-            + "and Flatten, Reshape, Cast, Sub, Div, Mul, Add of the input (plus Identity, Constant)";
+            + "and Flatten, Reshape, Cast, Sub, Div, Mul, Add of the input (plus Identity, Constant; ArgMax+Gather "
+            + "of a classifier's labels; Cast, Reshape, Squeeze, Mul, Add of a regression's value)";
     private static final Set<String> OPERATORS = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Tanh",
-            "Sigmoid", "Softmax", "Flatten", "Reshape", "Cast", "Identity", "Constant");
+            "Sigmoid", "Softmax", "Flatten", "Reshape", "Cast", "Identity", "Constant", "ArgMax", "Gather", "Squeeze");
+    /** The operators that only sqlnn's exports of plain columns write: NULLs imputed, categories one-hot, columns joined. */
+    private static final Set<String> PLAIN_COLUMN_OPERATORS = Set.of("IsNaN", "Where", "LabelEncoder", "Equal", "Concat");
+    static final String PLAIN_COLUMNS = "ML_IMPORT_ONNX takes a model of one ARRAY or VARBINARY column and does "
+            + "not rebuild a model of plain columns (their imputed NULLs and one-hot categories): to move a sqlnn model "
+            + "to another database, copy it exactly with 'bin/sqlnn models copy --from <url> --to <url> --model <name>' "
+            + "(Sqlnn.copyModel from Java)";
     /** Gemm's and the element-wise operators' broadcasting as sqlnn reads them date from opset 7. */
     private static final long FIRST_OPSET = 7;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,10 +121,11 @@ public final class OnnxImporter {
         }
         long opset = opset(proto);
         GraphProto graph = proto.getGraph();
+        refusePlainColumnExports(proto);
         refuseUnknownOperators(graph);
         ChainReader chain = new ChainReader(graph, opset, file.length);
         chain.read();
-        List<String> classes = chain.isClassifier() ? classes(proto, chain.outputWidth()) : List.of();
+        Classes classes = chain.isClassifier() ? classes(proto, chain) : new Classes(List.of(), null);
         Model model = chain.model(classes);
         return new Imported(model, sourceJson(proto, opset));
     }
@@ -134,6 +157,25 @@ public final class OnnxImporter {
                 + "names no domain \"\"); ONNX requires one");
     }
 
+    /**
+     * Refuses sqlnn's own export of a model of plain columns before its first foreign operator (IsNaN)
+     * would: such a model is better copied whole than rebuilt from its graph.
+     */
+    private static void refusePlainColumnExports(ModelProto proto) {
+        if (!proto.getProducerName().equals("sqlnn")) return;
+        GraphProto graph = proto.getGraph();
+        Set<String> initializers = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        List<String> inputs = graph.getInputList().stream().map(ValueInfoProto::getName)
+                .filter(n -> !initializers.contains(n)).toList();
+        boolean plainColumns = inputs.size() != 1
+                || graph.getNodeList().stream().anyMatch(n -> PLAIN_COLUMN_OPERATORS.contains(n.getOpType()));
+        if (plainColumns) {
+            throw new UnsupportedOperationException("the file is sqlnn's export of a model of plain columns " + inputs
+                    + "; " + PLAIN_COLUMNS);
+        }
+    }
+
     /** Refuses the first operator outside the accepted set, in the graph's order. */
     private static void refuseUnknownOperators(GraphProto graph) {
         for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -153,8 +195,33 @@ public final class OnnxImporter {
         return node.getName().isEmpty() ? "node " + index : "node '" + node.getName() + "'";
     }
 
-    /** The classes: the metadata's labels when it has them, else 0 to k-1. */
-    private static List<String> classes(ModelProto proto, int outputs) {
+    /** A classifier's labels, and their kind when the graph says it (its label branch's type), else null. */
+    record Classes(List<String> labels, LabelKind kind) {
+    }
+
+    /**
+     * The classes: the metadata's labels when it has them, which must then be the label branch's if
+     * there is one too; else the label branch's; else 0 to k-1. A label branch also fixes the labels'
+     * kind: INT64 labels are INTEGER, STRING labels text.
+     */
+    private static Classes classes(ModelProto proto, ChainReader chain) {
+        List<String> gathered = chain.labels();
+        LabelKind kind = gathered == null ? null : chain.integerLabels() ? LabelKind.INTEGER : LabelKind.TEXT;
+        List<String> named = metadataClasses(proto, chain.outputWidth());
+        if (named != null && gathered != null && !named.equals(gathered)) {
+            throw new IllegalArgumentException("the model's metadata property '" + CLASSES_PROPERTY + "' names the classes "
+                    + abbreviate(named.toString()) + " but its label branch gathers " + abbreviate(gathered.toString())
+                    + "; they must agree");
+        }
+        if (named != null) return new Classes(named, kind);
+        if (gathered != null) return new Classes(gathered, kind);
+        List<String> classes = new ArrayList<>(chain.outputWidth());
+        for (int i = 0; i < chain.outputWidth(); i++) classes.add(Integer.toString(i));
+        return new Classes(classes, null);
+    }
+
+    /** The labels of the metadata property {@value #CLASSES_PROPERTY}, or null when there is none. */
+    private static List<String> metadataClasses(ModelProto proto, int outputs) {
         for (StringStringEntryProto entry : proto.getMetadataPropsList()) {
             if (!entry.getKey().equals(CLASSES_PROPERTY)) continue;
             List<String> classes = new ArrayList<>();
@@ -178,9 +245,7 @@ public final class OnnxImporter {
             }
             return classes;
         }
-        List<String> classes = new ArrayList<>(outputs);
-        for (int i = 0; i < outputs; i++) classes.add(Integer.toString(i));
-        return classes;
+        return null;
     }
 
     private static String sourceJson(ModelProto proto, long opset) {
@@ -241,7 +306,7 @@ public final class OnnxImporter {
 
     /** The parts the chain reader collected, made into sqlnn's network and model. */
     static Model model(Input input, int features, double[] scale, double[] offset, List<ChainReader.Layer> layers,
-                       List<String> classes, boolean classifier) {
+                       Classes classes, boolean classifier, double targetShift, double targetScale) {
         int[] sizes = new int[layers.size() + 1];
         sizes[0] = features;
         float[][] weights = new float[layers.size()][];
@@ -265,8 +330,9 @@ public final class OnnxImporter {
         Activation output = layers.get(layers.size() - 1).activation();
         Network network = new Network(sizes, hidden, output, weights, biases);
         Preprocessing preprocessing = preprocessing(input, features, scale, offset);
-        return classifier ? ImportedModels.classifier(classes, input.name(), preprocessing, network)
-                : ImportedModels.regression(input.name(), preprocessing, network);
+        if (!classifier) return ImportedModels.regression(input.name(), preprocessing, network, targetShift, targetScale);
+        return classes.kind() == null ? ImportedModels.classifier(classes.labels(), input.name(), preprocessing, network)
+                : ImportedModels.classifier(classes.labels(), classes.kind(), input.name(), preprocessing, network);
     }
 
     static String operatorName(Activation a) {

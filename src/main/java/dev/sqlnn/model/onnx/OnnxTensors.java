@@ -83,6 +83,62 @@ final class OnnxTensors {
         return values;
     }
 
+    /**
+     * The values of a FLOAT or DOUBLE tensor as doubles: a regression's output tail, which the
+     * exporter writes in DOUBLE so that the label's units keep their precision.
+     */
+    static double[] doubles(TensorProto t, String what) {
+        if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+            float[] floats = floats(t, what).values();
+            double[] values = new double[floats.length];
+            for (int i = 0; i < floats.length; i++) values[i] = floats[i];
+            return values;
+        }
+        long[] dims = dims(t, what);
+        int count = count(dims, what);
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new UnsupportedOperationException(what + " keeps its data in an external file; sqlnn imports one file");
+        }
+        if (t.getDataType() != TensorProto.DataType.DOUBLE_VALUE) {
+            throw new UnsupportedOperationException(what + " is a tensor of " + typeName(t.getDataType())
+                    + "; sqlnn reads FLOAT or DOUBLE constants here");
+        }
+        if (t.hasRawData()) {
+            int bytes = t.getRawData().size();
+            if (t.getDoubleDataCount() > 0 || bytes != (long) count * Double.BYTES) {
+                throw malformed(what, dims, count, bytes / Double.BYTES + t.getDoubleDataCount());
+            }
+            double[] values = new double[count];
+            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
+            return values;
+        }
+        if (t.getDoubleDataCount() != count) throw malformed(what, dims, count, t.getDoubleDataCount());
+        double[] values = new double[count];
+        for (int i = 0; i < count; i++) values[i] = t.getDoubleData(i);
+        return values;
+    }
+
+    /**
+     * A one-dimensional INT64 or STRING tensor of class labels (what a classifier's label branch
+     * gathers from), as text: integers in decimal, strings as UTF-8.
+     */
+    static List<String> labels(TensorProto t, String what) {
+        long[] dims = dims(t, what);
+        if (dims.length != 1) {
+            throw new IllegalArgumentException(what + " has shape " + shape(dims) + "; class labels are a 1-D tensor");
+        }
+        if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
+            return java.util.Arrays.stream(longs(t, what)).mapToObj(Long::toString).toList();
+        }
+        if (t.getDataType() != TensorProto.DataType.STRING_VALUE) {
+            throw new UnsupportedOperationException(what + " is a tensor of " + typeName(t.getDataType())
+                    + "; sqlnn reads class labels of INT64 or STRING");
+        }
+        int count = count(dims, what);
+        if (t.getStringDataCount() != count) throw malformed(what, dims, count, t.getStringDataCount());
+        return t.getStringDataList().stream().map(b -> b.toStringUtf8()).toList();
+    }
+
     /** The tensor of a {@code Constant} node's value attribute, in any of its spellings that hold numbers. */
     static TensorProto constant(AttributeProto a, String what) {
         return switch (a.getName()) {

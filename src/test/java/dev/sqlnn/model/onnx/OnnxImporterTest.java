@@ -2,9 +2,11 @@ package dev.sqlnn.model.onnx;
 
 import ai.onnxruntime.OrtException;
 import dev.sqlnn.data.FeatureKind;
+import dev.sqlnn.data.LabelKind;
 import dev.sqlnn.data.Scaling;
 import dev.sqlnn.data.Task;
 import dev.sqlnn.model.FeatureRow;
+import dev.sqlnn.model.ImportedModels;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelCodec;
 import dev.sqlnn.model.onnx.proto.Onnx;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +110,72 @@ class OnnxImporterTest {
         assertTrue(source.contains("\"imported_from\":\"onnx\"") && source.contains("\"opset\":17"), source);
     }
 
+    // ---------------------------------------------------------------- sqlnn's own exports
+
+    @Test
+    void anExportedClassifiersLabelBranchNamesItsClassesAndTheirKind() {
+        Model digits = imported(MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true).softmax());
+        Model text = ImportedModels.classifier(List.of("7", "8", "9"), LabelKind.TEXT, "x", digits.preprocessing(),
+                digits.network());
+        Model back = OnnxImporter.read(OnnxExporter.exportBytes(text)).model();
+        assertEquals(List.of("7", "8", "9"), back.classes());
+        assertEquals(LabelKind.TEXT, back.labelKind(), "STRING labels stay text, digits or not");
+        Model integers = ImportedModels.classifier(List.of("7", "8", "9"), "x", digits.preprocessing(), digits.network());
+        assertEquals(LabelKind.INTEGER, OnnxImporter.read(OnnxExporter.exportBytes(integers)).model().labelKind());
+        float[] row = {0.5f, -1f, 2f, 0f};
+        assertArrayEquals(text.predictProbabilities(numbers(row)), back.predictProbabilities(numbers(row)));
+    }
+
+    @Test
+    void anExportedRegressionsTailBecomesItsTargetScalingInDouble() {
+        Model network = imported(MlpGraphs.floatInput("x", 3).gemm(6, true).tanh().gemm(1, true));
+        Model model = ImportedModels.regression("x", network.preprocessing(), network.network(), 1234.5678, 987.654321);
+        Onnx.ModelProto exported = OnnxExporter.export(model);
+        Model back = OnnxImporter.read(exported.toByteArray()).model();
+        assertEquals(1234.5678, back.targetShift());
+        assertEquals(987.654321, back.targetScale(), 1e-12);
+        float[] row = {0.25f, -2f, 1f};
+        assertEquals(model.predictValue(numbers(row)), back.predictValue(numbers(row)), 1e-9);
+
+        // Squeeze of axis 1 (its axes an input since opset 13) instead of the Reshape to [-1]
+        Onnx.GraphProto.Builder g = exported.getGraph().toBuilder();
+        int reshape = nodeIndex(g, "Reshape");
+        Onnx.NodeProto r = g.getNode(reshape);
+        g.addInitializer(OnnxGraphs.longTensor("squeezed", new long[] {1}, 1));
+        g.setNode(reshape, r.toBuilder().setOpType("Squeeze").setInput(1, "squeezed"));
+        Model squeezed = OnnxImporter.read(exported.toBuilder().setGraph(g).build().toByteArray()).model();
+        assertEquals(model.predictValue(numbers(row)), squeezed.predictValue(numbers(row)), 1e-9);
+    }
+
+    @Test
+    void theLabelBranchMustBeAsTheExporterWritesIt() {
+        Model classifier = imported(MlpGraphs.floatInput("x", 4).gemm(3, true).softmax());
+        Onnx.ModelProto exported = OnnxExporter.export(classifier);
+
+        Onnx.ModelProto disagreeing = exported.toBuilder().addMetadataProps(Onnx.StringStringEntryProto.newBuilder()
+                .setKey(OnnxImporter.CLASSES_PROPERTY).setValue("[\"a\", \"b\", \"c\"]")).build();
+        assertMalformed(disagreeing.toByteArray(), "label branch gathers '[0, 1, 2]'");
+        Onnx.ModelProto agreeing = exported.toBuilder().addMetadataProps(Onnx.StringStringEntryProto.newBuilder()
+                .setKey(OnnxImporter.CLASSES_PROPERTY).setValue("[0, 1, 2]")).build();
+        assertEquals(List.of("0", "1", "2"), OnnxImporter.read(agreeing.toByteArray()).model().classes());
+
+        Onnx.GraphProto.Builder kept = exported.getGraph().toBuilder();
+        int argMax = nodeIndex(kept, "ArgMax");
+        Onnx.NodeProto.Builder a = kept.getNode(argMax).toBuilder().clearAttribute()
+                .addAttribute(OnnxGraphs.attribute("axis", 1L)).addAttribute(OnnxGraphs.attribute("keepdims", 1L));
+        kept.setNode(argMax, a);
+        assertRefusedFile(exported.toBuilder().setGraph(kept).build().toByteArray(), "keepdims 1");
+
+        Onnx.GraphProto.Builder third = exported.getGraph().toBuilder();
+        third.addOutput(third.getOutput(0).toBuilder().setName(third.getNode(nodeIndex(third, "Gemm")).getOutput(0)));
+        assertRefusedFile(exported.toBuilder().setGraph(third).build().toByteArray(), "the graph has 3 outputs");
+
+        Onnx.GraphProto.Builder lone = exported.getGraph().toBuilder();
+        lone.removeNode(nodeIndex(lone, "ArgMax"));
+        assertRefusedFile(exported.toBuilder().setGraph(lone).build().toByteArray(),
+                "is not the Gather of constant class labels by the ArgMax");
+    }
+
     // ---------------------------------------------------------------- refusals
 
     @Test
@@ -182,6 +251,20 @@ class OnnxImporterTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Model imported(MlpGraphs graph) {
+        return OnnxImporter.read(graph.bytes()).model();
+    }
+
+    private static int nodeIndex(Onnx.GraphProto.Builder graph, String op) {
+        for (int i = 0; i < graph.getNodeCount(); i++) if (graph.getNode(i).getOpType().equals(op)) return i;
+        throw new AssertionError("no " + op + " in the graph");
+    }
+
+    private static void assertRefusedFile(byte[] onnx, String fragment) {
+        var e = assertThrows(UnsupportedOperationException.class, () -> OnnxImporter.read(onnx));
+        assertTrue(e.getMessage().contains(fragment), () -> "expected '" + fragment + "' in: " + e.getMessage());
+    }
 
     private static Onnx.GraphProto withInput(Onnx.ModelProto proto, int features) {
         Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
