@@ -142,9 +142,10 @@ class OnnxImportSqlTest extends SqlTestSupport {
         byte[] conv = MlpGraphs.floatInput("x", 1, 1, 8, 8).initializer("kernel", 4, 1, 3, 3)
                 .operator("Conv", "conv1", "kernel").flatten().gemm(3, true).softmax().bytes();
         assertImportFails("0A000", conv, "ML_IMPORT_ONNX: operator Conv (node 'conv1') is not supported; sqlnn imports "
-                + "MLPs: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, Softmax (output)");
-        assertImportFails("0A000", MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes(),
-                "operator LeakyRelu", "not imported from ONNX yet");
+                + "MLPs: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, LeakyRelu, Elu, Selu, Softplus (with ONNX's default"
+                + " attributes), Softmax (output)");
+        assertImportFails("0A000", MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu(0.2f).gemm(2, true).softmax().bytes(),
+                "LeakyRelu (node 'leakyrelu1') has alpha 0.2; sqlnn's leaky_relu has alpha 0.01");
         assertImportFails("0A000", MlpGraphs.floatInput("x", 4).gemm(8, true).relu().gemm(3, true).bytes(),
                 "3 outputs and no Softmax");
         assertImportFails("22023", "PK\u0003\u0004 a zip, not ONNX".getBytes(), "not an ONNX model");

@@ -207,6 +207,11 @@ final class ChainReader {
             case "Relu" -> activation(Activation.RELU);
             case "Tanh" -> activation(Activation.TANH);
             case "Sigmoid" -> activation(Activation.SIGMOID);
+            case "LeakyRelu" -> activation(Activation.LEAKY_RELU, "alpha", 0.01f);
+            case "Elu" -> activation(Activation.ELU, "alpha", 1f);
+            case "Selu" -> activation(Activation.SELU, "alpha", 1.67326319217681884765625f, "gamma",
+                    1.05070102214813232421875f);
+            case "Softplus" -> activation(Activation.SOFTPLUS);
             case "Softmax" -> softmax();
             case "ArgMax" -> argMax();
             case "Squeeze" -> squeeze();
@@ -597,6 +602,24 @@ final class ChainReader {
         activate(a);
         phase = Phase.ACTIVATED;
         advance();
+    }
+
+    /**
+     * An activation whose attributes must be ONNX's defaults, which are sqlnn's constants (leaky ReLU's
+     * slope 0.01, ELU's alpha 1, SELU's alpha and gamma as floats): sqlnn's network keeps no parameters
+     * for its activations. {@code defaults} alternates an attribute's name and its default.
+     */
+    private void activation(Activation a, Object... defaults) {
+        for (int i = 0; i < defaults.length; i += 2) {
+            String name = (String) defaults[i];
+            float expected = (Float) defaults[i + 1];
+            float given = floatAttribute(name, expected);
+            if (given != expected) {
+                throw new UnsupportedOperationException(describe() + " has " + name + " " + given + "; sqlnn's "
+                        + a.optionName() + " has " + name + " " + expected + " (ONNX's default), and keeps no other");
+            }
+        }
+        activation(a);
     }
 
     private void softmax() {

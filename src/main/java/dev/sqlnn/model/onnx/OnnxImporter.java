@@ -44,8 +44,9 @@ import java.util.Set;
  * <li>Layers: {@code Gemm} (transA 0, transB either, alpha and beta folded into the weights and the
  *     bias) or {@code MatMul} by a constant, each followed by any {@code Add}, {@code Sub}, {@code Mul} or
  *     {@code Div} of constants (folded into its weights and bias), then at most one of {@code Relu},
- *     {@code Tanh}, {@code Sigmoid}, or {@code Softmax} on the last layer. Every hidden layer must have
- *     the same activation (or none), as sqlnn's networks do.
+ *     {@code Tanh}, {@code Sigmoid}, {@code LeakyRelu}, {@code Elu}, {@code Selu}, {@code Softplus}
+ *     (their attributes ONNX's defaults, which are sqlnn's constants), or {@code Softmax} on the last
+ *     layer. Every hidden layer must have the same activation (or none), as sqlnn's networks do.
  * <li>A classifier's label branch, as {@link OnnxExporter} writes it: {@code ArgMax} of the Softmax's
  *     output (axis 1 or -1, keepdims 0, select_last_index 0), then {@code Gather} (axis 0) of a constant
  *     1-D tensor of INT64 or STRING labels, one per output, by that ArgMax. It is not scored: it names
@@ -77,11 +78,13 @@ public final class OnnxImporter {
     /** The metadata property whose JSON array names a classifier's classes, one per output. */
     public static final String CLASSES_PROPERTY = "classes";
 
-    static final String ACCEPTED = "sqlnn imports MLPs: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, Softmax (output), "
+    static final String ACCEPTED = "sqlnn imports MLPs: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, LeakyRelu, Elu, Selu, "
+            + "Softplus (with ONNX's default attributes), Softmax (output), "
             + "and Flatten, Reshape, Cast, Sub, Div, Mul, Add of the input (plus Identity, Constant; ArgMax+Gather "
             + "of a classifier's labels; Cast, Reshape, Squeeze, Mul, Add of a regression's value)";
     private static final Set<String> OPERATORS = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Tanh",
-            "Sigmoid", "Softmax", "Flatten", "Reshape", "Cast", "Identity", "Constant", "ArgMax", "Gather", "Squeeze");
+            "Sigmoid", "LeakyRelu", "Elu", "Selu", "Softplus", "Softmax", "Flatten", "Reshape", "Cast", "Identity",
+            "Constant", "ArgMax", "Gather", "Squeeze");
     /** The operators that only sqlnn's exports of plain columns write: NULLs imputed, categories one-hot, columns joined. */
     private static final Set<String> PLAIN_COLUMN_OPERATORS = Set.of("IsNaN", "Where", "LabelEncoder", "Equal", "Concat");
     static final String PLAIN_COLUMNS = "ML_IMPORT_ONNX takes a model of one ARRAY or VARBINARY column and does "
@@ -183,11 +186,8 @@ public final class OnnxImporter {
             boolean defaultDomain = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
             if (defaultDomain && OPERATORS.contains(node.getOpType())) continue;
             String operator = defaultDomain ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-            String why = node.getOpType().equals("LeakyRelu")
-                    ? " is not supported: sqlnn's leaky_relu (slope 0.01) is not imported from ONNX yet; "
-                    : " is not supported; ";
-            throw new UnsupportedOperationException("operator " + operator + " (" + nodeName(node, i) + ")" + why
-                    + ACCEPTED);
+            throw new UnsupportedOperationException("operator " + operator + " (" + nodeName(node, i) + ") is not"
+                    + " supported; " + ACCEPTED);
         }
     }
 

@@ -136,7 +136,16 @@ public final class MlpGraphs {
     }
 
     public MlpGraphs leakyRelu() {
-        return add(node("LeakyRelu", current).addAttribute(floatAttribute("alpha", 0.01f)));
+        return leakyRelu(0.01f);
+    }
+
+    public MlpGraphs leakyRelu(float alpha) {
+        return add(node("LeakyRelu", current).addAttribute(floatAttribute("alpha", alpha)));
+    }
+
+    /** An activation without attributes, or with ONNX's defaults left out: Elu, Selu, Softplus. */
+    public MlpGraphs activation(String operator) {
+        return add(node(operator, current));
     }
 
     public MlpGraphs softmax() {

@@ -188,11 +188,21 @@ class OnnxImporterTest {
     }
 
     @Test
-    void leakyReluIsRefusedAsSqlnnHasNoSuchActivation() {
-        byte[] onnx = MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes();
+    void leakyReluEluSeluAndSoftplusWithOnnxsDefaultsScoreAsOnnxRuntime() throws OrtException {
+        for (String operator : List.of("LeakyRelu", "Elu", "Selu", "Softplus")) {
+            MlpGraphs graph = MlpGraphs.floatInput("x", 4).gemm(8, true);
+            graph = operator.equals("LeakyRelu") ? graph.leakyRelu() : graph.activation(operator);
+            byte[] onnx = graph.gemm(3, true).softmax().bytes();
+            assertAgrees(onnx, OnnxImporter.read(onnx).model(), 4, 3f);
+        }
+    }
+
+    @Test
+    void anActivationWithOtherConstantsThanSqlnnsIsRefused() {
+        byte[] onnx = MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu(0.2f).gemm(2, true).softmax().bytes();
         var e = assertThrows(UnsupportedOperationException.class, () -> OnnxImporter.read(onnx));
-        assertTrue(e.getMessage().contains("operator LeakyRelu (node 'leakyrelu1') is not supported: sqlnn's leaky_relu"
-                + " (slope 0.01) is not imported from ONNX yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("LeakyRelu (node 'leakyrelu1') has alpha 0.2; sqlnn's leaky_relu has alpha"
+                + " 0.01 (ONNX's default), and keeps no other"), e.getMessage());
     }
 
     @Test
