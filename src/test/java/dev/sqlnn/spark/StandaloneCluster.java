@@ -29,10 +29,12 @@ final class StandaloneCluster implements AutoCloseable {
     private final Path home;
     private final List<Process> processes = new ArrayList<>();
     private final String masterUrl;
+    private final int workers;
 
-    private StandaloneCluster(Path home, String masterUrl) {
+    private StandaloneCluster(Path home, String masterUrl, int workers) {
         this.home = home;
         this.masterUrl = masterUrl;
+        this.workers = workers;
     }
 
     /** Starts a master and {@code workers} workers of {@code cores} cores each; returns when all have registered. */
@@ -61,7 +63,7 @@ final class StandaloneCluster implements AutoCloseable {
                         "--work-dir", Files.createTempDirectory(logs, "work-").toString(), url));
             }
             for (Path log : workerLogs) await(log, Pattern.compile("Successfully registered with master"), 1);
-            StandaloneCluster cluster = new StandaloneCluster(home, url);
+            StandaloneCluster cluster = new StandaloneCluster(home, url, workers);
             cluster.processes.addAll(started);
             return cluster;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -127,8 +129,31 @@ final class StandaloneCluster implements AutoCloseable {
         return masterUrl;
     }
 
-    /** A driver in this JVM for this cluster, whose executors take {@code executorMemory} and find sqlnn's classes. */
+    /**
+     * A driver in this JVM for this cluster, whose executors take {@code executorMemory} and find sqlnn's
+     * classes; returns when every worker's executor has registered with it, so that a first job is not
+     * all run by the one executor that happened to start first (seen on a loaded machine).
+     */
     SparkSession session(String app, String executorMemory) {
+        SparkSession session = sessionBuilder(app, executorMemory).getOrCreate();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        // The status tracker lists the driver too.
+        while (session.sparkContext().statusTracker().getExecutorInfos().length < workers + 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + (session.sparkContext().statusTracker().getExecutorInfos().length
+                        - 1) + " of " + workers + " executors registered within 2 minutes; see target/spark-logs");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the executors", e);
+            }
+        }
+        return session;
+    }
+
+    private SparkSession.Builder sessionBuilder(String app, String executorMemory) {
         return SparkSession.builder()
                 .master(masterUrl)
                 .appName(app)
@@ -138,8 +163,7 @@ final class StandaloneCluster implements AutoCloseable {
                 .config("spark.executor.memory", executorMemory)
                 .config("spark.executor.extraClassPath", Paths.get("target", "classes").toAbsolutePath()
                         + java.io.File.pathSeparator + Paths.get("target", "test-classes").toAbsolutePath())
-                .config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+                .config("spark.sql.shuffle.partitions", "2");
     }
 
     @Override
