@@ -195,6 +195,20 @@ class InServerFunctionsTest {
     }
 
     @Test
+    void aStatementTimeoutStopsASearchWithNothingSaved() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            warmUp(c);
+            s.execute("SET statement_timeout = '1500ms'");
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT sqlnn.ml_train('timed_out_search',"
+                    + " 'SELECT image, label FROM digits', '{\"hidden\":[64],\"epochs\":1000,\"search\":{\"l2\":[0,0.001]}}')"));
+            assertEquals("57014", e.getSQLState(), e.getMessage());
+            s.execute("SET statement_timeout = 0");
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.models WHERE name = 'timed_out_search'"));
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.trials WHERE name = 'timed_out_search'"));
+        }
+    }
+
+    @Test
     void aRoleWithoutRightsOnTheTableGets42501AndNothingIsWritten() throws SQLException {
         String role = "sqlnn_reader_" + Long.toHexString(System.nanoTime());
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
