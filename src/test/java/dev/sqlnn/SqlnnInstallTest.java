@@ -43,6 +43,8 @@ public class SqlnnInstallTest {
             assertEquals(List.of("ID", "NAME", "VERSION", "DEPLOYED_AT"), columns(c, "SQLNN", "DEPLOYMENTS"));
             assertEquals(List.of("NAME", "VERSION", "STATUS", "STARTED_AT", "ENDED_AT"),
                     columns(c, "SQLNN", "TRAINING_RUNS"));
+            assertEquals(List.of("NAME", "VERSION", "TRIAL", "OPTIONS", "SCORE", "SECONDS", "FOLD_SCORES", "BEST"),
+                    columns(c, "SQLNN", "TRIALS"));
             assertEquals(List.of("installed_rank", "version", "description", "type", "script", "checksum",
                     "installed_by", "installed_on", "execution_time", "success"),
                     columns(c, "SQLNN", "SQLNN_SCHEMA_HISTORY"));

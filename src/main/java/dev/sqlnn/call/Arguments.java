@@ -1,6 +1,6 @@
 package dev.sqlnn.call;
 
-import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.options.TrainingRequest;
 import dev.sqlnn.store.ModelRegistry;
 
 import java.sql.SQLException;
@@ -13,16 +13,17 @@ public final class Arguments {
 
     /**
      * Checks {@code ML_TRAIN}'s arguments, before any query runs: a valid model name, a query, and
-     * options that parse. Returns the options, parsed once for the whole call.
+     * options that parse (a hyperparameter search's too). Returns the options, parsed once for the
+     * whole call.
      */
-    public static TrainingOptions training(String model, String query, String options) throws SQLException {
+    public static TrainingRequest training(String model, String query, String options) throws SQLException {
         return SqlErrors.call("ML_TRAIN", () -> {
             ModelRegistry.checkName(model);
             if (query == null || query.isBlank()) {
                 throw SqlErrors.badArgument("ML_TRAIN", "the training query is empty; pass a SELECT whose last column is "
                         + "the label, e.g. 'SELECT image, label FROM digits'");
             }
-            return TrainingOptions.parse(options);
+            return TrainingRequest.parse(options);
         });
     }
 

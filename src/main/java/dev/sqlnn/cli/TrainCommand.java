@@ -4,6 +4,7 @@ import dev.sqlnn.call.Arguments;
 import dev.sqlnn.client.ClientFunctions;
 import dev.sqlnn.model.TrainingProgress;
 import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.options.TrainingRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,8 +77,8 @@ final class TrainCommand implements Callable<Integer> {
         ProgressBar progress;
         long version;
         try (Connection side = DriverManager.getConnection(database.url)) {
-            TrainingOptions parsed = Arguments.training(model, sql, options); // ML_TRAIN's checks and errors
-            progress = progress(out, parsed);
+            TrainingRequest parsed = Arguments.training(model, sql, options); // ML_TRAIN's checks and errors
+            progress = progress(out, parsed.options());
             TrainingProgress.add(progress);
             try {
                 version = ClientFunctions.train(c, model, sql, parsed, side);
@@ -98,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     private TrainingOptions checkedOrNull(String sql) {
         try {
-            return Arguments.training(model, sql, options);
+            return Arguments.training(model, sql, options).options();
         } catch (SQLException e) {
             return null;
         }

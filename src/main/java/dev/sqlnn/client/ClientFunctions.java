@@ -5,6 +5,7 @@ import dev.sqlnn.call.OnnxImports;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.data.TableName;
 import dev.sqlnn.model.GlobalExplanation;
+import dev.sqlnn.model.HyperparameterSearch;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
 import dev.sqlnn.model.ModelTrainer;
@@ -12,7 +13,9 @@ import dev.sqlnn.model.QueryScorer;
 import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.model.onnx.OnnxExporter;
+import dev.sqlnn.nn.TrainingListener;
 import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.options.TrainingRequest;
 import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.store.TrainingRun;
 
@@ -66,14 +69,18 @@ public final class ClientFunctions {
      * for a caller that needs them first (the command line sizes its progress bar by them): as
      * {@link Arguments#training} returns them, having checked the model name and the query too.
      */
-    public static long train(Connection connection, String model, String query, TrainingOptions options,
+    public static long train(Connection connection, String model, String query, TrainingRequest request,
                              Connection side) throws SQLException {
         String fn = "ML_TRAIN";
-        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(request, "request");
+        TrainingOptions options = request.options();
         return inTransaction(connection, () -> SqlErrors.call(fn, () -> {
             try (Statement statement = streaming(connection);
                  ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors propagate unchanged
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, side)) {
+                if (request.search() != null) {
+                    return run.save(HyperparameterSearch.run(rows, request.search(), TrainingListener.NONE, run, true));
+                }
                 StartingModel start = new ModelRegistry(connection).startingModel(model, options.warmStart());
                 TrainedModel trained = ModelTrainer.train(rows, options, run, start);
                 return run.save(trained);

@@ -148,7 +148,7 @@ public final class DistributedTrainer {
                                       float[] classWeights, TrainingOptions options, Sync sync, int threads,
                                       TrainingListener listener, long start) {
         boolean classification = table.task() == Task.CLASSIFICATION;
-        TrainerConfig config = withThreads(ModelTrainer.config(options, classification, rows, classWeights,
+        TrainerConfig config = ModelTrainer.withThreads(ModelTrainer.config(options, classification, rows, classWeights,
                 plainColumns(table)), threads);
         Preprocessing preprocessing = fitScaling(shards, options.scale(), table.kind(), table.width(), rows);
         FeatureEncoding encoding = plainColumns(table) ? numberEncoding(shards, table, options, rows) : null;
@@ -225,13 +225,6 @@ public final class DistributedTrainer {
     /** Whether the parts' features are plain columns, one per name (as ML_TRAIN's encoding of numbers would be). */
     private static boolean plainColumns(Summary table) {
         return table.kind() == FeatureKind.NUMERIC && table.featureNames().size() == table.width();
-    }
-
-    private static TrainerConfig withThreads(TrainerConfig c, int threads) {
-        return new TrainerConfig(c.hidden(), c.activation(), c.loss(), c.classification(), c.optimizer(),
-                c.learningRate(), c.momentum(), c.beta1(), c.beta2(), c.epsilon(), c.batchSize(), c.epochs(),
-                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads, c.classWeights(), c.init(),
-                c.regularization(), c.schedule());
     }
 
     /** The scaling fitted on every part's rows, as {@link Scaler#fit} fits it on one table. */

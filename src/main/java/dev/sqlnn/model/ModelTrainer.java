@@ -16,6 +16,7 @@ import dev.sqlnn.eval.RegressionMetrics;
 import dev.sqlnn.nn.Engine;
 import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.Loss;
+import dev.sqlnn.nn.Network;
 import dev.sqlnn.nn.Trainer;
 import dev.sqlnn.nn.Regularization;
 import dev.sqlnn.nn.TrainerConfig;
@@ -55,10 +56,31 @@ public final class ModelTrainer {
     public static TrainedModel train(ResultSet rows, TrainingOptions options, TrainingListener listener,
                                      StartingModel start) throws SQLException {
         long startNanos = System.nanoTime();
+        Dataset dataset = read(rows, options, start);
+        return fit(dataset, options, TrainingProgress.with(listener), start, null, options.threads(), startNanos);
+    }
+
+    /**
+     * Reads the rows of a training compactly, as {@code options} (label, task, NULLs and categories)
+     * say; with {@code start}, by its encoding, and only when they are the columns it was trained on.
+     */
+    static Dataset read(ResultSet rows, TrainingOptions options, StartingModel start) throws SQLException {
         Model first = start == null ? null : start.model();
         Dataset dataset = JdbcDatasetReader.read(rows, options.label(), options.task(), options.encoding(),
                 first == null ? null : first.encoding());
         if (first != null) WarmStartRules.requireSameData(first, dataset);
+        return dataset;
+    }
+
+    /**
+     * Fits the preprocessing and trains a network on rows read already: on the seeded split of
+     * {@code validation_fraction}, or on {@code split} ({training rows, held-out rows}: a fold of a
+     * cross-validation) when it is not null, on {@code threads} threads. {@code dataset} is not changed,
+     * so several fits may share it.
+     */
+    static TrainedModel fit(Dataset dataset, TrainingOptions options, TrainingListener listener, StartingModel start,
+                            int[][] split, int threads, long startNanos) {
+        Model first = start == null ? null : start.model();
         Preprocessing preprocessing = first != null ? first.preprocessing() : Scaler.fit(dataset, options.scale());
         DatasetExamples examples = first != null
                 ? new DatasetExamples(dataset, preprocessing, first.targetShift(), first.targetScale())
@@ -69,13 +91,17 @@ public final class ModelTrainer {
         int outputs = classification ? dataset.classes().size() : 1;
 
         float[] classWeights = options.classWeightsFor(dataset.task(), dataset.classes(), rowsPerClass(dataset));
-        TrainerConfig config = config(options, classification, dataset.rows(), classWeights, dataset.encoding() != null);
+        TrainerConfig config = withThreads(config(options, classification, dataset.rows(), classWeights,
+                dataset.encoding() != null), threads);
         int[] sizes = config.layerSizes(dataset.width(), outputs);
         if (first != null) WarmStartRules.requireSameNetwork(first, sizes, options);
         checkMemory(sizes, config, dataset);
         int epochsBefore = start == null ? 0 : start.epochs();
-        TrainingResult result = new Trainer(config, Engine.kernels()).train(training, outputs,
-                first == null ? null : first.network(), TrainingProgress.with(WarmStartRules.numbered(listener, epochsBefore)));
+        Trainer trainer = new Trainer(config, Engine.kernels());
+        Network firstNetwork = first == null ? null : first.network();
+        TrainingListener numbered = WarmStartRules.numbered(listener, epochsBefore);
+        TrainingResult result = split == null ? trainer.train(training, outputs, firstNetwork, numbered)
+                : trainer.train(training, outputs, firstNetwork, split, numbered);
 
         Model model = new Model(dataset.task(), dataset.labelKind(), dataset.classes(), dataset.featureNames(),
                 dataset.encoding(), preprocessing, result.network(), examples.targetShift(), examples.targetScale());
@@ -86,6 +112,21 @@ public final class ModelTrainer {
         List<EpochStats> epochs = result.epochs().stream().map(e -> e.after(epochsBefore)).toList();
         return trained(model, options, actual, scores, held, epochs, result.bestEpoch(),
                 result.trainingRows().length, startNanos, start);
+    }
+
+    /** The weights and biases of a network of these layer sizes. */
+    static long parameters(int[] sizes) {
+        long parameters = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        return parameters;
+    }
+
+    static TrainerConfig withThreads(TrainerConfig c, int threads) {
+        if (c.threads() == threads) return c;
+        return new TrainerConfig(c.hidden(), c.activation(), c.loss(), c.classification(), c.optimizer(),
+                c.learningRate(), c.momentum(), c.beta1(), c.beta2(), c.epsilon(), c.batchSize(), c.epochs(),
+                c.validationFraction(), c.patience(), c.l2(), c.seed(), threads, c.classWeights(), c.init(),
+                c.regularization(), c.schedule());
     }
 
     /** The true labels of the rows a model is measured on: class indices, or targets in the label's units. */
@@ -202,8 +243,7 @@ public final class ModelTrainer {
      * too-large request is a clear error rather than an OutOfMemoryError in the database's JVM.
      */
     private static void checkMemory(int[] sizes, TrainerConfig config, Dataset dataset) {
-        long parameters = 0;
-        for (int l = 0; l + 1 < sizes.length; l++) parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        long parameters = parameters(sizes);
         long floatsPerParameter = 5 + (config.patience() > 0 ? 1 : 0);
         long units = 0;
         for (int size : sizes) units += size;

@@ -41,6 +41,20 @@ public final class Engine {
         return new MatMul(kernels, threads, Pool.INSTANCE);
     }
 
+    /**
+     * Runs {@code task.accept(i)} for every i in {@code [0, tasks)}, several at once on up to
+     * {@code threads} of the shared pool's threads (fewer when other statements compute), each task on
+     * one thread: for independent pieces of work that compute on one thread each, such as small
+     * trainings with {@code threads} 1 (a task may not split its own products across threads). Tasks
+     * are taken in order as threads come free; returns when all have ended, rethrowing the first failure.
+     */
+    public static void eachOnOneThread(int tasks, int threads, java.util.function.IntConsumer task) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Pool.INSTANCE.invoke(Math.max(1, Math.min(threads, tasks)), (part, parts) -> {
+            for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) task.accept(i);
+        });
+    }
+
     /** The kernels' description alone, e.g. {@code Vector API, 512-bit} or {@code scalar}. */
     public static String kernelsDescription() {
         return kernels().description();

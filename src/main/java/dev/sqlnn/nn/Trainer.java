@@ -44,8 +44,18 @@ public final class Trainer {
      * @throws IllegalArgumentException if {@code first} is not the network the config describes
      */
     public TrainingResult train(Examples examples, int outputWidth, Network first, TrainingListener listener) {
-        int[][] split = split(examples.size(), config.validationFraction(), config.seed());
-        int[] trainRows = split[0];
+        return train(examples, outputWidth, first, split(examples.size(), config.validationFraction(), config.seed()),
+                listener);
+    }
+
+    /**
+     * Trains on the rows {@code split[0]} and validates on {@code split[1]} (a fold of a
+     * cross-validation) instead of the seeded split of {@link TrainerConfig#validationFraction}.
+     * {@code split} is not changed.
+     */
+    public TrainingResult train(Examples examples, int outputWidth, Network first, int[][] split,
+                                TrainingListener listener) {
+        int[] trainRows = split[0].clone(); // shuffled in place, epoch after epoch
         int[] validationRows = split[1];
         if (trainRows.length == 0) {
             throw new IllegalArgumentException("no rows left for training after holding out "

@@ -51,7 +51,17 @@ enum OptionKey {
     INIT_VERSION("init_version", "a positive integer, the version to continue from (a warm start), or null"),
     SEED("seed", "an integer (64-bit)"),
     THREADS("threads", "a positive integer (at most " + TrainingOptions.MAX_THREADS + ")"),
-    DEPLOY("deploy", "one of best, always, never");
+    DEPLOY("deploy", "one of best, always, never"),
+    SEARCH("search", "a non-empty object of the options to search, each with a non-empty list of candidates or a"
+            + " distribution {\"uniform\": [min, max]}, {\"log_uniform\": [min, max]} or {\"int_uniform\": [min, max]},"
+            + " e.g. {\"hidden\": [[64], [128, 64]], \"learning_rate\": {\"log_uniform\": [1e-4, 1e-2]}}"),
+    SEARCH_METHOD("search_method", "one of grid, random"),
+    TRIALS("trials", "an integer from 1 to " + Search.MAX_TRIALS + " (the random search's samples)"),
+    CV("cv", "an integer from 2 to " + Search.MAX_FOLDS + " (the folds of a cross-validated search), or null for"
+            + " one held-out split");
+
+    /** The keys of a hyperparameter search: {@code ML_TRAIN}'s, not a single training's (see {@link Search}). */
+    static final java.util.Set<OptionKey> SEARCH_KEYS = java.util.EnumSet.of(SEARCH, SEARCH_METHOD, TRIALS, CV);
 
     /** Longer values are cut in messages: an error must stay readable in a SQL console. */
     private static final int MAX_SHOWN = 100;

@@ -50,7 +50,34 @@ final class OptionsJson {
     }
 
     static TrainingOptions read(String text) {
-        if (text == null || text.isBlank()) return TrainingOptions.defaults();
+        TrainingRequest request = readRequest(text);
+        if (request.search() != null) {
+            throw new OptionsException("option 'search' (a hyperparameter search) is taken by ML_TRAIN only;"
+                    + " remove 'search', 'search_method', 'trials' and 'cv' here");
+        }
+        return request.options();
+    }
+
+    /** The options of {@code ML_TRAIN}: one training's, or a search's (see {@link Search}). */
+    static TrainingRequest readRequest(String text) {
+        if (text == null || text.isBlank()) return new TrainingRequest(TrainingOptions.defaults(), null);
+        ObjectNode root = object(text);
+        Search search = SearchJson.read(root);
+        return new TrainingRequest(search == null ? new OptionsJson(root).options(TrainingOptions.defaults())
+                : search.trials().get(0).options(), search);
+    }
+
+    /**
+     * One trial's options: {@code base} (the options object without the search's keys) with
+     * {@code values} in place of its own; checked like any options.
+     */
+    static TrainingOptions withValues(ObjectNode base, ObjectNode values) {
+        ObjectNode trial = base.deepCopy();
+        trial.setAll(values);
+        return new OptionsJson(trial).options(TrainingOptions.defaults());
+    }
+
+    private static ObjectNode object(String text) {
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
@@ -64,7 +91,7 @@ final class OptionsJson {
                 throw new OptionsException("unknown option '" + name + "'; valid options are: " + validKeys());
             }
         }
-        return new OptionsJson(root).options(TrainingOptions.defaults());
+        return (ObjectNode) root;
     }
 
     private static String notAnObject(String text) {

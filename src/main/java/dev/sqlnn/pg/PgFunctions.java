@@ -7,6 +7,7 @@ import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
 import dev.sqlnn.model.FeatureRow;
 import dev.sqlnn.model.GlobalExplanation;
+import dev.sqlnn.model.HyperparameterSearch;
 import dev.sqlnn.model.IntegratedGradients;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelEvaluation;
@@ -18,9 +19,11 @@ import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.model.onnx.OnnxExporter;
 import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.options.TrainingRequest;
 import dev.sqlnn.store.LogRow;
 import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.store.TrainingRun;
+import dev.sqlnn.store.TrialRow;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -52,12 +55,18 @@ public final class PgFunctions {
 
     /** {@code ml_train(model, query, options)}: trains and saves a new version in the caller's transaction. */
     public static long train(String model, String query, String options) throws SQLException {
-        TrainingOptions parsed = Arguments.training(model, query, options);
+        TrainingRequest request = Arguments.training(model, query, options);
+        TrainingOptions parsed = request.options();
         Connection connection = session();
         return SqlErrors.call("ML_TRAIN", () -> {
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(Arguments.asOneQuery(query)); // its own errors as they are
                  TrainingRun run = new ModelRegistry(connection).startTraining(model, null)) {
+                if (request.search() != null) {
+                    // The backend's connection is for its own thread: the trials run one at a time on it.
+                    BackendProgress progress = new BackendProgress(connection, parsed.epochs() == null ? 0 : parsed.epochs());
+                    return run.save(HyperparameterSearch.run(rows, request.search(), progress, progress.andThen(run), false));
+                }
                 StartingModel start = new ModelRegistry(connection).startingModel(model, parsed.warmStart());
                 TrainedModel trained = ModelTrainer.train(rows, parsed,
                         new BackendProgress(connection, parsed.epochs() == null ? 0 : parsed.epochs()).andThen(run), start);
@@ -281,6 +290,19 @@ public final class PgFunctions {
             rows.add("version", row.version(), "epoch", e.epoch(), "train_loss", e.trainLoss(),
                     "validation_loss", e.validationLoss(), "validation_metric", e.validationMetric(),
                     "learning_rate", e.learningRate(), "seconds", e.seconds(), "rows_per_second", e.rowsPerSecond());
+        }
+        return rows.iterator();
+    }
+
+    /** {@code ml_trials(model, version)}: the trials of a hyperparameter search (version NULL: the newest search's). */
+    public static Iterator<String> trials(String model, Long version) throws SQLException {
+        Connection connection = session();
+        var trials = SqlErrors.call("ML_TRIALS", () -> new ModelRegistry(connection).trials(model, version));
+        JsonRows rows = new JsonRows();
+        for (TrialRow t : trials.getValue()) {
+            rows.add("version", trials.getKey(), "trial", t.trial(), "options", t.optionsJson(),
+                    "score", Double.isNaN(t.score()) ? null : t.score(), "seconds", t.seconds(), "best", t.best(),
+                    "fold_scores", t.foldScoresJson());
         }
         return rows.iterator();
     }

@@ -3,15 +3,18 @@ package dev.sqlnn.sql;
 import dev.sqlnn.call.Arguments;
 import dev.sqlnn.call.SqlErrors;
 import dev.sqlnn.model.About;
+import dev.sqlnn.model.HyperparameterSearch;
 import dev.sqlnn.model.Model;
 import dev.sqlnn.model.ModelTrainer;
 import dev.sqlnn.model.StartingModel;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.options.TrainingOptions;
+import dev.sqlnn.options.TrainingRequest;
 import dev.sqlnn.store.EmbeddedSession;
 import dev.sqlnn.store.LogRow;
 import dev.sqlnn.store.ModelRegistry;
 import dev.sqlnn.store.TrainingRun;
+import dev.sqlnn.store.TrialRow;
 import org.h2.command.Command;
 import org.h2.command.CommandContainer;
 import org.h2.engine.SessionLocal;
@@ -47,7 +50,8 @@ public final class Functions {
     /** {@code ML_TRAIN(model, query, options)}: trains and saves a new version; returns it. */
     public static long train(Connection connection, String model, String query, String options) throws SQLException {
         String fn = "ML_TRAIN";
-        TrainingOptions parsed = Arguments.training(model, query, options);
+        TrainingRequest request = Arguments.training(model, query, options);
+        TrainingOptions parsed = request.options();
         CancelCheck cancelCheck = new CancelCheck(connection); // before any query: it sees the calling statement
         requireSingleStatement(fn, connection, query);
         // The query's own errors (missing table, no rights, syntax) propagate unchanged, and come before
@@ -59,6 +63,10 @@ public final class Functions {
              SideSession side = SideSession.open(connection);
              TrainingRun run = new ModelRegistry(connection).startTraining(model,
                      side == null ? null : side.connection())) {
+            if (request.search() != null) {
+                // The trials' batches check for a cancel, from the pool's threads too; the run logs the kept model's epochs.
+                return run.save(HyperparameterSearch.run(rows, request.search(), cancelCheck, run, true));
+            }
             StartingModel start = new ModelRegistry(connection).startingModel(model, parsed.warmStart());
             TrainedModel trained = ModelTrainer.train(rows, parsed, cancelCheck.andThen(run), start);
             return run.save(trained);
@@ -220,6 +228,36 @@ public final class Functions {
             var e = row.entry();
             result.addRow(row.version(), e.epoch(), e.trainLoss(), e.validationLoss(), e.validationMetric(),
                     e.learningRate(), e.seconds(), e.rowsPerSecond());
+        }
+        return result;
+    }
+
+    /**
+     * {@code ML_TRIALS(model)}: the trials of the newest version of {@code model} that a hyperparameter
+     * search made, by number.
+     */
+    public static ResultSet trials(Connection connection, String model) throws SQLException {
+        return trials(connection, model, null);
+    }
+
+    /** {@code ML_TRIALS(model, version)}: the trials of the search that made that version. */
+    public static ResultSet trials(Connection connection, String model, Long version) throws SQLException {
+        SimpleResultSet result = new SimpleResultSet();
+        result.addColumn("VERSION", Types.BIGINT, 19, 0);
+        result.addColumn("TRIAL", Types.INTEGER, 10, 0);
+        result.addColumn("OPTIONS", Types.VARCHAR, 100_000, 0);
+        result.addColumn("SCORE", Types.DOUBLE, 17, 0);
+        result.addColumn("SECONDS", Types.DOUBLE, 17, 0);
+        result.addColumn("BEST", Types.BOOLEAN, 1, 0);
+        result.addColumn("FOLD_SCORES", Types.VARCHAR, 100_000, 0);
+        if (isColumnListCall(connection)) return result; // H2 only wants the columns: do no work
+        String fn = "ML_TRIALS";
+        CancelCheck cancel = new CancelCheck(connection); // first: sqlnn's own queries replace the calling command
+        var trials = SqlErrors.call(fn, () -> new ModelRegistry(connection).trials(model, version));
+        cancel.check(fn); // the trials are read at once; a statement cancelled meanwhile returns no rows
+        for (TrialRow t : trials.getValue()) {
+            result.addRow(trials.getKey(), t.trial(), t.optionsJson(), Double.isNaN(t.score()) ? null : t.score(),
+                    t.seconds(), t.best(), t.foldScoresJson());
         }
         return result;
     }

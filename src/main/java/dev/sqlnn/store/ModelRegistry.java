@@ -229,8 +229,13 @@ public final class ModelRegistry {
      * {@code ML_TRAIN} goes through {@link #startTraining} instead, so that its log can be watched live.
      */
     public long save(String name, TrainedModel trained) {
+        return save(name, trained, List.of());
+    }
+
+    /** {@link #save(String, TrainedModel)}, with the trials of the search that chose it. */
+    long save(String name, TrainedModel trained, List<TrialRow> trials) {
         checkName(name);
-        return saveVersion(name, store().nextVersion(name), trained, false);
+        return saveVersion(name, store().nextVersion(name), trained, false, trials);
     }
 
     /**
@@ -247,7 +252,7 @@ public final class ModelRegistry {
      * Inserts the model row (and, unless a live run wrote them already, its run and training log)
      * and deploys it as its options say.
      */
-    long saveVersion(String name, long version, TrainedModel trained, boolean liveRun) {
+    long saveVersion(String name, long version, TrainedModel trained, boolean liveRun, List<TrialRow> trials) {
         ModelStore s = store();
         // On H2 a run of this name that says it is running but is not under way in this JVM will never end.
         // On PostgreSQL it may be under way in another client's JVM.
@@ -261,6 +266,7 @@ public final class ModelRegistry {
             s.insertRun(name, version, RunStatus.SAVED);
             s.insertTrainingLog(name, version, TrainingRun.logEntries(trained.epochs()));
         }
+        s.insertTrials(name, version, trials);
         if (shouldDeploy(name, trained)) s.deploy(name, version);
         // Last: the one row the run's own side connection touches, were this statement to fail.
         if (liveRun) s.setRunStatus(name, version, RunStatus.SAVED);
@@ -385,6 +391,33 @@ public final class ModelRegistry {
             throw new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
         }
         return store().trainingLog(name, version);
+    }
+
+    /**
+     * The trials of the hyperparameter search that made a version of {@code name}: of {@code version},
+     * or when it is null of the newest version a search made. Returns the version with its trials.
+     *
+     * @throws UnknownModelException when there is no such model or version, or it was not made by a search
+     */
+    public java.util.Map.Entry<Long, List<TrialRow>> trials(String name, Long version) {
+        checkName(name);
+        List<Long> searched = store().searchedVersions(name);
+        if (version == null) {
+            if (searched.isEmpty()) {
+                if (!store().exists(name)) throw unknown(name);
+                throw new UnknownModelException("model " + name + " has no version made by a hyperparameter search"
+                        + versionsHint(name) + "; train one with \"search\" in ML_TRAIN's options");
+            }
+            version = searched.get(searched.size() - 1);
+        } else if (!searched.contains(version)) {
+            if (store().find(name, version).isEmpty()) {
+                throw new UnknownModelException("model " + name + " has no version " + version + versionsHint(name));
+            }
+            throw new UnknownModelException("version " + version + " of model " + name + " was not made by a"
+                    + " hyperparameter search, so it has no trials" + (searched.isEmpty() ? ""
+                    : " (versions with trials: " + searched + ")"));
+        }
+        return java.util.Map.entry(version, store().trials(name, version));
     }
 
     private static String classesJson(List<String> classes) {

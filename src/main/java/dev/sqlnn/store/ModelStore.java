@@ -4,6 +4,7 @@ import dev.sqlnn.store.StoreTables.Deployments;
 import dev.sqlnn.store.StoreTables.Models;
 import dev.sqlnn.store.StoreTables.TrainingLog;
 import dev.sqlnn.store.StoreTables.TrainingRuns;
+import dev.sqlnn.store.StoreTables.Trials;
 import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -287,6 +288,9 @@ public final class ModelStore {
             runs = runs.and(TrainingRuns.VERSION.eq(version));
             models = models.and(Models.VERSION.eq(version));
         }
+        Condition trials = Trials.NAME.eq(name).and(notAmong(Trials.VERSION, running));
+        if (version != null) trials = trials.and(Trials.VERSION.eq(version));
+        sql.deleteFrom(Trials.TABLE).where(trials).execute();
         int history = sql.deleteFrom(TrainingLog.TABLE).where(log).execute()
                 + sql.deleteFrom(TrainingRuns.TABLE).where(runs).execute();
         return new Dropped(sql.deleteFrom(Models.TABLE).where(models).execute(), history);
@@ -307,6 +311,40 @@ public final class ModelStore {
                 .orderBy(TrainingLog.VERSION, TrainingLog.EPOCH)
                 .fetch(r -> new LogRow(r.value1(), new LogEntry(r.value2(), r.value3(), r.value4(), r.value5(),
                         r.value6(), r.value7(), r.value8())));
+    }
+
+    /** Saves the trials of the search that made a version (a hundred at most: a statement each). */
+    public void insertTrials(String name, long version, List<TrialRow> trials) {
+        for (TrialRow t : trials) {
+            sql.insertInto(Trials.TABLE)
+                    .set(Trials.NAME, name)
+                    .set(Trials.VERSION, version)
+                    .set(Trials.TRIAL, t.trial())
+                    .set(Trials.OPTIONS, json(t.optionsJson()))
+                    .set(Trials.SCORE, Double.isNaN(t.score()) ? null : t.score())
+                    .set(Trials.SECONDS, t.seconds())
+                    .set(Trials.FOLD_SCORES, json(t.foldScoresJson()))
+                    .set(Trials.BEST, t.best())
+                    .execute();
+        }
+    }
+
+    /** The trials of one version, by number. */
+    public List<TrialRow> trials(String name, long version) {
+        return sql.select(Trials.TRIAL, Trials.OPTIONS, Trials.SCORE, Trials.SECONDS, Trials.FOLD_SCORES, Trials.BEST)
+                .from(Trials.TABLE)
+                .where(Trials.NAME.eq(name).and(Trials.VERSION.eq(version)))
+                .orderBy(Trials.TRIAL)
+                .fetch(r -> new TrialRow(r.value1(), text(r.value2()), r.value3() == null ? Double.NaN : r.value3(),
+                        r.value4(), text(r.value5()), r.value6()));
+    }
+
+    /** The versions of {@code name} that a search made (those with trials), oldest first. */
+    public List<Long> searchedVersions(String name) {
+        return sql.selectDistinct(Trials.VERSION).from(Trials.TABLE)
+                .where(Trials.NAME.eq(name))
+                .orderBy(Trials.VERSION)
+                .fetch(Trials.VERSION);
     }
 
     /** A whole model row, as {@link #insertModel} takes it: what copying a version to another database needs. */

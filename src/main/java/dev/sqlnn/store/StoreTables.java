@@ -70,6 +70,21 @@ final class StoreTables {
         }
     }
 
+    static final class Trials {
+        static final Table<Record> TABLE = table("TRIALS");
+        static final Field<String> NAME = field(TABLE, "NAME", SQLDataType.VARCHAR);
+        static final Field<Long> VERSION = field(TABLE, "VERSION", SQLDataType.BIGINT);
+        static final Field<Integer> TRIAL = field(TABLE, "TRIAL", SQLDataType.INTEGER);
+        static final Field<JSON> OPTIONS = field(TABLE, "OPTIONS", SQLDataType.JSON);
+        static final Field<Double> SCORE = field(TABLE, "SCORE", SQLDataType.DOUBLE);
+        static final Field<Double> SECONDS = field(TABLE, "SECONDS", SQLDataType.DOUBLE);
+        static final Field<JSON> FOLD_SCORES = field(TABLE, "FOLD_SCORES", SQLDataType.JSON);
+        static final Field<Boolean> BEST = field(TABLE, "BEST", SQLDataType.BOOLEAN);
+
+        private Trials() {
+        }
+    }
+
     static final class Deployments {
         static final Table<Record> TABLE = table("DEPLOYMENTS");
         static final Field<Long> ID = field(TABLE, "ID", SQLDataType.BIGINT);

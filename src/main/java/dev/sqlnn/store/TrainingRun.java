@@ -1,5 +1,6 @@
 package dev.sqlnn.store;
 
+import dev.sqlnn.model.HyperparameterSearch;
 import dev.sqlnn.model.TrainedModel;
 import dev.sqlnn.nn.EpochStats;
 import dev.sqlnn.nn.TrainingListener;
@@ -114,14 +115,32 @@ public final class TrainingRun implements TrainingListener, AutoCloseable {
      * its version.
      */
     public long save(TrainedModel trained) {
+        return save(trained, List.of());
+    }
+
+    /**
+     * Saves the best model of a hyperparameter search as {@link #save(TrainedModel)} does, with every
+     * trial, in the caller's transaction; returns its version.
+     */
+    public long save(HyperparameterSearch.Result search) {
+        List<TrialRow> trials = new ArrayList<>(search.trials().size());
+        for (HyperparameterSearch.Trial t : search.trials()) {
+            trials.add(new TrialRow(t.number(), t.valuesJson(), t.score(), t.seconds(),
+                    t.foldScores() == null ? null : java.util.Arrays.toString(t.foldScores()),
+                    t.number() == search.bestTrial()));
+        }
+        return save(search.model(), trials);
+    }
+
+    private long save(TrainedModel trained, List<TrialRow> trials) {
         if (saved) throw new IllegalStateException("this training of " + name + " is saved already");
         long version;
         if (side == null) {
-            version = registry.save(name, trained);
+            version = registry.save(name, trained, trials);
         } else {
             // Committed at once: if the caller's transaction rolls back, the run says so.
             side.setRunStatus(name, key.version(), RunStatus.UNSAVED);
-            version = registry.saveVersion(name, key.version(), trained, true);
+            version = registry.saveVersion(name, key.version(), trained, true, trials);
         }
         saved = true;
         return version;

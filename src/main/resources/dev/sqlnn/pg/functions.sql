@@ -118,6 +118,16 @@ CREATE OR REPLACE FUNCTION sqlnn.ml_training_info(model text, version bigint DEF
       validation_loss double precision, validation_metric double precision, learning_rate double precision,
       seconds double precision, rows_per_second double precision) $$;
 
+CREATE OR REPLACE FUNCTION sqlnn._ml_trials(model text, version bigint) RETURNS SETOF text
+  LANGUAGE java AS 'dev.sqlnn.pg.PgFunctions.trials(java.lang.String, java.lang.Long)';
+CREATE OR REPLACE FUNCTION sqlnn.ml_trials(model text, version bigint DEFAULT NULL)
+  RETURNS TABLE (version bigint, trial integer, options jsonb, score double precision, seconds double precision,
+                 best boolean, fold_scores jsonb)
+  LANGUAGE sql AS $$ SELECT r.version, r.trial, r.options::jsonb, r.score, r.seconds, r.best, r.fold_scores::jsonb
+    FROM sqlnn._ml_trials(model, version) AS j,
+    json_to_record(j::json) AS r(version bigint, trial integer, options text, score double precision,
+      seconds double precision, best boolean, fold_scores text) $$;
+
 CREATE OR REPLACE FUNCTION sqlnn._ml_weights(model text, version bigint) RETURNS SETOF text
   LANGUAGE java AS 'dev.sqlnn.pg.PgFunctions.weights(java.lang.String, java.lang.Long)';
 CREATE OR REPLACE FUNCTION sqlnn.ml_weights(model text, version bigint DEFAULT NULL)

@@ -255,6 +255,22 @@ class ClientFunctionsPostgresTest {
     }
 
     @Test
+    void aSearchStoresTheBestVersionWithItsTrialsInPostgres() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"
+                    + " FROM generate_series(1, 200) g");
+        }
+        assertEquals(1L, Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts",
+                "{\"hidden\":[4],\"epochs\":3,\"cv\":2,\"search\":{\"l2\":[0,0.001]}}"));
+        assertEquals(List.of("1 {\"l2\": 0} 2", "2 {\"l2\": 0.001} 2"), strings(pg, "SELECT trial || ' ' || options"
+                + " || ' ' || jsonb_array_length(fold_scores) FROM sqlnn.trials WHERE name = 'm' ORDER BY trial"));
+        assertEquals(List.of("1"), strings(pg, "SELECT COUNT(*) FROM sqlnn.trials WHERE best"));
+        assertEquals(List.of("3"), strings(pg, "SELECT COUNT(*) FROM sqlnn.training_log WHERE version = 1"),
+                "the log holds the winner's training on all the rows");
+        assertState("22023", () -> Sqlnn.train(pg, "m", "SELECT a, b, y FROM pts", "{\"search\":{\"seed\":[1]}}"));
+    }
+
+    @Test
     void versionsAreDeployedAndDroppedAsByMlDeployAndMlDrop() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b, g % 2 AS y"

@@ -142,7 +142,7 @@ class TrainingOptionsTest {
         assertError("{\"epoch\":5}", "unknown option 'epoch'; valid options are: label, task, hidden, activation, weight_init, loss,"
                 + " optimizer, learning_rate, momentum, beta1, beta2, epsilon, batch_size, epochs, validation_fraction,"
                 + " early_stopping, l2, l1, dropout, gradient_clip, lr_schedule, warmup_epochs, scale, impute, max_categories,"
-                + " columns, class_weight, augment, image_shape, warm_start, init_version, seed, threads, deploy");
+                + " columns, class_weight, augment, image_shape, warm_start, init_version, seed, threads, deploy, search, search_method, trials, cv");
         // keys are case-sensitive, as JSON is
         assertErrorContains("{\"Epochs\":5}", "unknown option 'Epochs'");
         assertErrorContains("{\"augment\":{\"shift\":1,\"zoom\":2}}",

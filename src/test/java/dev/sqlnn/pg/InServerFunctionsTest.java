@@ -195,6 +195,20 @@ class InServerFunctionsTest {
     }
 
     @Test
+    void aStatementTimeoutStopsASearchWithNothingSaved() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            warmUp(c);
+            s.execute("SET statement_timeout = '1500ms'");
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT sqlnn.ml_train('timed_out_search',"
+                    + " 'SELECT image, label FROM digits', '{\"hidden\":[64],\"epochs\":1000,\"search\":{\"l2\":[0,0.001]}}')"));
+            assertEquals("57014", e.getSQLState(), e.getMessage());
+            s.execute("SET statement_timeout = 0");
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.models WHERE name = 'timed_out_search'"));
+            assertEquals(0, scalar(c, "SELECT count(*) FROM sqlnn.trials WHERE name = 'timed_out_search'"));
+        }
+    }
+
+    @Test
     void aRoleWithoutRightsOnTheTableGets42501AndNothingIsWritten() throws SQLException {
         String role = "sqlnn_reader_" + Long.toHexString(System.nanoTime());
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -469,6 +483,31 @@ class InServerFunctionsTest {
                     + " 'SELECT a, b, y FROM pts', '{\"hidden\":[8],\"warm_start\":true}')"));
             assertEquals("22023", e.getSQLState(), e.getMessage());
             assertTrue(e.getMessage().contains("give \"hidden\":[4]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aHyperparameterSearchRunsInTheServerAndItsTrialsAreListed() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE search_pts AS SELECT g AS id, (g % 2) * 4.0 - 2 + sin(g) AS a, cos(g) AS b,"
+                    + " g % 2 AS y FROM generate_series(1, 200) g");
+            String query = "'SELECT a, b, y FROM search_pts'";
+            assertEquals(1, scalar(c, "SELECT sqlnn.ml_train('searched', " + query + ", '{\"epochs\":3,"
+                    + "\"search\":{\"hidden\":[[4],[8]],\"l2\":[0,0.001]}}')"), 0);
+            assertEquals(4, scalar(c, "SELECT count(*) FROM sqlnn.ml_trials('searched')"), 0);
+            assertEquals(1, scalar(c, "SELECT count(*) FROM sqlnn.ml_trials('searched', 1) WHERE best"), 0);
+            assertEquals(8, scalar(c, "SELECT (options->'hidden'->>0)::int FROM sqlnn.ml_trials('searched') WHERE trial = 3"), 0);
+            // The saved version's options are the best trial's.
+            assertEquals(1, scalar(c, "SELECT count(*) FROM sqlnn.ml_trials('searched') t, sqlnn.models m"
+                    + " WHERE m.name = 'searched' AND t.best AND m.options->'hidden' = t.options->'hidden'"
+                    + " AND (m.options->>'l2')::float8 = (t.options->>'l2')::float8"), 0);
+            assertEquals(3, scalar(c, "SELECT count(*) FROM sqlnn.ml_training_info('searched', 1)"), 0);
+            SQLException e = assertThrows(SQLException.class, () -> scalar(c, "SELECT sqlnn.ml_train('searched', "
+                    + query + ", '{\"search\":{\"l2\":[]}}')"));
+            assertEquals("22023", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("option 'search.l2' must be a non-empty list"), e.getMessage());
+            SQLException none = assertThrows(SQLException.class, () -> scalar(c, "SELECT count(*) FROM sqlnn.ml_trials('nothing')"));
+            assertEquals("42704", none.getSQLState(), none.getMessage());
         }
     }
 

@@ -517,7 +517,7 @@ class AccessRightsSqlTest extends SqlTestSupport {
         assertEquals(300L, count("SELECT COUNT(*) FROM blobs"));
         assertEquals(30L, count("SELECT COUNT(*) FROM t"));
         assertEquals(0L, count("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'U'"));
-        assertEquals(List.of("DEPLOYMENTS", "MODELS", "SQLNN_SCHEMA_HISTORY", "TRAINING_LOG", "TRAINING_RUNS"),
+        assertEquals(List.of("DEPLOYMENTS", "MODELS", "SQLNN_SCHEMA_HISTORY", "TRAINING_LOG", "TRAINING_RUNS", "TRIALS"),
                 column("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'SQLNN' ORDER BY 1"));
         assertTrue(count("SELECT COUNT(*) FROM SQLNN.MODELS WHERE NAME = 'm'") >= 1);
         assertEquals(0, value("SELECT PREDICT('m', ARRAY[0, 3])"));

@@ -143,7 +143,8 @@ class CancelSqlTest extends SqlTestSupport {
     void everyTableFunctionStopsWithinABatchOfItsCancel() throws SQLException {
         execute("CREATE ALIAS TRIPWIRE DETERMINISTIC FOR '" + Tripwire.class.getName() + ".tripwire'");
         execute("CREATE ALIAS TRIPWIRE_ARGUMENT FOR '" + Tripwire.class.getName() + ".tripwireArgument'");
-        train("m", "SELECT a, b, y FROM blobs WHERE id <= 300", "{\"hidden\":[4],\"epochs\":1}");
+        // A search of one trial, so that ML_TRIALS has a trial to list.
+        train("m", "SELECT a, b, y FROM blobs WHERE id <= 300", "{\"hidden\":[4],\"epochs\":1,\"search\":{\"l2\":[0]}}");
         String query = quote("SELECT a, b, y FROM blobs WHERE TRIPWIRE(id)");
         java.util.Map<String, String> statements = java.util.Map.of(
                 "ML_PREDICT", "SELECT COUNT(*) FROM ML_PREDICT('m', " + query + ")",
@@ -153,7 +154,8 @@ class CancelSqlTest extends SqlTestSupport {
                 "ML_CONFUSION_MATRIX", "SELECT COUNT(*) FROM ML_CONFUSION_MATRIX('m', " + query + ")",
                 "ML_ROC_CURVE", "SELECT COUNT(*) FROM ML_ROC_CURVE('m', " + query + ", '1')",
                 "ML_WEIGHTS", "SELECT COUNT(*) FROM ML_WEIGHTS(TRIPWIRE_ARGUMENT('m'))",
-                "ML_TRAINING_INFO", "SELECT COUNT(*) FROM ML_TRAINING_INFO(TRIPWIRE_ARGUMENT('m'))");
+                "ML_TRAINING_INFO", "SELECT COUNT(*) FROM ML_TRAINING_INFO(TRIPWIRE_ARGUMENT('m'))",
+                "ML_TRIALS", "SELECT COUNT(*) FROM ML_TRIALS(TRIPWIRE_ARGUMENT('m'))");
         List<String> tableFunctions = tableFunctions();
         assertTrue(tableFunctions.containsAll(List.of("ML_PREDICT", "ML_EVALUATE", "ML_WEIGHTS")), tableFunctions.toString());
         for (String function : tableFunctions) {

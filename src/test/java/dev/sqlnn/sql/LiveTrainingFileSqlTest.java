@@ -62,7 +62,7 @@ class LiveTrainingFileSqlTest extends LiveTrainingSqlTestBase {
         assertEquals("saved", value(STATUS_OF, "cut", 2));
         assertEquals(kept, count("SELECT COUNT(*) FROM SQLNN.TRAINING_LOG WHERE NAME = 'cut' AND VERSION = 1"));
         assertEquals(1, value("SELECT ML_DROP('cut')"));
-        assertEquals(new Counts(0, 0, 0, 1), counts(watcher), "only the deployment history stays");
+        assertEquals(new Counts(0, 0, 0, 1, 0), counts(watcher), "only the deployment history stays");
     }
 
     /** Starts {@link TrainingProcess} and returns once it holds the database open. */

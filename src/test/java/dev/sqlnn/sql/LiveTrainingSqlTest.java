@@ -90,7 +90,7 @@ class LiveTrainingSqlTest extends LiveTrainingSqlTestBase {
 
             assertStopsSoon(statement, training);
         }
-        assertEquals(new Counts(0, 0, 0, 1), counts(watcher));
+        assertEquals(new Counts(0, 0, 0, 1, 0), counts(watcher));
         assertFails("42704", "ML_TRAINING_INFO", "SELECT * FROM ML_TRAINING_INFO('m')", "model m does not exist");
     }
 

@@ -214,7 +214,7 @@ abstract class LiveTrainingSqlTestBase extends SqlTestSupport {
         // Features in the hundreds, unscaled, and a step of 1: every SGD step multiplies the error.
         assertTrainingFails("22023", "SELECT a * 300, b * 300, y * 300 FROM plane",
                 "{\"hidden\":[8],\"optimizer\":\"sgd\",\"learning_rate\":1,\"scale\":\"none\"}", "diverged");
-        assertEquals(new Counts(0, 0, 0, 0), counts(watcher));
+        assertEquals(new Counts(0, 0, 0, 0, 0), counts(watcher));
         assertFails("42704", "ML_TRAINING_INFO", "SELECT * FROM ML_TRAINING_INFO('m')", "model m does not exist");
     }
 

@@ -250,7 +250,7 @@ abstract class SqlTestSupport {
     // ---------------------------------------------------------------- errors
 
     /** Rows in sqlnn's tables: what a failed call must leave as it found. */
-    record Counts(long models, long trainingLog, long trainingRuns, long deployments) {
+    record Counts(long models, long trainingLog, long trainingRuns, long deployments, long trials) {
     }
 
     Counts counts() throws SQLException {
@@ -261,7 +261,8 @@ abstract class SqlTestSupport {
         return new Counts(count(connection, "SELECT COUNT(*) FROM SQLNN.MODELS"),
                 count(connection, "SELECT COUNT(*) FROM SQLNN.TRAINING_LOG"),
                 count(connection, "SELECT COUNT(*) FROM SQLNN.TRAINING_RUNS"),
-                count(connection, "SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"));
+                count(connection, "SELECT COUNT(*) FROM SQLNN.DEPLOYMENTS"),
+                count(connection, "SELECT COUNT(*) FROM SQLNN.TRIALS"));
     }
 
     /**
