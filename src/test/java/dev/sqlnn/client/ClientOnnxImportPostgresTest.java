@@ -56,7 +56,7 @@ class ClientOnnxImportPostgresTest {
             assertTrue(rs.getBoolean(3));
         }
         SQLException refused = assertThrows(SQLException.class, () -> ClientFunctions.importOnnx(pg, "flowers",
-                MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu().gemm(2, true).softmax().bytes()));
+                MlpGraphs.floatInput("x", 4).gemm(8, true).leakyRelu(0.2f).gemm(2, true).softmax().bytes()));
         assertEquals("0A000", refused.getSQLState(), refused.getMessage());
 
         try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:onnx-" + UUID.randomUUID())) {
