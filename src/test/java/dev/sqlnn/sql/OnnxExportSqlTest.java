@@ -6,13 +6,10 @@ import dev.sqlnn.model.About;
 import dev.sqlnn.model.onnx.OnnxRun;
 import org.junit.jupiter.api.Test;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +27,6 @@ class OnnxExportSqlTest extends SqlTestSupport {
     /** Float sums in another order (ONNX Runtime's GEMM against sqlnn's kernels) differ by this much at most. */
     private static final double PROBABILITY_TOLERANCE = 1e-5;
 
-    private static final String[] REGIONS = {"north", "south", "east", "west"};
-    private static final double[] REGION_PRICE = {300, 100, 180, 140};
     private static final String FEATURES = "region, plan, has_garden, rooms, area";
 
     @Test
@@ -179,43 +174,6 @@ class OnnxExportSqlTest extends SqlTestSupport {
     }
 
     // ---------------------------------------------------------------- the houses
-
-    /**
-     * {@code table(id, region, plan, has_garden, rooms, area, price, band)}: as in {@link TabularSqlTest},
-     * with {@code band} the price's text class. {@code awkward} rows also have unseen and NULL regions
-     * and NULL gardens.
-     */
-    private void createHouses(String table, int rows, long seed, boolean awkward) throws SQLException {
-        execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, region VARCHAR(20), plan CHAR(1), has_garden BOOLEAN,"
-                + " rooms INT, area DOUBLE PRECISION, price DOUBLE PRECISION, band VARCHAR(10))");
-        Random random = new Random(seed);
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < rows; i++) {
-                int region = random.nextInt(REGIONS.length);
-                boolean planA = random.nextBoolean();
-                boolean garden = random.nextBoolean();
-                int rooms = 1 + random.nextInt(6);
-                double area = 30 + 20 * rooms + 10 * random.nextGaussian();
-                double price = REGION_PRICE[region] + (planA ? 40 : 0) + (garden ? 60 : 0) + 25 * rooms
-                        + 0.5 * area + 5 * random.nextGaussian();
-                insert.setInt(1, i + 1);
-                double odd = random.nextDouble();
-                insert.setString(2, awkward && odd < 0.05 ? "atlantis" : awkward && odd < 0.1 ? null : REGIONS[region]);
-                insert.setString(3, planA ? "A" : "B");
-                if (awkward && random.nextDouble() < 0.05) insert.setNull(4, Types.BOOLEAN);
-                else insert.setBoolean(4, garden);
-                if (random.nextDouble() < 0.1) insert.setNull(5, Types.INTEGER);
-                else insert.setInt(5, rooms);
-                if (random.nextDouble() < 0.1) insert.setNull(6, Types.DOUBLE);
-                else insert.setDouble(6, area);
-                insert.setDouble(7, price);
-                insert.setString(8, price < 350 ? "cheap" : price < 450 ? "fair" : "dear");
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
 
     /** The five feature columns of {@code rows} as the graph's inputs: NULL text as "", NULL numbers as NaN. */
     private static OnnxRun houses(OnnxRun run, List<Object[]> rows) {

@@ -99,15 +99,22 @@ abstract class SqlTestSupport {
     private static final double[] REGION_PRICE = {300, 100, 180, 140};
 
     /**
-     * Creates {@code table(ID, REGION, PLAN, HAS_GARDEN, ROOMS, AREA, PRICE)}: houses whose price
+     * Creates {@code table(ID, REGION, PLAN, HAS_GARDEN, ROOMS, AREA, PRICE, BAND)}: houses whose price
      * depends on the region (text, one of four, north dearest), the plan (CHAR(1)), the garden
-     * (BOOLEAN), the rooms (INTEGER, 10% NULL) and the area (DOUBLE, 10% NULL), plus a little noise.
+     * (BOOLEAN), the rooms (INTEGER, 10% NULL) and the area (DOUBLE, 10% NULL), plus a little noise;
+     * {@code BAND} is the price's text class (cheap, fair, dear).
      */
     void createHouses(String table, int rows, long seed) throws SQLException {
+        createHouses(table, rows, seed, false);
+    }
+
+    /** As {@link #createHouses(String, int, long)}; {@code awkward} rows also have unseen and NULL regions and NULL gardens. */
+    void createHouses(String table, int rows, long seed, boolean awkward) throws SQLException {
         execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, region VARCHAR(20), plan CHAR(1), has_garden BOOLEAN,"
-                + " rooms INT, area DOUBLE PRECISION, price DOUBLE PRECISION)");
+                + " rooms INT, area DOUBLE PRECISION, price DOUBLE PRECISION, band VARCHAR(10))");
         Random random = new Random(seed);
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < rows; i++) {
                 int region = random.nextInt(REGIONS.length);
                 boolean planA = random.nextBoolean();
@@ -117,14 +124,17 @@ abstract class SqlTestSupport {
                 double price = REGION_PRICE[region] + (planA ? 40 : 0) + (garden ? 60 : 0) + 25 * rooms
                         + 0.5 * area + 5 * random.nextGaussian();
                 insert.setInt(1, i + 1);
-                insert.setString(2, REGIONS[region]);
+                double odd = awkward ? random.nextDouble() : 1; // plain houses draw as they always did
+                insert.setString(2, odd < 0.05 ? "atlantis" : odd < 0.1 ? null : REGIONS[region]);
                 insert.setString(3, planA ? "A" : "B");
-                insert.setBoolean(4, garden);
+                if (awkward && random.nextDouble() < 0.05) insert.setNull(4, Types.BOOLEAN);
+                else insert.setBoolean(4, garden);
                 if (random.nextDouble() < 0.1) insert.setNull(5, Types.INTEGER);
                 else insert.setInt(5, rooms);
                 if (random.nextDouble() < 0.1) insert.setNull(6, Types.DOUBLE);
                 else insert.setDouble(6, area);
                 insert.setDouble(7, price);
+                insert.setString(8, price < 350 ? "cheap" : price < 450 ? "fair" : "dear");
                 insert.addBatch();
             }
             insert.executeBatch();
